@@ -1,0 +1,118 @@
+# callwarden — developer entry points. `make help` lists them.
+#
+# All Python-packaged tools (cargo-lambda, zig, cfn-lint, aws-sam-cli, moto, twilio) live in
+# the project venv .venv, DynamoDB Local in .tools/; both are gitignored and installed by
+# `make tools` (the targets below install what they need themselves).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(CURDIR)
+VENV := $(ROOT)/.venv
+export PATH := $(VENV)/bin:$(PATH)
+# Never let SAM CLI phone home.
+export SAM_CLI_TELEMETRY := 0
+
+CARGO ?= cargo
+LAMBDA_BINS := webhook worker
+LAMBDA_DIR := target/lambda
+
+# `make dev`: a documented local test secret unless you set your own
+# (`make dev VAPI_SECRET=...` or export it). Never used outside your machine.
+VAPI_SECRET ?= dev-secret-change-me
+DEV_ARGS ?=
+
+# Dummy AWS environment for anything that might build an SDK client locally: no real
+# credentials are ever picked up and nothing asks the EC2 metadata service.
+DUMMY_AWS_ENV := -u AWS_SESSION_TOKEN -u AWS_PROFILE AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+	AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
+	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+
+.PHONY: help dev test test-rust lint fmt-check clippy cfn-lint sam-validate bench build \
+	deploy invoke tools tools-python tools-aws tools-arm64 local-aws-start local-aws-stop clean-tools
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+
+# ---------------------------------------------------------------------------------------
+# tools
+# ---------------------------------------------------------------------------------------
+
+tools: ## Install everything: .venv (cargo-lambda, zig, cfn-lint, sam, moto, twilio), DynamoDB Local, aarch64 std
+	scripts/install-tools.sh all
+
+tools-python:
+	@scripts/install-tools.sh python
+
+tools-aws:
+	@scripts/install-tools.sh aws
+
+tools-arm64:
+	@scripts/install-tools.sh arm64
+
+clean-tools: ## Remove .venv, .tools and .run (stops local servers first)
+	-scripts/local-aws.sh stop
+	rm -rf .venv .tools .run
+
+# ---------------------------------------------------------------------------------------
+# develop
+# ---------------------------------------------------------------------------------------
+
+dev: ## Run `callwarden dev` on 127.0.0.1:3000 (in-memory queue/store; VAPI_SECRET=dev-secret-change-me unless set)
+	@echo "make dev: shared secret from VAPI_SECRET ($(if $(filter dev-secret-change-me,$(VAPI_SECRET)),the documented local test secret,your own))"
+	env $(DUMMY_AWS_ENV) VAPI_SECRET='$(VAPI_SECRET)' $(CARGO) run -p callwarden-cli -- dev $(DEV_ARGS)
+
+local-aws-start: ## Start DynamoDB Local + moto on free loopback ports; env in .run/aws.env
+	scripts/local-aws.sh start
+
+local-aws-stop: ## Stop the servers `make local-aws-start` started
+	scripts/local-aws.sh stop
+
+# ---------------------------------------------------------------------------------------
+# check
+# ---------------------------------------------------------------------------------------
+
+test: test-rust cfn-lint ## Everything: cargo test --workspace against DynamoDB Local + moto, and cfn-lint
+
+test-rust: tools-aws
+	scripts/local-aws.sh run -- $(CARGO) test --workspace
+
+lint: fmt-check clippy cfn-lint sam-validate ## fmt --check, clippy -D warnings, cfn-lint, sam validate --lint
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+cfn-lint: tools-python
+	cfn-lint template.yaml
+
+sam-validate: tools-python
+	env $(DUMMY_AWS_ENV) sam validate --lint --template-file template.yaml --region us-east-1
+
+bench: ## Criterion benches (numbers go in BENCHMARKS.md)
+	$(CARGO) bench --workspace
+
+# ---------------------------------------------------------------------------------------
+# build and deploy
+# ---------------------------------------------------------------------------------------
+
+build: tools-python tools-arm64 ## Release arm64 Lambda builds via cargo-lambda; prints each bootstrap's size
+	$(CARGO) lambda build --release --arm64 $(addprefix --bin ,$(LAMBDA_BINS))
+	@for bin in $(LAMBDA_BINS); do \
+		f="$(LAMBDA_DIR)/$$bin/bootstrap"; \
+		if [[ -f "$$f" ]]; then \
+			printf '%-8s %s  %s bytes (%s)\n' "$$bin" "$$f" "$$(stat -c %s "$$f")" "$$(du -h "$$f" | cut -f1)"; \
+		else echo "missing $$f"; exit 1; fi; \
+	done
+
+deploy: tools-python tools-arm64 ## sam build + sam deploy (--guided the first time, when samconfig.toml is missing)
+	sam build --beta-features
+	@if [[ -f samconfig.toml ]]; then sam deploy; else \
+		echo "No samconfig.toml yet: running sam deploy --guided (it saves your answers there)"; \
+		sam deploy --guided; fi
+
+invoke: tools-python tools-aws ## Run every event in events/ through the real handlers (cargo lambda watch/invoke)
+	scripts/local-aws.sh run -- scripts/invoke-events.sh $(EVENTS)

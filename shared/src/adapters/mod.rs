@@ -1,0 +1,9 @@
+//! Adapters: one module per backing technology, each implementing ports of [`crate::ports`].
+
+pub mod aws_client;
+pub mod dynamodb;
+pub mod dynamodb_blob;
+pub mod memory;
+pub mod memory_store;
+pub mod sqs;
+pub mod sqs_message;

@@ -1,0 +1,422 @@
+//! The word table: every word the grammar cares about, with its roles (number word, context
+//! keyword, month, ordinal, name, address part, filler...). One lookup per token.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
+use crate::redact::names::{FIRST_NAMES, LAST_NAMES};
+
+/// A spoken number word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum NumWord {
+    /// Not a number word.
+    #[default]
+    None,
+    /// zero..nine.
+    Unit(u8),
+    /// "oh"/"o" for zero (only inside a number).
+    Oh,
+    /// ten..nineteen.
+    Teen(u8),
+    /// twenty..ninety (the tens digit).
+    Tens(u8),
+    /// "hundred".
+    Hundred,
+    /// "thousand".
+    Thousand,
+    /// "double"/"triple": repeat the next digit.
+    Repeat(u8),
+}
+
+/// What a keyword says about the number that follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Concept {
+    /// No context meaning.
+    #[default]
+    None,
+    /// Payment card.
+    Card,
+    /// Card security code.
+    Cvv,
+    /// Card expiry.
+    Expiry,
+    /// Social security number.
+    Ssn,
+    /// Telephone.
+    Phone,
+    /// "number": a phone number unless something stronger is near.
+    Number,
+    /// Birth.
+    Birth,
+    /// ZIP / postal code.
+    Zip,
+    /// Bank routing number.
+    Routing,
+    /// Bank account words (checking, savings, wire, deposit...).
+    Bank,
+    /// "account": a bank account near bank words, an account id otherwise.
+    Account,
+    /// Member, customer, policy, patient, medical record... identifiers.
+    AccountId,
+    /// Identifiers that are not personal data (order, ticket, tracking, invoice...).
+    Negative,
+    /// "security": card security code, unless it follows "social".
+    Security,
+    /// "code": weak; follows the stronger word before it.
+    Code,
+    /// "ending" (card ending in 1234): the last four are allowed to stay.
+    Ending,
+    /// "id"/"identifier": weak account id.
+    Id,
+}
+
+/// Role flags of a word.
+pub(crate) mod flag {
+    /// Hesitation or discourse filler that may sit inside a spoken number.
+    pub const FILLER: u32 = 1;
+    /// Function or very common word: never part of a name.
+    pub const STOP: u32 = 1 << 1;
+    /// Known given name.
+    pub const FIRST: u32 = 1 << 2;
+    /// Known surname.
+    pub const LAST: u32 = 1 << 3;
+    /// Street type (street, avenue, road...).
+    pub const STREET: u32 = 1 << 4;
+    /// Unit designator (apartment, suite, unit...).
+    pub const UNIT: u32 = 1 << 5;
+    /// US state name (one-word) or first word of a two-word state.
+    pub const STATE: u32 = 1 << 6;
+    /// Top-level domain.
+    pub const TLD: u32 = 1 << 7;
+    /// Spoken e-mail connector: dot, underscore, dash, hyphen, period.
+    pub const CONNECT: u32 = 1 << 8;
+    /// Money unit after a number (dollars, cents, bucks).
+    pub const MONEY: u32 = 1 << 9;
+    /// Unit that makes the number before it a time, duration, quantity or percent.
+    pub const MEASURE: u32 = 1 << 10;
+    /// Family or relation word ("my mom", "her daughter").
+    pub const KIN: u32 = 1 << 11;
+    /// Word after which a name is expected (thanks, mr, speaking...).
+    pub const THANKS: u32 = 1 << 12;
+    /// Honorific (mr, mrs, ms, dr, miss).
+    pub const HONORIFIC: u32 = 1 << 13;
+    /// Word that is a name but also an ordinary word (will, mark, may...): needs a strong cue.
+    pub const AMBIGUOUS: u32 = 1 << 14;
+    /// Second word of a two-word state name (carolina, dakota, york, jersey...).
+    pub const STATE2: u32 = 1 << 15;
+    /// Separator word inside a number (dash, hyphen, slash).
+    pub const NUMSEP: u32 = 1 << 16;
+    /// Compass direction (north, south, east, west).
+    pub const DIRECTION: u32 = 1 << 17;
+}
+
+/// Everything the grammar knows about one word.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Lex {
+    /// Number word role.
+    pub num: NumWord,
+    /// Context keyword role.
+    pub concept: Concept,
+    /// Month number 1..=12, or 0.
+    pub month: u8,
+    /// Ordinal value ("third" = 3, "twentieth" = 20), or 0.
+    pub ordinal: u8,
+    /// [`flag`] bits.
+    pub flags: u32,
+}
+
+impl Lex {
+    /// True when any of `f` is set.
+    pub fn has(&self, f: u32) -> bool {
+        self.flags & f != 0
+    }
+}
+
+/// FNV-1a: short ASCII keys, no DoS concern (the table is fixed).
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Table = HashMap<&'static str, Lex, BuildHasherDefault<Fnv>>;
+
+const UNITS: [&str; 10] = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+const TEENS: [&str; 10] = [
+    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+];
+const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+const MONTHS: [&str; 12] = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december",
+];
+const MONTH_ABBR: [(&str, u8); 11] = [
+    ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7), ("aug", 8), ("sep", 9), ("sept", 9),
+    ("oct", 10), ("nov", 11),
+];
+const ORDINALS: [(&str, u8); 21] = [
+    ("first", 1), ("second", 2), ("third", 3), ("fourth", 4), ("fifth", 5), ("sixth", 6), ("seventh", 7),
+    ("eighth", 8), ("ninth", 9), ("tenth", 10), ("eleventh", 11), ("twelfth", 12), ("thirteenth", 13),
+    ("fourteenth", 14), ("fifteenth", 15), ("sixteenth", 16), ("seventeenth", 17), ("eighteenth", 18),
+    ("nineteenth", 19), ("twentieth", 20), ("thirtieth", 30),
+];
+
+const CONCEPTS: &[(&str, Concept)] = &[
+    ("card", Concept::Card), ("cards", Concept::Card), ("visa", Concept::Card), ("mastercard", Concept::Card),
+    ("amex", Concept::Card), ("discover", Concept::Card), ("credit", Concept::Card), ("debit", Concept::Card),
+    ("pan", Concept::Card),
+    ("cvv", Concept::Cvv), ("cvc", Concept::Cvv), ("cvv2", Concept::Cvv), ("csc", Concept::Cvv), ("cid", Concept::Cvv),
+    ("expiration", Concept::Expiry), ("expiry", Concept::Expiry), ("expires", Concept::Expiry),
+    ("expire", Concept::Expiry), ("expiring", Concept::Expiry), ("expired", Concept::Expiry), ("exp", Concept::Expiry),
+    ("thru", Concept::Expiry),
+    ("social", Concept::Ssn), ("ssn", Concept::Ssn), ("ss", Concept::Ssn), ("sin", Concept::Ssn),
+    ("phone", Concept::Phone), ("cell", Concept::Phone), ("mobile", Concept::Phone), ("telephone", Concept::Phone),
+    ("call", Concept::Phone), ("reach", Concept::Phone), ("text", Concept::Phone), ("contact", Concept::Phone),
+    ("callback", Concept::Phone), ("fax", Concept::Phone), ("cellphone", Concept::Phone), ("landline", Concept::Phone),
+    ("home", Concept::Phone), ("work", Concept::Phone), ("dial", Concept::Phone), ("tel", Concept::Phone),
+    ("number", Concept::Number), ("numbers", Concept::Number), ("no", Concept::None),
+    ("born", Concept::Birth), ("birth", Concept::Birth), ("dob", Concept::Birth), ("birthday", Concept::Birth),
+    ("birthdate", Concept::Birth), ("d.o.b", Concept::Birth),
+    ("zip", Concept::Zip), ("zipcode", Concept::Zip), ("postal", Concept::Zip), ("postcode", Concept::Zip),
+    ("routing", Concept::Routing), ("aba", Concept::Routing), ("transit", Concept::Routing), ("rtn", Concept::Routing),
+    ("checking", Concept::Bank), ("savings", Concept::Bank), ("bank", Concept::Bank), ("wire", Concept::Bank),
+    ("deposit", Concept::Bank), ("iban", Concept::Bank),
+    ("account", Concept::Account), ("acct", Concept::Account), ("accounts", Concept::Account),
+    ("member", Concept::AccountId), ("customer", Concept::AccountId), ("policy", Concept::AccountId),
+    ("patient", Concept::AccountId), ("mrn", Concept::AccountId), ("record", Concept::AccountId),
+    ("subscriber", Concept::AccountId), ("insurance", Concept::AccountId), ("medicare", Concept::AccountId),
+    ("medicaid", Concept::AccountId), ("license", Concept::AccountId), ("passport", Concept::AccountId),
+    ("wristband", Concept::AccountId), ("membership", Concept::AccountId), ("pin", Concept::AccountId),
+    ("passcode", Concept::AccountId), ("password", Concept::AccountId), ("username", Concept::AccountId),
+    ("id", Concept::Id), ("identifier", Concept::Id),
+    ("order", Concept::Negative), ("orders", Concept::Negative), ("ticket", Concept::Negative),
+    ("tracking", Concept::Negative), ("invoice", Concept::Negative), ("confirmation", Concept::Negative),
+    ("reference", Concept::Negative), ("ref", Concept::Negative), ("model", Concept::Negative),
+    ("error", Concept::Negative), ("case", Concept::Negative), ("serial", Concept::Negative),
+    ("sku", Concept::Negative), ("part", Concept::Negative), ("item", Concept::Negative),
+    ("flight", Concept::Negative), ("room", Concept::Negative), ("extension", Concept::Negative),
+    ("ext", Concept::Negative), ("version", Concept::Negative), ("page", Concept::Negative),
+    ("step", Concept::Negative), ("promo", Concept::Negative), ("coupon", Concept::Negative),
+    ("shipment", Concept::Negative), ("package", Concept::Negative), ("receipt", Concept::Negative),
+    ("transaction", Concept::Negative), ("claim", Concept::Negative), ("incident", Concept::Negative),
+    ("request", Concept::Negative), ("booking", Concept::Negative), ("reservation", Concept::Negative),
+    ("store", Concept::Negative), ("plan", Concept::Negative), ("price", Concept::Negative),
+    ("cost", Concept::Negative), ("costs", Concept::Negative), ("total", Concept::Negative),
+    ("charged", Concept::Negative), ("charge", Concept::Negative), ("paid", Concept::Negative),
+    ("pay", Concept::Negative), ("owe", Concept::Negative), ("balance", Concept::Negative),
+    ("refund", Concept::Negative), ("credited", Concept::Negative), ("payment", Concept::Negative),
+    ("bill", Concept::Negative), ("amount", Concept::Negative), ("fee", Concept::Negative),
+    ("quoted", Concept::Negative), ("appointment", Concept::Negative), ("delivered", Concept::Negative),
+    ("delivery", Concept::Negative), ("ordered", Concept::Negative), ("bought", Concept::Negative),
+    ("placed", Concept::Negative), ("opened", Concept::Negative), ("due", Concept::Negative),
+    ("since", Concept::Negative), ("until", Concept::Negative), ("between", Concept::Negative),
+    ("declined", Concept::Negative), ("discount", Concept::Negative), ("code", Concept::Code),
+    ("security", Concept::Security), ("ending", Concept::Ending), ("ends", Concept::Ending),
+];
+
+const FILLERS: &[&str] = &["uh", "um", "er", "erm", "ah", "uhh", "umm", "hmm", "mm", "like", "uhm"];
+
+const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "actually", "after", "again", "ago", "ahead", "all", "alright", "also", "am", "an",
+    "and", "any", "anything", "are", "around", "as", "ask", "at", "back", "be", "because", "been", "before",
+    "being", "best", "better", "both", "but", "by", "calling", "can", "can't", "cannot", "check", "come",
+    "confirm", "correct", "could", "did", "didn't", "do", "does", "doesn't", "done", "don't", "down", "each",
+    "else", "email", "e-mail", "even", "ever", "every", "everything", "fine", "for", "from", "get", "gets",
+    "getting", "give", "go", "going", "gonna", "good", "got", "great", "had", "has", "have", "having", "he",
+    "hello", "help", "her", "here", "here's", "hers", "hey", "hi", "him", "his", "hold", "how", "i", "i'd",
+    "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "just", "know", "last",
+    "let", "let's", "look", "looking", "make", "many", "me", "mine", "more", "most", "much", "must", "my",
+    "myself", "name", "name's", "need", "needs", "never", "new", "next", "nice", "no", "nope", "not", "now",
+    "of", "off", "oh", "ok", "okay", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over",
+    "own", "perfect", "please", "put", "quick", "quite", "re", "read", "ready", "really", "right", "said",
+    "same", "say", "says", "see", "send", "she", "should", "so", "some", "someone", "something", "sorry",
+    "speaking", "spell", "still", "such", "sure", "take", "tell", "than", "thank", "thanks", "that", "that's",
+    "the", "their", "them", "then", "there", "there's", "these", "they", "they're", "thing", "think", "this",
+    "those", "though", "through", "to", "today", "too", "try", "trying", "under", "up", "us", "use", "used",
+    "very", "verify", "wait", "want", "wanted", "was", "wasn't", "way", "we", "we'll", "we're", "we've",
+    "well", "went", "were", "what", "what's", "when", "where", "which", "while", "who", "who's", "whom", "why",
+    "with", "without", "won't", "would", "yeah", "yep", "yes", "yet", "you", "you're", "your", "yours",
+    "yourself", "calling", "called", "speaking", "again", "here", "there", "sir", "ma'am", "madam", "first",
+    "middle", "spelled", "spelling", "letter", "letters", "as", "in", "not", "sorry", "pardon", "hang", "on",
+    "just", "sec", "second", "minute", "moment", "problem", "issue", "question", "bill", "card", "account",
+    "date", "address", "phone", "number", "calling", "wondering", "glad", "happy", "sure", "also", "from",
+    "agent", "representative", "support", "team", "service", "customer", "manager", "supervisor", "someone",
+    "somebody", "anyone", "nobody", "everyone", "guy", "lady", "person", "mom", "dad", "mother", "father",
+    "wife", "husband", "son", "daughter", "brother", "sister", "friend", "patient", "doctor", "nurse",
+    "today", "tomorrow", "yesterday", "morning", "afternoon", "evening", "night", "week", "month", "year",
+    "and", "its", "all", "set", "cool", "awesome", "wonderful", "exactly", "absolutely", "definitely",
+    "ok", "calling", "regarding", "about", "upset", "frustrated", "trying", "having", "unable", "able",
+    "available", "busy", "free", "home", "work", "cell", "yeah", "uh", "um", "like", "er", "ah", "hmm",
+    "order", "ticket", "tracking", "invoice", "member", "policy", "routing", "social", "security", "code",
+    "zip", "born", "birth", "expiration", "expires", "apartment", "suite", "unit", "street", "call",
+    "reach", "text", "dot", "at", "underscore", "dash", "hyphen", "period", "com", "net", "org", "gmail",
+    "holder", "owner", "billing", "shipping", "mailing", "statement", "technician", "appointment", "speak",
+    "talk", "talking", "spoke", "transfer", "connect", "wrong", "new", "old", "same", "real", "legal",
+    "full", "whole", "correct", "incorrect", "right", "wrong", "done", "finished", "calling", "speaking",
+    "writing", "again", "still", "already", "ever", "never", "maybe", "probably", "please", "kindly",
+];
+
+const STREETS: &[&str] = &[
+    "street", "st", "avenue", "ave", "av", "road", "rd", "lane", "ln", "drive", "dr", "boulevard", "blvd",
+    "court", "ct", "circle", "cir", "way", "place", "pl", "terrace", "ter", "parkway", "pkwy", "highway",
+    "hwy", "trail", "trl", "square", "sq", "loop", "plaza", "alley", "crescent", "path", "pike", "row",
+    "run", "walk", "crossing", "xing", "expressway", "freeway", "turnpike", "route", "rte", "bend", "cove",
+    "glen", "heights", "hts", "hollow", "landing", "manor", "mews", "park", "pass", "point", "ridge",
+    "spur", "station", "summit", "track", "vista", "views", "view", "village", "well", "wells", "junction",
+    "jct", "key", "keys", "knoll", "knolls", "meadow", "meadows", "mill", "mills", "oval", "orchard",
+    "dale", "gardens", "green", "grove", "harbor", "haven",
+];
+
+const UNITS_ADDR: &[&str] = &["apt", "apartment", "unit", "suite", "ste", "floor", "fl", "building", "bldg", "rm", "lot", "box"];
+
+const STATES: &[&str] = &[
+    "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
+    "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",
+    "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska",
+    "nevada", "ohio", "oklahoma", "oregon", "pennsylvania", "tennessee", "texas", "utah", "vermont",
+    "virginia", "washington", "wisconsin", "wyoming", "new", "north", "south", "west", "rhode", "district",
+    "puerto",
+];
+const STATES2: &[&str] = &[
+    "hampshire", "jersey", "mexico", "york", "carolina", "dakota", "virginia", "island", "columbia", "rico",
+];
+
+const TLDS: &[&str] = &[
+    "com", "net", "org", "edu", "gov", "io", "co", "us", "info", "biz", "me", "ai", "app", "dev", "uk", "ca",
+    "mail", "mil", "tv", "xyz", "online", "email", "cc", "de", "fr", "mx", "au", "in",
+];
+
+const KIN: &[&str] = &[
+    "mom", "mother", "dad", "father", "son", "daughter", "wife", "husband", "brother", "sister", "grandma",
+    "grandmother", "grandpa", "grandfather", "aunt", "uncle", "cousin", "niece", "nephew", "partner",
+    "fiance", "fiancee", "spouse", "boyfriend", "girlfriend", "friend", "neighbor", "mum", "stepmother",
+    "stepfather", "stepson", "stepdaughter", "granddaughter", "grandson", "caregiver", "guardian",
+];
+
+/// Names that are also everyday words: taken only after a strong cue ("my name is").
+const AMBIGUOUS: &[&str] = &[
+    "will", "bill", "mark", "may", "june", "april", "august", "rose", "grace", "hope", "joy", "faith",
+    "dawn", "art", "chase", "hunter", "summer", "autumn", "amber", "crystal", "penny", "sandy", "jack",
+    "frank", "grant", "dean", "lane", "love", "page", "price", "short", "long", "little", "white",
+    "black", "green", "gray", "brown", "young", "king", "day", "ray", "rice", "cook", "hall", "hill",
+    "wood", "woods", "stone", "fox", "bell", "banks", "fields", "mills", "west", "cross", "ford",
+    "rich", "sue", "pat", "don", "guy", "lee", "max", "ken", "jay", "kim", "tim", "ted", "sally", "sterling",
+    "destiny", "harmony", "melody", "ruby", "pearl", "misty", "sky", "storm", "river", "reed", "miles",
+    "booker", "carter", "cooper", "parker", "porter", "turner", "baker", "mason", "taylor", "walker",
+    "jordan", "morgan", "austin", "dallas", "houston", "logan", "carol", "angel", "christian", "sunny",
+    "rusty", "buddy", "major", "royal", "justice", "noble", "wade", "drew", "norman", "virginia", "georgia",
+    "page", "story", "best", "hale", "gay", "english", "french", "holland", "march", "madison",
+    "washington", "lincoln", "jefferson", "jackson", "tucker", "hunt", "nash", "beck", "cole", "dale",
+    "glen", "green", "hart", "hay", "lake", "marsh", "moss", "park", "pike", "pope", "sharp", "stern",
+    "strong", "swift", "ware", "wise", "mays", "mayo", "bass", "pierce",
+];
+
+static TABLE: LazyLock<Table> = LazyLock::new(build);
+
+fn entry<'a>(t: &'a mut Table, w: &'static str) -> &'a mut Lex {
+    t.entry(w).or_default()
+}
+
+fn build() -> Table {
+    let mut t = Table::default();
+    for (d, w) in UNITS.iter().enumerate() {
+        entry(&mut t, w).num = NumWord::Unit(d as u8);
+    }
+    entry(&mut t, "oh").num = NumWord::Oh;
+    entry(&mut t, "o").num = NumWord::Oh;
+    entry(&mut t, "nought").num = NumWord::Unit(0);
+    entry(&mut t, "zer0").num = NumWord::Unit(0);
+    for (i, w) in TEENS.iter().enumerate() {
+        entry(&mut t, w).num = NumWord::Teen(10 + i as u8);
+    }
+    for (i, w) in TENS.iter().enumerate() {
+        entry(&mut t, w).num = NumWord::Tens(2 + i as u8);
+    }
+    entry(&mut t, "fourty").num = NumWord::Tens(4);
+    entry(&mut t, "hundred").num = NumWord::Hundred;
+    entry(&mut t, "thousand").num = NumWord::Thousand;
+    entry(&mut t, "double").num = NumWord::Repeat(2);
+    entry(&mut t, "triple").num = NumWord::Repeat(3);
+    for (i, w) in MONTHS.iter().enumerate() {
+        entry(&mut t, w).month = i as u8 + 1;
+    }
+    for (w, m) in MONTH_ABBR {
+        entry(&mut t, w).month = m;
+    }
+    for (w, o) in ORDINALS {
+        entry(&mut t, w).ordinal = o;
+    }
+    for (w, c) in CONCEPTS {
+        entry(&mut t, w).concept = *c;
+    }
+    let flagged: [(&[&str], u32); 11] = [
+        (FILLERS, flag::FILLER),
+        (STOPWORDS, flag::STOP),
+        (STREETS, flag::STREET),
+        (UNITS_ADDR, flag::UNIT),
+        (STATES, flag::STATE),
+        (STATES2, flag::STATE2),
+        (TLDS, flag::TLD),
+        (KIN, flag::KIN),
+        (AMBIGUOUS, flag::AMBIGUOUS),
+        (FIRST_NAMES, flag::FIRST),
+        (LAST_NAMES, flag::LAST),
+    ];
+    for (words, f) in flagged {
+        for w in words {
+            entry(&mut t, w).flags |= f;
+        }
+    }
+    for w in ["dot", "underscore", "dash", "hyphen", "period", "minus"] {
+        entry(&mut t, w).flags |= flag::CONNECT;
+    }
+    for w in ["dash", "hyphen", "slash"] {
+        entry(&mut t, w).flags |= flag::NUMSEP;
+    }
+    for w in ["dollars", "dollar", "cents", "cent", "bucks", "usd", "grand"] {
+        entry(&mut t, w).flags |= flag::MONEY;
+    }
+    for w in [
+        "percent", "minutes", "minute", "mins", "hours", "hour", "hrs", "days", "day", "weeks", "week", "months",
+        "month", "years", "year", "seconds", "o'clock", "oclock", "am", "pm", "items", "item", "pack", "packs",
+        "times", "gb", "mb", "tb", "miles", "pounds", "lbs", "kg", "feet", "inches", "people", "tickets",
+        "units", "pieces", "boxes", "of", "business", "calendar", "nights", "euros", "degrees", "percentage",
+        "fifths", "quarters", "installments", "payments", "refills", "pills", "tablets", "mg", "ml", "users",
+        "lines", "devices", "phones", "seats", "bags", "orders", "rooms", "guests", "kids", "children",
+        "noon", "midnight", "thirty", "fifteen", "forty", "half",
+    ] {
+        entry(&mut t, w).flags |= flag::MEASURE;
+    }
+    for w in ["thanks", "thank", "mr", "mrs", "ms", "miss", "dr", "mister", "doctor", "sir", "madam", "dear", "bye", "goodbye", "hi", "hello", "hey"] {
+        entry(&mut t, w).flags |= flag::THANKS;
+    }
+    for w in ["mr", "mrs", "ms", "miss", "dr", "mister", "mx", "prof"] {
+        entry(&mut t, w).flags |= flag::HONORIFIC;
+    }
+    for w in ["north", "south", "east", "west", "n", "s", "e", "w", "ne", "nw", "se", "sw", "northeast", "northwest", "southeast", "southwest"] {
+        entry(&mut t, w).flags |= flag::DIRECTION;
+    }
+    t
+}
+
+/// Looks up a lower-case ASCII word; unknown words get the empty [`Lex`].
+pub(crate) fn lookup(lower: &str) -> Lex {
+    TABLE.get(lower).copied().unwrap_or_default()
+}
+
+/// Forces the table to be built (so the first request does not pay for it).
+pub(crate) fn warm() {
+    LazyLock::force(&TABLE);
+}
