@@ -3,6 +3,9 @@
 use clap::{Parser, Subcommand};
 
 mod calls_cmd;
+mod dev;
+mod replay_cmd;
+mod sign_cmd;
 mod redact_cmd;
 mod twilio_call_cmd;
 
@@ -18,6 +21,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the webhook and run the worker locally (in-memory backends by default).
+    Dev(dev::DevArgs),
+    /// Print the authentication headers for a request body under the configured scheme.
+    Sign(sign_cmd::SignArgs),
+    /// Post sample events (a file or a directory of JSON files) to a running server, signed.
+    Replay(replay_cmd::ReplayArgs),
     /// Redact PII from JSONL on stdin (`{"id","text","context"?}` per line), or whole JSON
     /// documents with `--json`.
     Redact(redact_cmd::RedactArgs),
@@ -31,6 +40,9 @@ enum Command {
 async fn main() {
     let cli = Cli::parse();
     let outcome = match cli.command {
+        Command::Dev(args) => dev::run(args).await,
+        Command::Sign(args) => sign_cmd::run(args).await,
+        Command::Replay(args) => replay_cmd::run(args).await,
         Command::Redact(args) => redact_cmd::run(args).await,
         Command::Calls(args) => calls_cmd::run(args).await,
         Command::Call(args) => twilio_call_cmd::run(args).await,

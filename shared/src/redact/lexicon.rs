@@ -61,6 +61,8 @@ pub(crate) enum Concept {
     AccountId,
     /// Identifiers that are not personal data (order, ticket, tracking, invoice...).
     Negative,
+    /// Money words (charged, paid, total...): a short number after them is an amount.
+    Money,
     /// "security": card security code, unless it follows "social".
     Security,
     /// "code": weak; follows the stronger word before it.
@@ -186,7 +188,7 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("call", Concept::Phone), ("reach", Concept::Phone), ("text", Concept::Phone), ("contact", Concept::Phone),
     ("callback", Concept::Phone), ("fax", Concept::Phone), ("cellphone", Concept::Phone), ("landline", Concept::Phone),
     ("home", Concept::Phone), ("work", Concept::Phone), ("dial", Concept::Phone), ("tel", Concept::Phone),
-    ("number", Concept::Number), ("numbers", Concept::Number), ("no", Concept::None),
+    ("number", Concept::Number), ("numbers", Concept::Number), ("no", Concept::Number), ("#", Concept::Number),
     ("born", Concept::Birth), ("birth", Concept::Birth), ("dob", Concept::Birth), ("birthday", Concept::Birth),
     ("birthdate", Concept::Birth), ("d.o.b", Concept::Birth),
     ("zip", Concept::Zip), ("zipcode", Concept::Zip), ("postal", Concept::Zip), ("postcode", Concept::Zip),
@@ -212,17 +214,17 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("shipment", Concept::Negative), ("package", Concept::Negative), ("receipt", Concept::Negative),
     ("transaction", Concept::Negative), ("claim", Concept::Negative), ("incident", Concept::Negative),
     ("request", Concept::Negative), ("booking", Concept::Negative), ("reservation", Concept::Negative),
-    ("store", Concept::Negative), ("plan", Concept::Negative), ("price", Concept::Negative),
-    ("cost", Concept::Negative), ("costs", Concept::Negative), ("total", Concept::Negative),
-    ("charged", Concept::Negative), ("charge", Concept::Negative), ("paid", Concept::Negative),
-    ("pay", Concept::Negative), ("owe", Concept::Negative), ("balance", Concept::Negative),
-    ("refund", Concept::Negative), ("credited", Concept::Negative), ("payment", Concept::Negative),
-    ("bill", Concept::Negative), ("amount", Concept::Negative), ("fee", Concept::Negative),
-    ("quoted", Concept::Negative), ("appointment", Concept::Negative), ("delivered", Concept::Negative),
+    ("store", Concept::Money), ("plan", Concept::Money), ("price", Concept::Money),
+    ("cost", Concept::Money), ("costs", Concept::Money), ("total", Concept::Money),
+    ("charged", Concept::Money), ("charge", Concept::Money), ("paid", Concept::Money),
+    ("pay", Concept::Money), ("owe", Concept::Money), ("balance", Concept::Money),
+    ("refund", Concept::Money), ("credited", Concept::Money), ("payment", Concept::Money),
+    ("bill", Concept::Money), ("amount", Concept::Money), ("fee", Concept::Money),
+    ("quoted", Concept::Money), ("appointment", Concept::Negative), ("delivered", Concept::Negative),
     ("delivery", Concept::Negative), ("ordered", Concept::Negative), ("bought", Concept::Negative),
     ("placed", Concept::Negative), ("opened", Concept::Negative), ("due", Concept::Negative),
     ("since", Concept::Negative), ("until", Concept::Negative), ("between", Concept::Negative),
-    ("declined", Concept::Negative), ("discount", Concept::Negative), ("code", Concept::Code),
+    ("declined", Concept::Money), ("discount", Concept::Money), ("code", Concept::Code),
     ("security", Concept::Security), ("ending", Concept::Ending), ("ends", Concept::Ending),
 ];
 
@@ -395,7 +397,7 @@ fn build() -> Table {
         "units", "pieces", "boxes", "of", "business", "calendar", "nights", "euros", "degrees", "percentage",
         "fifths", "quarters", "installments", "payments", "refills", "pills", "tablets", "mg", "ml", "users",
         "lines", "devices", "phones", "seats", "bags", "orders", "rooms", "guests", "kids", "children",
-        "noon", "midnight", "thirty", "fifteen", "forty", "half",
+        "noon", "midnight",
     ] {
         entry(&mut t, w).flags |= flag::MEASURE;
     }

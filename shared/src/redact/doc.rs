@@ -1,0 +1,115 @@
+//! The analysed utterance: tokens, claimed tokens, number runs and found entities, with
+//! small helpers shared by the detectors.
+
+use crate::redact::entity::EntityType;
+use crate::redact::lexicon::{flag, Concept, NumWord};
+use crate::redact::numbers::Run;
+use crate::redact::tokens::{Case, Kind, Tok};
+
+/// An entity found, as a token range.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Found {
+    /// Type.
+    pub kind: EntityType,
+    /// First token.
+    pub t0: usize,
+    /// One past the last token.
+    pub t1: usize,
+}
+
+/// One utterance under analysis.
+pub(crate) struct Doc<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its tokens.
+    pub toks: Vec<Tok>,
+    /// Tokens already inside an entity.
+    pub claimed: Vec<bool>,
+    /// Entities found so far.
+    pub found: Vec<Found>,
+    /// Number runs.
+    pub runs: Vec<Run>,
+    /// Token -> index of its run + 1 (0: none).
+    pub run_at: Vec<u32>,
+    /// The text looks machine-formatted (capitals used): case is a signal.
+    pub cased: bool,
+}
+
+impl<'a> Doc<'a> {
+    /// Lower-case-insensitive comparison of token `i` with an ASCII word.
+    pub fn is(&self, i: usize, w: &str) -> bool {
+        match self.toks.get(i) {
+            Some(t) if t.kind == Kind::Word => self.bytes(i).eq_ignore_ascii_case(w.as_bytes()),
+            _ => false,
+        }
+    }
+
+    /// The token's bytes.
+    pub fn bytes(&self, i: usize) -> &'a [u8] {
+        let t = &self.toks[i];
+        &self.text.as_bytes()[t.start as usize..t.end as usize]
+    }
+
+    /// True when token `i` is a word with flag `f`.
+    pub fn flag(&self, i: usize, f: u32) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == Kind::Word && t.lex.has(f))
+    }
+
+    /// The concept of word `i`.
+    pub fn concept(&self, i: usize) -> Concept {
+        match self.toks.get(i) {
+            Some(t) if t.kind == Kind::Word => t.lex.concept,
+            _ => Concept::None,
+        }
+    }
+
+    /// Token `i` is a word.
+    pub fn word(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == Kind::Word)
+    }
+
+    /// Token `i` is a single letter word ("b", "M").
+    pub fn letter(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == Kind::Word && t.len() == 1 && self.bytes(i)[0].is_ascii_alphabetic())
+    }
+
+    /// Token `i` is a filler word.
+    pub fn filler(&self, i: usize) -> bool {
+        self.flag(i, flag::FILLER)
+    }
+
+    /// Token `i` is a spoken number word.
+    pub fn numword(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == Kind::Word && t.lex.num != NumWord::None)
+    }
+
+    /// Token `i` is upper-case initial in a cased text.
+    pub fn titled(&self, i: usize) -> bool {
+        self.cased && self.toks.get(i).is_some_and(|t| t.case != Case::Lower)
+    }
+
+    /// Index after skipping fillers (and commas when `commas`) from `i` forward.
+    pub fn skip_fillers(&self, mut i: usize, commas: bool) -> usize {
+        while i < self.toks.len() && (self.filler(i) || commas && self.toks[i].is_punct(b',')) {
+            i += 1;
+        }
+        i
+    }
+
+    /// Adds an entity over tokens `t0..t1` unless any of them is already claimed.
+    pub fn add(&mut self, kind: EntityType, t0: usize, t1: usize) -> bool {
+        if t0 >= t1 || t1 > self.toks.len() || self.claimed[t0..t1].iter().any(|c| *c) {
+            return false;
+        }
+        for c in &mut self.claimed[t0..t1] {
+            *c = true;
+        }
+        self.found.push(Found { kind, t0, t1 });
+        true
+    }
+
+    /// True when the utterance ends (only punctuation or fillers) after token `i`.
+    pub fn ends_after(&self, i: usize) -> bool {
+        self.toks[i..].iter().all(|t| t.kind == Kind::Punct && t.ch != b'[' || t.kind == Kind::Word && t.lex.has(flag::FILLER))
+    }
+}

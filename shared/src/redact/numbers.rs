@@ -1,0 +1,504 @@
+//! Spoken-number grammar: finds number runs among the tokens ("four five three two",
+//! "oh", "double five", "forty five thirty two", "three hundred", fillers, separators,
+//! month names and ordinals of dates) and normalises each to its digit string, keeping the
+//! token range so the span maps back to the original text.
+
+use crate::redact::lexicon::NumWord;
+use crate::redact::tokens::{Kind, Tok};
+
+/// What a token can be inside a number run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Digits,
+    Code,
+    Num(NumWord),
+    Ord(u8),
+    Month(u8),
+    Sep,
+    Filler,
+    The,
+    Of,
+    And,
+    Break,
+}
+
+/// Maximum written digit groups remembered per run.
+pub(crate) const MAX_GROUPS: usize = 8;
+
+/// One number run.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Run {
+    /// First token.
+    pub t0: usize,
+    /// One past the last token.
+    pub t1: usize,
+    /// The digits it stands for ("four oh eight" -> "408").
+    pub digits: String,
+    /// Spoken number words inside.
+    pub words: bool,
+    /// A month name inside (a date).
+    pub month: bool,
+    /// An ordinal inside (a date: "the fourth", "21st").
+    pub ordinal: bool,
+    /// Slashes inside ("3/28") or the word "slash".
+    pub slash: bool,
+    /// Letters-and-digits code tokens inside ("17112821NV").
+    pub code: bool,
+    /// Parenthesised area code.
+    pub paren: bool,
+    /// Leading "+".
+    pub plus: bool,
+    /// Lengths of the written digit groups, in order (up to [`MAX_GROUPS`]).
+    pub groups: [u8; MAX_GROUPS],
+    /// Number of written digit groups (may exceed MAX_GROUPS).
+    pub ngroups: u8,
+    /// Separator character between written groups ('-', '.', ' ', ',', '/'), when uniform.
+    pub sep: u8,
+    /// Only written digits (no number words).
+    pub written: bool,
+}
+
+impl Run {
+    /// Digit count.
+    pub fn n(&self) -> usize {
+        self.digits.len()
+    }
+    /// The written group lengths.
+    pub fn group_lens(&self) -> &[u8] {
+        &self.groups[..(self.ngroups as usize).min(MAX_GROUPS)]
+    }
+}
+
+fn role_of(t: &Tok) -> Role {
+    match t.kind {
+        Kind::Num => Role::Digits,
+        Kind::Alnum => {
+            if t.lex.ordinal > 0 {
+                Role::Ord(t.lex.ordinal)
+            } else {
+                Role::Code
+            }
+        }
+        Kind::Placeholder => Role::Break,
+        Kind::Punct => match t.ch {
+            b',' | b'-' | b'/' | b'(' | b')' | b'+' | b'.' => Role::Sep,
+            _ => {
+                // en dash / em dash as separators
+                Role::Break
+            }
+        },
+        Kind::Word => {
+            let l = &t.lex;
+            if l.num != NumWord::None {
+                Role::Num(l.num)
+            } else if l.month > 0 {
+                Role::Month(l.month)
+            } else if l.ordinal > 0 {
+                Role::Ord(l.ordinal)
+            } else if l.has(crate::redact::lexicon::flag::FILLER) {
+                Role::Filler
+            } else if l.has(crate::redact::lexicon::flag::NUMSEP) {
+                Role::Sep
+            } else {
+                Role::Break
+            }
+        }
+    }
+}
+
+fn is_numeric(r: Role) -> bool {
+    matches!(r, Role::Digits | Role::Code | Role::Num(_) | Role::Ord(_) | Role::Month(_))
+}
+
+/// Finds the number runs among `toks` (skipping tokens marked in `claimed`).
+pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Vec<Run>) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let n = toks.len();
+    let mut roles: Vec<Role> = Vec::with_capacity(n);
+    for (i, t) in toks.iter().enumerate() {
+        let mut r = if claimed[i] { Role::Break } else { role_of(t) };
+        if r == Role::Break && t.kind == Kind::Word && !claimed[i] {
+            let w = &bytes[t.start as usize..t.end as usize];
+            if w.eq_ignore_ascii_case(b"the") {
+                r = Role::The;
+            } else if w.eq_ignore_ascii_case(b"of") {
+                r = Role::Of;
+            } else if w.eq_ignore_ascii_case(b"and") {
+                r = Role::And;
+            }
+        }
+        roles.push(r);
+    }
+    // Contextual roles: months and word ordinals need a numeric neighbour; "o"/"oh" need
+    // another digit next to them; "." joins digits only when written tight ("252.529").
+    for i in 0..n {
+        match roles[i] {
+            Role::Month(_) => {
+                let next = neighbour(&roles, i, true);
+                let prev = neighbour(&roles, i, false);
+                let ok = |r: Option<Role>| matches!(r, Some(Role::Digits | Role::Num(_) | Role::Ord(_)));
+                if !(ok(next) || ok(prev)) {
+                    roles[i] = Role::Break;
+                }
+            }
+            Role::Ord(_) if toks[i].kind == Kind::Word => {
+                let prev_tok = if i > 0 { Some(roles[i - 1]) } else { None };
+                let keep = matches!(prev_tok, Some(Role::The | Role::Num(NumWord::Tens(_)) | Role::Month(_)))
+                    || matches!(neighbour(&roles, i, true), Some(Role::Month(_)));
+                if !keep {
+                    roles[i] = Role::Break;
+                }
+            }
+            Role::Sep if toks[i].ch == b'.' => {
+                let tight = !toks[i].space_before
+                    && i + 1 < n
+                    && !toks[i + 1].space_before
+                    && i > 0
+                    && roles[i - 1] == Role::Digits
+                    && roles[i + 1] == Role::Digits;
+                if !tight {
+                    roles[i] = Role::Break;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Second pass for months now that ordinals are settled.
+    for i in 0..n {
+        if let Role::Month(_) = roles[i] {
+            let ok = |r: Option<Role>| matches!(r, Some(Role::Digits | Role::Num(_) | Role::Ord(_)));
+            if !(ok(neighbour(&roles, i, true)) || ok(neighbour(&roles, i, false))) {
+                roles[i] = Role::Break;
+            }
+        }
+    }
+    let mut i = 0;
+    while i < n {
+        let start_ok = match roles[i] {
+            r if is_numeric(r) => true,
+            Role::The => i + 1 < n && matches!(roles[i + 1], Role::Ord(_)),
+            Role::Sep => {
+                (toks[i].ch == b'+' || toks[i].ch == b'(') && i + 1 < n && roles[i + 1] == Role::Digits
+            }
+            _ => false,
+        };
+        if !start_ok {
+            i += 1;
+            continue;
+        }
+        let mut last = i;
+        let mut j = i + 1;
+        while j < n {
+            let r = roles[j];
+            if is_numeric(r) {
+                last = j;
+                j += 1;
+                continue;
+            }
+            match r {
+                Role::Sep | Role::Filler | Role::Of | Role::The => j += 1,
+                Role::And => {
+                    // "three hundred and five" only.
+                    if matches!(roles[last], Role::Num(NumWord::Hundred | NumWord::Thousand)) {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        // A closing parenthesis right after the area code belongs to the run.
+        let mut end_tok = last + 1;
+        if end_tok < n && toks[end_tok].is_punct(b')') && roles[i..end_tok].iter().any(|r| *r == Role::Digits) {
+            if toks[i].is_punct(b'(') {
+                end_tok += 1;
+            }
+        }
+        let run = build(bytes, toks, &roles, i, end_tok);
+        if let Some(run) = run {
+            out.push(run);
+        }
+        i = end_tok.max(i + 1);
+    }
+}
+
+/// The role of the nearest token before/after `i`, skipping "of", "the" and commas.
+fn neighbour(roles: &[Role], i: usize, forward: bool) -> Option<Role> {
+    let mut k = i;
+    for _ in 0..3 {
+        if forward {
+            k += 1;
+            if k >= roles.len() {
+                return None;
+            }
+        } else {
+            if k == 0 {
+                return None;
+            }
+            k -= 1;
+        }
+        match roles[k] {
+            Role::Of | Role::The | Role::Filler => continue,
+            Role::Sep => continue,
+            r => return Some(r),
+        }
+    }
+    None
+}
+
+/// Value of a "below one hundred" phrase at `k`: tens [unit] | teen | unit.
+fn below_hundred(items: &[(usize, Role)], k: usize) -> Option<(u32, usize)> {
+    match items.get(k)?.1 {
+        Role::Num(NumWord::Tens(t)) => {
+            if let Some((_, Role::Num(NumWord::Unit(u)))) = items.get(k + 1) {
+                if *u > 0 {
+                    return Some((u32::from(t) * 10 + u32::from(*u), 2));
+                }
+            }
+            Some((u32::from(t) * 10, 1))
+        }
+        Role::Num(NumWord::Teen(v)) => Some((u32::from(v), 1)),
+        Role::Num(NumWord::Unit(u)) => Some((u32::from(u), 1)),
+        _ => None,
+    }
+}
+
+fn push_num(digits: &mut String, v: u32, width: usize) {
+    let s = v.to_string();
+    for _ in s.len()..width {
+        digits.push('0');
+    }
+    digits.push_str(&s);
+}
+
+fn build(bytes: &[u8], toks: &[Tok], roles: &[Role], t0: usize, t1: usize) -> Option<Run> {
+    let mut run = Run { t0, t1, written: true, ..Run::default() };
+    let mut items: Vec<(usize, Role)> = Vec::with_capacity(t1 - t0);
+    let mut non_oh = false;
+    for k in t0..t1 {
+        let r = roles[k];
+        match r {
+            Role::Sep => {
+                let c = toks[k].ch;
+                match c {
+                    b'/' => run.slash = true,
+                    b'(' => run.paren = true,
+                    b'+' if k == t0 => run.plus = true,
+                    _ => {}
+                }
+                if toks[k].kind == Kind::Word {
+                    let w = &bytes[toks[k].start as usize..toks[k].end as usize];
+                    if w.eq_ignore_ascii_case(b"slash") {
+                        run.slash = true;
+                    }
+                }
+            }
+            r if is_numeric(r) => {
+                if !matches!(r, Role::Num(NumWord::Oh)) {
+                    non_oh = true;
+                }
+                items.push((k, r));
+            }
+            _ => {}
+        }
+    }
+    if !non_oh {
+        return None;
+    }
+    // Written digit groups and their separators.
+    let mut prev_digit_tok: Option<usize> = None;
+    let mut sep: Option<u8> = None;
+    let mut uniform = true;
+    for &(k, r) in &items {
+        if r == Role::Digits {
+            let len = toks[k].len().min(255) as u8;
+            if (run.ngroups as usize) < MAX_GROUPS {
+                run.groups[run.ngroups as usize] = len;
+            }
+            run.ngroups = run.ngroups.saturating_add(1);
+            if let Some(p) = prev_digit_tok {
+                let between = &toks[p + 1..k];
+                let s = if between.is_empty() {
+                    b'?'
+                } else if between.len() == 1 && between[0].kind == Kind::Punct {
+                    between[0].ch
+                } else if between.iter().all(|t| t.kind == Kind::Punct && t.ch == b')') {
+                    b')'
+                } else {
+                    b' '
+                };
+                let s = if s == b',' { b',' } else { s };
+                match sep {
+                    None => sep = Some(s),
+                    Some(x) if x != s && !(x == b')' || s == b')') => uniform = false,
+                    _ => {}
+                }
+            }
+            prev_digit_tok = Some(k);
+        }
+    }
+    if uniform {
+        if let Some(s) = sep {
+            run.sep = s;
+        } else if run.ngroups > 0 {
+            run.sep = b' ';
+        }
+    }
+    if run.ngroups == 0 {
+        run.sep = 0;
+    }
+    // Digits.
+    let mut d = String::with_capacity(items.len() * 2);
+    let mut k = 0;
+    while k < items.len() {
+        let (ti, r) = items[k];
+        match r {
+            Role::Digits => {
+                d.push_str(std::str::from_utf8(&bytes[toks[ti].start as usize..toks[ti].end as usize]).unwrap_or(""));
+                k += 1;
+            }
+            Role::Code => {
+                run.code = true;
+                for c in &bytes[toks[ti].start as usize..toks[ti].end as usize] {
+                    if c.is_ascii_digit() {
+                        d.push(*c as char);
+                    }
+                }
+                k += 1;
+            }
+            Role::Month(m) => {
+                run.month = true;
+                push_num(&mut d, u32::from(m), 2);
+                k += 1;
+            }
+            Role::Ord(v) => {
+                run.ordinal = true;
+                push_num(&mut d, u32::from(v), 2);
+                k += 1;
+            }
+            Role::Num(nw) => {
+                run.words = true;
+                run.written = false;
+                match nw {
+                    NumWord::Oh => {
+                        d.push('0');
+                        k += 1;
+                    }
+                    NumWord::Repeat(times) => {
+                        let next = items.get(k + 1).map(|x| x.1);
+                        let digit = match next {
+                            Some(Role::Num(NumWord::Unit(u))) => Some(char::from(b'0' + u)),
+                            Some(Role::Num(NumWord::Oh)) => Some('0'),
+                            Some(Role::Digits) => {
+                                let t = &toks[items[k + 1].0];
+                                if t.len() == 1 {
+                                    Some(char::from(bytes[t.start as usize]))
+                                } else {
+                                    None
+                                }
+                            }
+                            _ => None,
+                        };
+                        if let Some(c) = digit {
+                            for _ in 0..times {
+                                d.push(c);
+                            }
+                            k += 2;
+                        } else {
+                            k += 1;
+                        }
+                    }
+                    NumWord::Tens(t) => {
+                        // Tens followed by an ordinal: "twenty first".
+                        if let Some((_, Role::Ord(o))) = items.get(k + 1) {
+                            if *o < 10 {
+                                run.ordinal = true;
+                                push_num(&mut d, u32::from(t) * 10 + u32::from(*o), 2);
+                                k += 2;
+                                continue;
+                            }
+                        }
+                        let (v, used) = below_hundred(&items, k).unwrap_or((u32::from(t) * 10, 1));
+                        k += used;
+                        after_value(&items, &mut k, &mut d, v);
+                    }
+                    NumWord::Teen(v) => {
+                        k += 1;
+                        after_value(&items, &mut k, &mut d, u32::from(v));
+                    }
+                    NumWord::Unit(u) => {
+                        k += 1;
+                        after_value(&items, &mut k, &mut d, u32::from(u));
+                    }
+                    NumWord::Hundred => {
+                        d.push_str("100");
+                        k += 1;
+                    }
+                    NumWord::Thousand => {
+                        d.push_str("1000");
+                        k += 1;
+                    }
+                    NumWord::None => k += 1,
+                }
+            }
+            _ => k += 1,
+        }
+    }
+    run.digits = d;
+    Some(run)
+}
+
+/// Writes `v` (a unit, teen or tens value just read) and folds a following "hundred" /
+/// "thousand" phrase into it ("three hundred forty seven" -> "347").
+fn after_value(items: &[(usize, Role)], k: &mut usize, d: &mut String, v: u32) {
+    match items.get(*k).map(|x| x.1) {
+        Some(Role::Num(NumWord::Hundred)) if v < 100 => {
+            *k += 1;
+            let rest = below_hundred(items, *k);
+            let r = match rest {
+                Some((r, used)) => {
+                    *k += used;
+                    r
+                }
+                None => 0,
+            };
+            let total = v * 100 + r;
+            if let Some(Role::Num(NumWord::Thousand)) = items.get(*k).map(|x| x.1) {
+                *k += 1;
+                thousand_rest(items, k, d, total);
+            } else {
+                push_num(d, total, 3);
+            }
+        }
+        Some(Role::Num(NumWord::Thousand)) => {
+            *k += 1;
+            thousand_rest(items, k, d, v);
+        }
+        _ => {
+            let width = if v >= 10 { 2 } else { 1 };
+            push_num(d, v, width);
+        }
+    }
+}
+
+fn thousand_rest(items: &[(usize, Role)], k: &mut usize, d: &mut String, thousands: u32) {
+    let mut rest = 0;
+    if let Some((u, used)) = below_hundred(items, *k) {
+        if let Some(Role::Num(NumWord::Hundred)) = items.get(*k + used).map(|x| x.1) {
+            if u < 10 {
+                *k += used + 1;
+                rest = u * 100;
+                if let Some((r, used2)) = below_hundred(items, *k) {
+                    *k += used2;
+                    rest += r;
+                }
+            }
+        } else {
+            *k += used;
+            rest = u;
+        }
+    }
+    push_num(d, thousands * 1000 + rest, 4);
+}
