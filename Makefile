@@ -16,11 +16,11 @@ export SAM_CLI_TELEMETRY := 0
 
 CARGO ?= cargo
 LAMBDA_BINS := webhook worker
-LAMBDA_DIR := target/lambda
+LAMBDA_DIR := $(or $(CARGO_TARGET_DIR),target)/lambda
 
-# `make dev`: a documented local test secret unless you set your own
-# (`make dev VAPI_SECRET=...` or export it). Never used outside your machine.
-VAPI_SECRET ?= dev-secret-change-me
+# `make dev`: the documented local test secret (the one events/ is signed with) unless you
+# set your own (`make dev VAPI_SECRET=...` or export it). Never used outside your machine.
+VAPI_SECRET ?= local-test-secret-change-me
 DEV_ARGS ?=
 
 # Dummy AWS environment for anything that might build an SDK client locally: no real
@@ -59,8 +59,8 @@ clean-tools: ## Remove .venv, .tools and .run (stops local servers first)
 # develop
 # ---------------------------------------------------------------------------------------
 
-dev: ## Run `callwarden dev` on 127.0.0.1:3000 (in-memory queue/store; VAPI_SECRET=dev-secret-change-me unless set)
-	@echo "make dev: shared secret from VAPI_SECRET ($(if $(filter dev-secret-change-me,$(VAPI_SECRET)),the documented local test secret,your own))"
+dev: ## Run `callwarden dev` on 127.0.0.1:3000 (in-memory queue/store; VAPI_SECRET=local-test-secret-change-me unless set)
+	@echo "make dev: shared secret from VAPI_SECRET ($(if $(filter local-test-secret-change-me,$(VAPI_SECRET)),the documented local test secret,your own))"
 	env $(DUMMY_AWS_ENV) VAPI_SECRET='$(VAPI_SECRET)' $(CARGO) run -p callwarden-cli -- dev $(DEV_ARGS)
 
 local-aws-start: ## Start DynamoDB Local + moto on free loopback ports; env in .run/aws.env

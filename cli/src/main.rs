@@ -2,7 +2,10 @@
 
 use clap::{Parser, Subcommand};
 
+mod assistant_cmd;
 mod calls_cmd;
+mod crm_cmd;
+mod loadtest_cmd;
 mod dev;
 mod replay_cmd;
 mod sign_cmd;
@@ -34,6 +37,12 @@ enum Command {
     Calls(calls_cmd::CallsArgs),
     /// Place an outbound call through Vapi (`callwarden call +15551234567`).
     Call(twilio_call_cmd::CallArgs),
+    /// Manage the built-in CRM (`callwarden crm seed <file.json>`).
+    Crm(crm_cmd::CrmArgs),
+    /// Print assistant configuration pieces (`callwarden assistant tools`).
+    Assistant(assistant_cmd::AssistantArgs),
+    /// Simulate concurrent calls against a running server and check every guarantee.
+    Loadtest(loadtest_cmd::LoadtestArgs),
 }
 
 #[tokio::main]
@@ -46,6 +55,9 @@ async fn main() {
         Command::Redact(args) => redact_cmd::run(args).await,
         Command::Calls(args) => calls_cmd::run(args).await,
         Command::Call(args) => twilio_call_cmd::run(args).await,
+        Command::Crm(args) => crm_cmd::run(args).await,
+        Command::Assistant(args) => assistant_cmd::run(args).await,
+        Command::Loadtest(args) => loadtest_cmd::run(args).await,
     };
     if let Err(e) = outcome {
         eprintln!("error: {e}");

@@ -80,7 +80,11 @@ fn corpus_needles_and_deliveries() -> (Vec<Needle>, Vec<Delivery>) {
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter(|r| r["entities"].as_array().is_some_and(|e| !e.is_empty()))
-        .filter(|r| r["entities"].as_array().is_some_and(|e| e.iter().all(|x| x["truncated"] == json!(false))))
+        .filter(|r| {
+            r["entities"]
+                .as_array()
+                .is_some_and(|e| e.iter().all(|x| x["truncated"] == json!(false)))
+        })
         .take(CORPUS_RECORDS);
     for (n, r) in records.enumerate() {
         let id = r["id"].as_str().unwrap_or("?").to_string();
@@ -100,15 +104,28 @@ fn corpus_needles_and_deliveries() -> (Vec<Needle>, Vec<Delivery>) {
         }
         push(r["role"].as_str().unwrap_or("user"), text, ts);
         for e in r["entities"].as_array().into_iter().flatten() {
-            let (start, end) = (e["start"].as_u64().unwrap_or(0) as usize, e["end"].as_u64().unwrap_or(0) as usize);
-            let label = format!("{id} {} {}", e["type"].as_str().unwrap_or("?"), e["form"].as_str().unwrap_or("?"));
+            let (start, end) = (
+                e["start"].as_u64().unwrap_or(0) as usize,
+                e["end"].as_u64().unwrap_or(0) as usize,
+            );
+            let label = format!(
+                "{id} {} {}",
+                e["type"].as_str().unwrap_or("?"),
+                e["form"].as_str().unwrap_or("?")
+            );
             if let Some(surface) = text.get(start..end).filter(|s| s.len() >= 6) {
-                needles.push(Needle { label: label.clone(), text: surface.to_string() });
+                needles.push(Needle {
+                    label: label.clone(),
+                    text: surface.to_string(),
+                });
             }
             if let Some(value) = e["value"].as_str() {
                 let digits: String = value.chars().filter(char::is_ascii_digit).collect();
                 if digits.len() >= 7 && digits.len() * 10 >= value.len() * 8 {
-                    needles.push(Needle { label, text: digits });
+                    needles.push(Needle {
+                        label,
+                        text: digits,
+                    });
                 }
             }
         }
@@ -132,10 +149,19 @@ fn twilio_status_delivery() -> Delivery {
 }
 
 fn all_deliveries() -> (Vec<Needle>, Vec<Delivery>) {
-    let mut needles: Vec<Needle> =
-        SAMPLE_NEEDLES.iter().enumerate().map(|(i, n)| Needle { label: format!("sample needle #{i}"), text: n.to_string() }).collect();
-    let mut deliveries: Vec<Delivery> =
-        vapi_sample_names().iter().enumerate().map(|(i, name)| vapi_delivery(&sample(name), NOW_MS - 50_000 + i as i64)).collect();
+    let mut needles: Vec<Needle> = SAMPLE_NEEDLES
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Needle {
+            label: format!("sample needle #{i}"),
+            text: n.to_string(),
+        })
+        .collect();
+    let mut deliveries: Vec<Delivery> = vapi_sample_names()
+        .iter()
+        .enumerate()
+        .map(|(i, name)| vapi_delivery(&sample(name), NOW_MS - 50_000 + i as i64))
+        .collect();
     deliveries.push(twilio_status_delivery());
     let (corpus_needles, corpus_deliveries) = corpus_needles_and_deliveries();
     needles.extend(corpus_needles);
@@ -147,7 +173,12 @@ async fn process_all<S>(store: Arc<S>, deliveries: &[Delivery])
 where
     S: IdempotencyStore + CallLock + CallArchive + 'static,
 {
-    let deps = WorkerDeps::new(store, Arc::new(MemoryBlobStore::default()), Arc::new(ManualClock::at(NOW_MS)), WorkerConfig::default());
+    let deps = WorkerDeps::new(
+        store,
+        Arc::new(MemoryBlobStore::default()),
+        Arc::new(ManualClock::at(NOW_MS)),
+        WorkerConfig::default(),
+    );
     for d in deliveries {
         if let Err(e) = process_delivery(&deps, d).await {
             panic!("{} failed: {e}", d.message_type);
@@ -168,7 +199,11 @@ fn assert_no_leaks(items: &[String], needles: &[Needle]) {
             leaks.push(n.label.clone());
         }
     }
-    assert!(leaks.is_empty(), "{} PII values found in storage (record id, type, form): {leaks:#?}", leaks.len());
+    assert!(
+        leaks.is_empty(),
+        "{} PII values found in storage (record id, type, form): {leaks:#?}",
+        leaks.len()
+    );
 }
 
 fn render(v: &AttributeValue) -> String {
@@ -176,7 +211,11 @@ fn render(v: &AttributeValue) -> String {
         AttributeValue::S(s) => s.clone(),
         AttributeValue::N(n) => n.clone(),
         AttributeValue::Ss(l) | AttributeValue::Ns(l) => l.join(" | "),
-        AttributeValue::M(m) => m.iter().map(|(k, v)| format!("{k}={}", render(v))).collect::<Vec<_>>().join(" | "),
+        AttributeValue::M(m) => m
+            .iter()
+            .map(|(k, v)| format!("{k}={}", render(v)))
+            .collect::<Vec<_>>()
+            .join(" | "),
         AttributeValue::L(l) => l.iter().map(render).collect::<Vec<_>>().join(" | "),
         AttributeValue::Bool(b) => b.to_string(),
         other => format!("{other:?}"),
@@ -195,7 +234,9 @@ async fn nothing_stored_in_memory_contains_pii() {
 
 #[tokio::test]
 async fn nothing_stored_in_dynamodb_contains_pii() {
-    let Some(store) = worker_support::dynamo_store("leak").await else { return };
+    let Some(store) = worker_support::dynamo_store("leak").await else {
+        return;
+    };
     let (needles, deliveries) = all_deliveries();
     process_all(store.clone(), &deliveries).await;
     let client = callwarden::adapters::dynamodb::dynamodb_client_from_env().await;
@@ -210,7 +251,12 @@ async fn nothing_stored_in_dynamodb_contains_pii() {
             .await
             .expect("scan");
         for item in page.items() {
-            items.push(item.iter().map(|(k, v)| format!("{k}={}", render(v))).collect::<Vec<_>>().join(" || "));
+            items.push(
+                item.iter()
+                    .map(|(k, v)| format!("{k}={}", render(v)))
+                    .collect::<Vec<_>>()
+                    .join(" || "),
+            );
         }
         match page.last_evaluated_key() {
             Some(k) if !k.is_empty() => start = Some(k.clone()),

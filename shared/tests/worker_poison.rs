@@ -43,13 +43,25 @@ where
     S: IdempotencyStore + CallLock + CallArchive + 'static,
 {
     let blobs = Arc::new(MemoryBlobStore::default());
-    let deps = WorkerDeps::new(store.clone(), blobs.clone(), Arc::new(ManualClock::at(NOW_MS)), WorkerConfig::default());
+    let deps = WorkerDeps::new(
+        store.clone(),
+        blobs.clone(),
+        Arc::new(ManualClock::at(NOW_MS)),
+        WorkerConfig::default(),
+    );
     let mut records = Vec::new();
-    let good = ["status-update.in-progress.json", "transcript.final.json", "end-of-call-report.json", "hang.json"];
+    let good = [
+        "status-update.in-progress.json",
+        "transcript.final.json",
+        "end-of-call-report.json",
+        "hang.json",
+    ];
     let mut good_attrs = Vec::new();
     for (i, name) in good.iter().enumerate() {
         let d = vapi_delivery(&sample(name), NOW_MS - 1000 + i as i64);
-        let msg = encode_delivery(&d, SQS_MAX_MESSAGE_BYTES, blobs.as_ref(), NOW_MS / 1000).await.expect("encode");
+        let msg = encode_delivery(&d, SQS_MAX_MESSAGE_BYTES, blobs.as_ref(), NOW_MS / 1000)
+            .await
+            .expect("encode");
         let attrs: Vec<(String, String)> = msg.attributes.into_iter().collect();
         records.push(record(&format!("good-{i}"), &msg.body, &attrs));
         good_attrs.push(attrs);
@@ -77,7 +89,13 @@ where
     }
     records.push(record("poison-shape", no_message, &attrs2));
     // 3. A body that does not match its hash attribute.
-    records.push(record("poison-hash", &String::from_utf8(sample("hang.json")).expect("utf8").replace("hang", "gnah"), &good_attrs[3]));
+    records.push(record(
+        "poison-hash",
+        &String::from_utf8(sample("hang.json"))
+            .expect("utf8")
+            .replace("hang", "gnah"),
+        &good_attrs[3],
+    ));
     // 4. No attributes at all.
     records.push(record("poison-attrs", "{}", &[]));
     // 5. Claims gzip but is not base64/gzip.
@@ -88,12 +106,29 @@ where
         }
     }
     records.push(record("poison-gzip", "!!not base64!!", &attrs5));
-    let event: SqsEvent = serde_json::from_value(json!({ "Records": records })).expect("lambda SQS event shape");
+    let event: SqsEvent =
+        serde_json::from_value(json!({ "Records": records })).expect("lambda SQS event shape");
     let response = process_sqs_event(&deps, event).await;
-    let mut failed: Vec<String> = response.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect();
+    let mut failed: Vec<String> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect();
     failed.sort();
-    assert_eq!(failed, ["poison-attrs", "poison-gzip", "poison-hash", "poison-json", "poison-shape"]);
-    let view = show_call(store.as_ref(), CALL_ID, NOW_MS / 1000).await.expect("read").expect("archived");
+    assert_eq!(
+        failed,
+        [
+            "poison-attrs",
+            "poison-gzip",
+            "poison-hash",
+            "poison-json",
+            "poison-shape"
+        ]
+    );
+    let view = show_call(store.as_ref(), CALL_ID, NOW_MS / 1000)
+        .await
+        .expect("read")
+        .expect("archived");
     assert!(view.report.is_some(), "the good report was archived");
     assert_eq!(view.transcript.len(), 1, "the good transcript was archived");
     assert_eq!(view.events, 4, "all four good records were archived");

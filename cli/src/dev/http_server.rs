@@ -34,6 +34,14 @@ async fn handle(State(state): State<DevState>, req: Request) -> Response {
     if parts.method == Method::GET && (path == "/calls" || path.starts_with("/calls/")) {
         return calls(&state, &path).await;
     }
+    if path.starts_with("/_dev/") {
+        if parts.method != Method::GET {
+            return to_response(HttpAnswer::error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "dev endpoints are served with GET only"));
+        }
+        if let Some(answer) = super::dev_endpoints::handle(state.dev.as_deref(), &path, &parts.headers).await {
+            return to_response(answer);
+        }
+    }
     let limit = state.webhook.config().max_body_bytes;
     // Read one byte past the cap so the handler answers 413 itself.
     let body = match axum::body::to_bytes(Body::new(body), limit.saturating_add(1)).await {

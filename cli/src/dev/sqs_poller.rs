@@ -6,9 +6,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage, SqsMessageAttribute};
+use callwarden::adapters::sqs_message::attr;
 use callwarden::worker::{process_sqs_event, WorkerDeps};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+
+use super::stats::DevStats;
 
 /// Start `n` pollers; they stop when `shutdown` turns true.
 pub fn spawn(
@@ -16,12 +19,13 @@ pub fn spawn(
     queue_url: String,
     deps: Arc<WorkerDeps>,
     n: usize,
+    stats: Arc<DevStats>,
     shutdown: watch::Receiver<bool>,
 ) -> Vec<JoinHandle<()>> {
     (0..n.max(1))
         .map(|_| {
-            let (sqs, queue_url, deps, mut shutdown) =
-                (sqs.clone(), queue_url.clone(), deps.clone(), shutdown.clone());
+            let (sqs, queue_url, deps, mut shutdown, stats) =
+                (sqs.clone(), queue_url.clone(), deps.clone(), shutdown.clone(), stats.clone());
             tokio::spawn(async move {
                 loop {
                     let received = tokio::select! {
@@ -29,6 +33,7 @@ pub fn spawn(
                             .message_attribute_names("All").wait_time_seconds(1).send() => r,
                         _ = shutdown.changed() => break,
                     };
+                    stats.receives(1);
                     let messages = match received {
                         Ok(out) => out.messages.unwrap_or_default(),
                         Err(e) => {
@@ -41,10 +46,20 @@ pub fn spawn(
                         continue;
                     }
                     let mut handles = HashMap::new();
+                    let mut received_at: HashMap<String, i64> = HashMap::new();
                     let mut event = SqsEvent::default();
                     for m in messages {
                         let id = m.message_id.clone().unwrap_or_default();
                         handles.insert(id.clone(), m.receipt_handle.clone());
+                        if let Some(t) = m
+                            .message_attributes
+                            .as_ref()
+                            .and_then(|a| a.get(attr::RECEIVED_AT))
+                            .and_then(|v| v.string_value.as_deref())
+                            .and_then(|v| v.parse::<i64>().ok())
+                        {
+                            received_at.insert(id.clone(), t);
+                        }
                         let mut record = SqsMessage::default();
                         record.message_id = Some(id);
                         record.body = m.body;
@@ -64,8 +79,16 @@ pub fn spawn(
                     let response = process_sqs_event(&deps, event).await;
                     for failed in &response.batch_item_failures {
                         handles.remove(&failed.item_identifier);
+                        stats.failed();
                     }
-                    for handle in handles.into_values().flatten() {
+                    let now_ms = deps.clock.now_ms();
+                    for (id, handle) in handles {
+                        // Lag of every record that did not fail (duplicates included).
+                        if let Some(t) = received_at.get(&id) {
+                            stats.lag(now_ms - t);
+                        }
+                        let Some(handle) = handle else { continue };
+                        stats.deletes(1);
                         let _ = sqs.delete_message().queue_url(&queue_url).receipt_handle(handle).send().await;
                     }
                 }

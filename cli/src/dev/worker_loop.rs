@@ -1,75 +1,288 @@
-//! The in-process worker of `callwarden dev`: takes deliveries from the in-memory queue
-//! and runs the same `process_delivery` as the worker Lambda. A failed delivery returns
-//! to the queue after a delay (like SQS's visibility timeout); after three attempts, or
-//! at once when it can never succeed, it is dead-lettered (counted and logged).
+//! The in-process worker of `callwarden dev`, emulating what SQS + Lambda do around the
+//! same `process_delivery` the worker Lambda runs:
+//! - workers take batches (up to 10 deliveries) and process them concurrently;
+//! - a delivery being processed is *in flight*: if its worker dies (killed by fault
+//!   injection) it returns to the queue after the visibility timeout;
+//! - a failed delivery returns after a growing delay; after `max_receives` attempts, or at
+//!   once when it can never succeed, it is dead-lettered (counted and logged);
+//! - with `kill_every`, a random worker is aborted mid-batch at that interval and replaced.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use callwarden::adapters::memory::MemoryQueue;
+use callwarden::delivery::Delivery;
 use callwarden::worker::{process_delivery, WorkerDeps, WorkerError};
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Instant;
 
-const MAX_ATTEMPTS: u32 = 3;
-const RETRY_DELAY: Duration = Duration::from_millis(500);
+use super::stats::DevStats;
 
-/// Start `n` worker tasks; they stop when `shutdown` turns true.
-pub fn spawn(
-    queue: Arc<MemoryQueue>,
-    deps: Arc<WorkerDeps>,
-    n: usize,
-    shutdown: watch::Receiver<bool>,
-) -> Vec<JoinHandle<()>> {
-    let attempts: Arc<Mutex<HashMap<(String, i64), u32>>> = Arc::default();
-    (0..n.max(1))
-        .map(|_| {
-            let (queue, deps, attempts, mut shutdown) =
-                (queue.clone(), deps.clone(), attempts.clone(), shutdown.clone());
-            tokio::spawn(async move {
-                loop {
-                    let delivery = tokio::select! {
-                        d = queue.recv() => d,
-                        _ = shutdown.changed() => break,
-                    };
-                    let key = (delivery.sha256.clone(), delivery.received_at_ms);
-                    match process_delivery(&deps, &delivery).await {
-                        Ok(outcome) => {
-                            attempts.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
-                            tracing::debug!(target: "callwarden::dev", outcome = outcome.as_str(), message_type = %delivery.message_type, "processed");
-                        }
-                        Err(e) => {
-                            let permanent = matches!(e, WorkerError::Undecodable(_) | WorkerError::Integrity);
-                            let n = {
-                                let mut a = attempts.lock().unwrap_or_else(|p| p.into_inner());
-                                let n = a.entry(key.clone()).or_insert(0);
-                                *n += 1;
-                                *n
-                            };
-                            if permanent || n >= MAX_ATTEMPTS {
-                                tracing::error!(target: "callwarden::dev", error_kind = e.kind(), attempts = n, message_type = %delivery.message_type, "dead-lettered");
-                                attempts.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
-                            } else {
-                                tracing::warn!(target: "callwarden::dev", error_kind = e.kind(), attempts = n, "processing failed; will retry");
-                                let queue = queue.clone();
-                                tokio::spawn(async move {
-                                    tokio::time::sleep(RETRY_DELAY).await;
-                                    queue.requeue(delivery);
-                                });
-                            }
-                        }
-                    }
-                }
-            })
-        })
-        .collect()
+/// Largest batch a worker takes (SQS's `ReceiveMessage` maximum).
+const BATCH_SIZE: usize = 10;
+
+/// How the emulated queue treats deliveries.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    /// Worker tasks.
+    pub workers: usize,
+    /// Attempts before a delivery is dead-lettered (SQS `maxReceiveCount`).
+    pub max_receives: u32,
+    /// Delay before the first retry; doubles per attempt, capped at 8 s.
+    pub retry_delay: Duration,
+    /// How long a killed worker's deliveries stay invisible before they return.
+    pub visibility: Duration,
+    /// Abort a random worker at this interval (fault injection).
+    pub kill_every: Option<Duration>,
 }
 
-/// Wait until the queue is empty (bounded by `limit`).
-pub async fn wait_until_drained(queue: &MemoryQueue, limit: Duration) {
-    let deadline = tokio::time::Instant::now() + limit;
-    while !queue.is_empty() && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
+struct InFlight {
+    delivery: Delivery,
+    visible_again: Instant,
+}
+
+/// The worker pool and its emulated queue state.
+pub struct WorkerPool {
+    queue: Arc<MemoryQueue>,
+    deps: Arc<WorkerDeps>,
+    stats: Arc<DevStats>,
+    settings: PoolSettings,
+    inflight: Mutex<HashMap<u64, InFlight>>,
+    attempts: Mutex<HashMap<(String, i64), u32>>,
+    next_id: AtomicU64,
+    pending_retries: AtomicUsize,
+}
+
+impl WorkerPool {
+    /// Start the workers, the visibility reaper and (with `kill_every`) the chaos task;
+    /// everything stops when `shutdown` turns true.
+    pub fn spawn(
+        queue: Arc<MemoryQueue>,
+        deps: Arc<WorkerDeps>,
+        stats: Arc<DevStats>,
+        settings: PoolSettings,
+        shutdown: watch::Receiver<bool>,
+    ) -> (Arc<WorkerPool>, Vec<JoinHandle<()>>) {
+        let pool = Arc::new(WorkerPool {
+            queue,
+            deps,
+            stats,
+            settings,
+            inflight: Mutex::new(HashMap::new()),
+            attempts: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(0),
+            pending_retries: AtomicUsize::new(0),
+        });
+        let workers: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::new(Mutex::new(
+            (0..settings.workers.max(1))
+                .map(|_| tokio::spawn(pool.clone().work(shutdown.clone())))
+                .collect(),
+        ));
+        let mut tasks = vec![tokio::spawn(pool.clone().reap(shutdown.clone()))];
+        if let Some(every) = settings.kill_every {
+            tasks.push(tokio::spawn(pool.clone().chaos(
+                workers.clone(),
+                every,
+                shutdown.clone(),
+            )));
+        }
+        // One task owns the worker handles: it waits for shutdown, then for the workers.
+        let mut stop = shutdown;
+        tasks.push(tokio::spawn(async move {
+            let _ = stop.wait_for(|s| *s).await;
+            let handles: Vec<JoinHandle<()>> =
+                std::mem::take(&mut *workers.lock().unwrap_or_else(|p| p.into_inner()));
+            for h in handles {
+                let _ = h.await;
+            }
+        }));
+        (pool, tasks)
+    }
+
+    /// Deliveries waiting, in flight, or waiting for a retry.
+    pub fn outstanding(&self) -> usize {
+        self.queue.len()
+            + self.inflight.lock().unwrap_or_else(|p| p.into_inner()).len()
+            + self.pending_retries.load(Ordering::SeqCst)
+    }
+
+    /// `(waiting, in flight, waiting for a retry)`.
+    pub fn depth(&self) -> (usize, usize, usize) {
+        (
+            self.queue.len(),
+            self.inflight.lock().unwrap_or_else(|p| p.into_inner()).len(),
+            self.pending_retries.load(Ordering::SeqCst),
+        )
+    }
+
+    /// Wait until nothing is outstanding (bounded by `limit`).
+    pub async fn wait_until_drained(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.outstanding() > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn work(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let first = tokio::select! {
+                d = self.queue.recv() => d,
+                _ = shutdown.wait_for(|s| *s) => break,
+            };
+            let mut batch = vec![first];
+            while batch.len() < BATCH_SIZE {
+                // Polls `recv` once: takes a waiting delivery without blocking.
+                match tokio::time::timeout(Duration::ZERO, self.queue.recv()).await {
+                    Ok(d) => batch.push(d),
+                    Err(_) => break,
+                }
+            }
+            self.stats.receives(1);
+            let mut set = JoinSet::new();
+            for delivery in batch {
+                let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+                self.inflight
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(
+                        id,
+                        InFlight {
+                            delivery: delivery.clone(),
+                            visible_again: Instant::now() + self.settings.visibility,
+                        },
+                    );
+                let pool = self.clone();
+                // Dropping the JoinSet (worker killed) aborts these tasks: the batch dies
+                // mid-way and its unfinished deliveries wait for the visibility timeout.
+                set.spawn(async move {
+                    let result = process_delivery(&pool.deps, &delivery).await;
+                    pool.finish(id, delivery, result);
+                });
+            }
+            while set.join_next().await.is_some() {}
+        }
+    }
+
+    fn finish(
+        self: &Arc<Self>,
+        id: u64,
+        delivery: Delivery,
+        result: Result<callwarden::worker::Outcome, WorkerError>,
+    ) {
+        if self
+            .inflight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id)
+            .is_none()
+        {
+            // The visibility timeout already returned it; that copy decides.
+            return;
+        }
+        let key = (delivery.sha256.clone(), delivery.received_at_ms);
+        match result {
+            Ok(outcome) => {
+                self.attempts
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(&key);
+                self.stats.deletes(1);
+                let lag = self.deps.clock.now_ms() - delivery.received_at_ms;
+                self.stats.outcome(outcome, lag);
+                tracing::debug!(target: "callwarden::dev", outcome = outcome.as_str(), message_type = %delivery.message_type, "processed");
+            }
+            Err(e) => {
+                self.stats.failed();
+                let permanent =
+                    matches!(e, WorkerError::Undecodable(_) | WorkerError::Integrity);
+                self.retry_or_dead_letter(delivery, e.kind(), permanent);
+            }
+        }
+    }
+
+    fn retry_or_dead_letter(self: &Arc<Self>, delivery: Delivery, kind: &str, permanent: bool) {
+        let key = (delivery.sha256.clone(), delivery.received_at_ms);
+        let n = {
+            let mut a = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
+            let n = a.entry(key.clone()).or_insert(0);
+            *n += 1;
+            *n
+        };
+        if permanent || n >= self.settings.max_receives {
+            self.stats.dead_lettered();
+            tracing::error!(target: "callwarden::dev", error_kind = kind, attempts = n, message_type = %delivery.message_type, "dead-lettered");
+            self.attempts
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&key);
+            return;
+        }
+        tracing::warn!(target: "callwarden::dev", error_kind = kind, attempts = n, "processing failed; will retry");
+        let delay = self
+            .settings
+            .retry_delay
+            .saturating_mul(1 << (n - 1).min(4))
+            .min(Duration::from_secs(8));
+        self.pending_retries.fetch_add(1, Ordering::SeqCst);
+        let pool = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            pool.queue.requeue(delivery);
+            pool.pending_retries.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+
+    /// Return the deliveries of dead workers once their visibility timeout passed.
+    async fn reap(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                _ = shutdown.wait_for(|s| *s) => break,
+            }
+            let now = Instant::now();
+            let expired: Vec<Delivery> = {
+                let mut inflight = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
+                let ids: Vec<u64> = inflight
+                    .iter()
+                    .filter(|(_, f)| f.visible_again <= now)
+                    .map(|(id, _)| *id)
+                    .collect();
+                ids.into_iter()
+                    .filter_map(|id| inflight.remove(&id).map(|f| f.delivery))
+                    .collect()
+            };
+            for d in expired {
+                self.stats.visibility_requeue();
+                // Each return counts as a receive, like SQS's ApproximateReceiveCount.
+                self.retry_or_dead_letter(d, "visibility_timeout", false);
+            }
+        }
+    }
+
+    /// Abort a random worker every `every` and start a fresh one in its place.
+    async fn chaos(
+        self: Arc<Self>,
+        workers: Arc<Mutex<Vec<JoinHandle<()>>>>,
+        every: Duration,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = shutdown.wait_for(|s| *s) => break,
+            }
+            let mut w = workers.lock().unwrap_or_else(|p| p.into_inner());
+            if w.is_empty() {
+                continue;
+            }
+            let i = rand::random_range(0..w.len());
+            w[i].abort();
+            w[i] = tokio::spawn(self.clone().work(shutdown.clone()));
+            self.stats.worker_killed();
+            tracing::warn!(target: "callwarden::dev", worker = i, "fault injection: worker killed mid-batch and restarted");
+        }
     }
 }

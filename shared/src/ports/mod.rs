@@ -2,6 +2,7 @@
 //! (see [`crate::adapters`]); handlers take them as `Arc<dyn Trait>`.
 
 pub mod blob;
+pub mod crm;
 pub mod queue;
 pub mod store;
 pub mod tools;

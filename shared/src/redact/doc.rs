@@ -15,6 +15,8 @@ pub(crate) struct Found {
     pub t0: usize,
     /// One past the last token.
     pub t1: usize,
+    /// Last four digits of a card number (for `keep_card_last4`).
+    pub last4: Option<[u8; 4]>,
 }
 
 /// One utterance under analysis.
@@ -37,20 +39,27 @@ pub(crate) struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     /// Lower-case-insensitive comparison of token `i` with an ASCII word.
+    #[inline]
     pub fn is(&self, i: usize, w: &str) -> bool {
+        let w = w.as_bytes();
         match self.toks.get(i) {
-            Some(t) if t.kind == Kind::Word => self.bytes(i).eq_ignore_ascii_case(w.as_bytes()),
+            Some(t) if t.kind == Kind::Word && t.len() == w.len() => {
+                let b = &self.text.as_bytes()[t.start as usize..t.end as usize];
+                (b[0] | 0x20) == w[0] && b.eq_ignore_ascii_case(w)
+            }
             _ => false,
         }
     }
 
     /// The token's bytes.
+    #[inline]
     pub fn bytes(&self, i: usize) -> &'a [u8] {
         let t = &self.toks[i];
         &self.text.as_bytes()[t.start as usize..t.end as usize]
     }
 
     /// True when token `i` is a word with flag `f`.
+    #[inline]
     pub fn flag(&self, i: usize, f: u32) -> bool {
         self.toks.get(i).is_some_and(|t| t.kind == Kind::Word && t.lex.has(f))
     }
@@ -64,16 +73,19 @@ impl<'a> Doc<'a> {
     }
 
     /// Token `i` is a word.
+    #[inline]
     pub fn word(&self, i: usize) -> bool {
         self.toks.get(i).is_some_and(|t| t.kind == Kind::Word)
     }
 
     /// Token `i` is a single letter word ("b", "M").
+    #[inline]
     pub fn letter(&self, i: usize) -> bool {
         self.toks.get(i).is_some_and(|t| t.kind == Kind::Word && t.len() == 1 && self.bytes(i)[0].is_ascii_alphabetic())
     }
 
     /// Token `i` is a filler word.
+    #[inline]
     pub fn filler(&self, i: usize) -> bool {
         self.flag(i, flag::FILLER)
     }
@@ -84,6 +96,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Token `i` is upper-case initial in a cased text.
+    #[inline]
     pub fn titled(&self, i: usize) -> bool {
         self.cased && self.toks.get(i).is_some_and(|t| t.case != Case::Lower)
     }
@@ -104,7 +117,7 @@ impl<'a> Doc<'a> {
         for c in &mut self.claimed[t0..t1] {
             *c = true;
         }
-        self.found.push(Found { kind, t0, t1 });
+        self.found.push(Found { kind, t0, t1, last4: None });
         true
     }
 

@@ -111,6 +111,20 @@ pub(crate) mod flag {
     pub const NUMSEP: u32 = 1 << 16;
     /// Compass direction (north, south, east, west).
     pub const DIRECTION: u32 = 1 << 17;
+    /// Word that can start a name cue (person detector looks closer only at these).
+    pub const CUE: u32 = 1 << 19;
+    /// Preposition or conjunction between a number and what came before it.
+    pub const PREP: u32 = 1 << 20;
+    /// "the" (joins "the fourth of july").
+    pub const THE: u32 = 1 << 21;
+    /// "of" ("the fourth of july").
+    pub const OF: u32 = 1 << 22;
+    /// "and" ("three hundred and five").
+    pub const AND: u32 = 1 << 23;
+    /// "at" (spoken e-mail) .
+    pub const AT: u32 = 1 << 24;
+    /// Well-known mail host ("at gmail" with the ".com" cut off).
+    pub const MAILHOST: u32 = 1 << 18;
 }
 
 /// Everything the grammar knows about one word.
@@ -135,7 +149,7 @@ impl Lex {
     }
 }
 
-/// FNV-1a: short ASCII keys, no DoS concern (the table is fixed).
+/// Word-at-a-time multiplicative hash: short ASCII keys, no DoS concern (the table is fixed).
 #[derive(Default)]
 pub(crate) struct Fnv(u64);
 
@@ -143,17 +157,29 @@ impl Hasher for Fnv {
     fn finish(&self) -> u64 {
         self.0
     }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (v ^ (v >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        // 8 bytes at a time, multiply-rotate mixing (words are short).
+        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
         }
-        self.0 = h;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+        }
+        self.0 = h ^ (bytes.len() as u64);
     }
 }
 
-type Table = HashMap<&'static str, Lex, BuildHasherDefault<Fnv>>;
+type Table = HashMap<&'static [u8], Lex, BuildHasherDefault<Fnv>>;
 
 const UNITS: [&str; 10] = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
 const TEENS: [&str; 10] = [
@@ -325,10 +351,43 @@ const AMBIGUOUS: &[&str] = &[
     "strong", "swift", "ware", "wise", "mays", "mayo", "bass", "pierce",
 ];
 
-static TABLE: LazyLock<Table> = LazyLock::new(build);
+/// The word table split for speed: words of up to 8 bytes packed into a `u64` key (no
+/// string compare on lookup), longer words by bytes.
+struct Tables {
+    short: HashMap<u64, Lex, BuildHasherDefault<Fnv>>,
+    long: Table,
+}
+
+static TABLE: LazyLock<Tables> = LazyLock::new(|| {
+    let all = build();
+    let mut short = HashMap::default();
+    let mut long = Table::default();
+    for (k, v) in all {
+        match pack(k) {
+            Some(p) => {
+                short.insert(p, v);
+            }
+            None => {
+                long.insert(k, v);
+            }
+        }
+    }
+    Tables { short, long }
+});
+
+/// Packs a word of 1..=8 bytes into a u64 (length in the top bits is implied by zeros:
+/// words never contain NUL).
+fn pack(w: &[u8]) -> Option<u64> {
+    if w.is_empty() || w.len() > 8 {
+        return None;
+    }
+    let mut b = [0u8; 8];
+    b[..w.len()].copy_from_slice(w);
+    Some(u64::from_le_bytes(b))
+}
 
 fn entry<'a>(t: &'a mut Table, w: &'static str) -> &'a mut Lex {
-    t.entry(w).or_default()
+    t.entry(w.as_bytes()).or_default()
 }
 
 fn build() -> Table {
@@ -381,6 +440,26 @@ fn build() -> Table {
             entry(&mut t, w).flags |= f;
         }
     }
+    for w in [
+        "gmail", "yahoo", "hotmail", "outlook", "aol", "icloud", "protonmail", "proton", "comcast", "verizon",
+        "att", "msn", "live", "me", "mac", "sbcglobal", "cox", "charter", "earthlink", "zoho", "gmx", "ymail",
+    ] {
+        entry(&mut t, w).flags |= flag::MAILHOST;
+    }
+    for w in [
+        "name", "name's", "names", "holder", "cardholder", "policyholder", "patient", "caller", "insured",
+        "beneficiary", "spoke", "talked", "speaking", "speak", "thanks", "thank", "bye", "hi", "hello", "i'm", "im",
+        "okay", "ok", "that's", "it's", "have", "dear", "hey", "this", "i",
+    ] {
+        entry(&mut t, w).flags |= flag::CUE;
+    }
+    for w in ["on", "at", "for", "from", "in", "to", "by", "with", "and", "or", "of"] {
+        entry(&mut t, w).flags |= flag::PREP;
+    }
+    entry(&mut t, "the").flags |= flag::THE;
+    entry(&mut t, "of").flags |= flag::OF;
+    entry(&mut t, "and").flags |= flag::AND;
+    entry(&mut t, "at").flags |= flag::AT;
     for w in ["dot", "underscore", "dash", "hyphen", "period", "minus"] {
         entry(&mut t, w).flags |= flag::CONNECT;
     }
@@ -414,8 +493,12 @@ fn build() -> Table {
 }
 
 /// Looks up a lower-case ASCII word; unknown words get the empty [`Lex`].
-pub(crate) fn lookup(lower: &str) -> Lex {
-    TABLE.get(lower).copied().unwrap_or_default()
+pub(crate) fn lookup(lower: &[u8]) -> Lex {
+    let t = &*TABLE;
+    match pack(lower) {
+        Some(p) => t.short.get(&p).copied().unwrap_or_default(),
+        None => t.long.get(lower).copied().unwrap_or_default(),
+    }
 }
 
 /// Forces the table to be built (so the first request does not pay for it).

@@ -1,11 +1,35 @@
-//! PII redaction for spoken call transcripts and Vapi JSON payloads (under construction:
-//! the public API is stable, the detector is being filled in).
+//! PII redaction for spoken call transcripts and Vapi JSON payloads.
+//!
+//! The detector is a small grammar, not a pile of regular expressions:
+//! 1. [`tokens`] splits the text into words, digit groups, codes and punctuation (byte
+//!    offsets kept; our own placeholders are recognised and never re-detected);
+//! 2. [`numbers`] normalises spoken numbers to digits ("four oh eight", "double five",
+//!    "forty five thirty two", "three hundred", fillers and separators inside), each run
+//!    keeping its token range, so spans map back to the original text;
+//! 3. detectors claim tokens in order: e-mails ([`email`]), street addresses ([`address`]),
+//!    number runs classified by context keywords, the previous turn and validators
+//!    ([`digits`], [`validate`]), then person names ([`person`]);
+//! 4. the entities are replaced by placeholders (`[CREDIT_CARD]`, ...).
+//!
+//! Everything is linear in the input (no backtracking, bounded look-around windows) and
+//! the word table is built once per process.
 
+mod address;
 mod config;
+mod digits;
+mod doc;
+mod email;
 mod entity;
 mod json;
+mod lexicon;
+mod names;
+mod numbers;
+mod person;
 mod stream;
+mod tokens;
+mod validate;
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 pub use config::RedactionConfig;
@@ -13,38 +37,189 @@ pub use entity::{Context, Entity, EntityType, Redacted, Role};
 pub use json::JsonRedaction;
 pub use stream::StreamTail;
 
+use crate::redact::digits::Prior;
+use crate::redact::doc::Doc;
+use crate::redact::lexicon::Concept;
+use crate::redact::tokens::{Case, Kind};
+
 /// A compiled redactor; build once, share freely (`Send + Sync`).
 #[derive(Debug, Clone)]
 pub struct Redactor {
     cfg: RedactionConfig,
+    mask: u16,
 }
 
 impl Redactor {
     /// Builds a redactor for `cfg` (cheap: the grammar tables are compiled once per process).
     pub fn new(cfg: RedactionConfig) -> Self {
-        Redactor { cfg }
+        lexicon::warm();
+        let mask = cfg.mask();
+        Redactor { cfg, mask }
     }
 
-    /// Redacts one utterance.
-    pub fn redact_text(&self, text: &str, _ctx: &Context) -> Redacted {
-        let _ = &self.cfg;
-        Redacted { text: text.to_string(), entities: Vec::new() }
+    /// The configuration this redactor applies.
+    pub fn config(&self) -> &RedactionConfig {
+        &self.cfg
     }
 
-    /// Redacts a JSON document in place.
-    pub fn redact_json(&self, _v: &mut serde_json::Value) -> JsonRedaction {
-        JsonRedaction::default()
+    /// Redacts one utterance. `ctx.previous_turn` (the other speaker's last turn, or this
+    /// speaker's previous segment) resolves answers like "it's 4111 ..." to "what's your
+    /// card number?" and numbers cut at the end of the previous turn.
+    pub fn redact_text(&self, text: &str, ctx: &Context) -> Redacted {
+        let prior = ctx.previous_turn.map(prior_of).unwrap_or_default();
+        let doc = analyse(text, &prior);
+        let out = self.render(&doc);
+        recycle(doc);
+        out
     }
 
-    /// Redacts one streaming segment, using and updating the speaker's tail.
-    pub fn redact_segment(&self, _tail: &mut StreamTail, text: &str, ctx: &Context) -> Redacted {
-        self.redact_text(text, ctx)
+    /// Redacts one streaming segment of a speaker, using and updating that speaker's
+    /// `tail` so a number cut between two segments is still recognised.
+    pub fn redact_segment(&self, tail: &mut StreamTail, text: &str, ctx: &Context) -> Redacted {
+        let mut prior = ctx.previous_turn.map(prior_of).unwrap_or_default();
+        if let Some(kind) = tail.pending() {
+            prior.continues = Some(kind);
+        }
+        let doc = analyse_with_tail(text, &prior, tail);
+        let out = self.render(&doc);
+        *tail = StreamTail::after(&doc);
+        recycle(doc);
+        out
     }
+
+    fn render(&self, doc: &Doc) -> Redacted {
+        let text = doc.text;
+        let mut out = String::with_capacity(text.len());
+        let mut entities = Vec::with_capacity(doc.found.len());
+        let mut pos = 0usize;
+        for f in doc.found.iter().filter(|f| self.mask & f.kind.bit() != 0) {
+            let start = doc.toks[f.t0].start as usize;
+            let end = doc.toks[f.t1 - 1].end as usize;
+            if start < pos || end <= start {
+                continue;
+            }
+            out.push_str(&text[pos..start]);
+            match (f.kind, f.last4) {
+                (EntityType::CreditCard, Some(l4)) if self.cfg.keep_card_last4 => {
+                    out.push_str("[CREDIT_CARD ••••");
+                    for c in l4 {
+                        out.push(char::from(c));
+                    }
+                    out.push(']');
+                }
+                _ => out.push_str(f.kind.placeholder()),
+            }
+            entities.push(Entity { kind: f.kind, start, end });
+            pos = end;
+        }
+        out.push_str(&text[pos..]);
+        Redacted { text: out, entities }
+    }
+
+    /// Redacts a JSON document in place: free text everywhere, known PII fields replaced,
+    /// secret and capability fields removed (see [`JsonRedaction`] and the field policy
+    /// table in `json.rs`).
+    pub fn redact_json(&self, v: &mut serde_json::Value) -> JsonRedaction {
+        json::redact(self, v)
+    }
+}
+
+/// Reusable per-thread buffers: redacting allocates almost nothing in steady state.
+#[derive(Default)]
+struct Buffers {
+    toks: Vec<tokens::Tok>,
+    claimed: Vec<bool>,
+    run_at: Vec<u32>,
+    found: Vec<doc::Found>,
+    runs: Vec<numbers::Run>,
+}
+
+thread_local! {
+    static BUFFERS: RefCell<Option<Buffers>> = const { RefCell::new(None) };
+}
+
+/// Buffers bigger than this (tokens) are freed instead of kept (bounded memory).
+const KEEP_TOKENS: usize = 16 * 1024;
+
+fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
+    let b = BUFFERS.with(|c| c.borrow_mut().take()).unwrap_or_default();
+    let Buffers { mut toks, mut claimed, mut run_at, mut found, mut runs } = b;
+    tokens::tokenize(text, &mut toks);
+    let cased = toks.iter().any(|t| t.kind == Kind::Word && t.case != Case::Lower);
+    let n = toks.len();
+    claimed.clear();
+    claimed.resize(n, false);
+    run_at.clear();
+    run_at.resize(n, 0);
+    found.clear();
+    runs.clear();
+    Doc { text, toks, claimed, found, runs, run_at, cased }
+}
+
+/// Gives a finished document's buffers back to this thread.
+fn recycle(doc: Doc) {
+    if doc.toks.capacity() > KEEP_TOKENS {
+        return;
+    }
+    let Doc { toks, claimed, found, runs, run_at, .. } = doc;
+    BUFFERS.with(|c| *c.borrow_mut() = Some(Buffers { toks, claimed, run_at, found, runs }));
+}
+
+fn find_runs(doc: &mut Doc) {
+    let mut runs = std::mem::take(&mut doc.runs);
+    numbers::find_runs(doc.text, &doc.toks, &doc.claimed, &mut runs);
+    for (ri, r) in runs.iter().enumerate() {
+        for k in r.t0..r.t1 {
+            doc.run_at[k] = ri as u32 + 1;
+        }
+    }
+    doc.runs = runs;
+}
+
+pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
+    let mut doc = tokenise_doc(text);
+    email::detect(&mut doc);
+    find_runs(&mut doc);
+    address::detect(&mut doc);
+    let bank_here = doc.toks.iter().any(|t| t.kind == Kind::Word && matches!(t.lex.concept, Concept::Bank | Concept::Routing));
+    digits::detect(&mut doc, prior, bank_here);
+    person::detect(&mut doc, prior.asked_name);
+    doc.found.sort_unstable_by_key(|f| f.t0);
+    doc
+}
+
+fn analyse_with_tail<'a>(text: &'a str, prior: &Prior, tail: &StreamTail) -> Doc<'a> {
+    let mut doc = analyse(text, prior);
+    stream::join_split_number(&mut doc, tail);
+    doc.found.sort_unstable_by_key(|f| f.t0);
+    doc
+}
+
+/// What the previous turn tells about this one.
+fn prior_of(prev: &str) -> Prior {
+    let doc = analyse(prev, &Prior::default());
+    let asked = digits::asked(&doc);
+    let mut asked_name = false;
+    let mut bank = false;
+    for (i, t) in doc.toks.iter().enumerate() {
+        if t.kind != Kind::Word {
+            continue;
+        }
+        if doc.is(i, "name") || doc.is(i, "spell") && !doc.is(i + 2, "email") || doc.is(i, "speaking") && doc.is(i + 1, "with") || doc.is(i, "who") && doc.is(i + 1, "am") {
+            asked_name = true;
+        }
+        if matches!(t.lex.concept, Concept::Bank | Concept::Routing) {
+            bank = true;
+        }
+    }
+    let continues = digits::trailing_kind(&doc);
+    recycle(doc);
+    Prior { continues, asked, asked_name, bank }
 }
 
 static DEFAULT: LazyLock<Redactor> = LazyLock::new(|| Redactor::new(RedactionConfig::default()));
 
-/// Redacts one utterance with the default configuration.
+/// Redacts one utterance with the default configuration (every entity type).
 pub fn redact_text(text: &str, ctx: &Context) -> Redacted {
     DEFAULT.redact_text(text, ctx)
 }
@@ -52,4 +227,9 @@ pub fn redact_text(text: &str, ctx: &Context) -> Redacted {
 /// Redacts a JSON document in place with the default configuration.
 pub fn redact_json(v: &mut serde_json::Value) -> JsonRedaction {
     DEFAULT.redact_json(v)
+}
+
+/// The process-wide default redactor.
+pub fn default_redactor() -> &'static Redactor {
+    &DEFAULT
 }

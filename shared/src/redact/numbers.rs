@@ -3,7 +3,7 @@
 //! month names and ordinals of dates) and normalises each to its digit string, keeping the
 //! token range so the span maps back to the original text.
 
-use crate::redact::lexicon::NumWord;
+use crate::redact::lexicon::{flag, NumWord};
 use crate::redact::tokens::{Kind, Tok};
 
 /// What a token can be inside a number run.
@@ -115,16 +115,16 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
     out.clear();
     let bytes = text.as_bytes();
     let n = toks.len();
-    let mut roles: Vec<Role> = Vec::with_capacity(n);
+    let mut roles: Vec<Role> = ROLES.with(|r| std::mem::take(&mut *r.borrow_mut()));
+    roles.clear();
     for (i, t) in toks.iter().enumerate() {
         let mut r = if claimed[i] { Role::Break } else { role_of(t) };
         if r == Role::Break && t.kind == Kind::Word && !claimed[i] {
-            let w = &bytes[t.start as usize..t.end as usize];
-            if w.eq_ignore_ascii_case(b"the") {
+            if t.lex.has(flag::THE) {
                 r = Role::The;
-            } else if w.eq_ignore_ascii_case(b"of") {
+            } else if t.lex.has(flag::OF) {
                 r = Role::Of;
-            } else if w.eq_ignore_ascii_case(b"and") {
+            } else if t.lex.has(flag::AND) {
                 r = Role::And;
             }
         }
@@ -173,6 +173,7 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
             }
         }
     }
+    let mut items: Vec<(usize, Role)> = ITEMS.with(|r| std::mem::take(&mut *r.borrow_mut()));
     let mut i = 0;
     while i < n {
         let start_ok = match roles[i] {
@@ -216,12 +217,23 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
                 end_tok += 1;
             }
         }
-        let run = build(bytes, toks, &roles, i, end_tok);
+        let run = build(bytes, toks, &roles, i, end_tok, &mut items);
         if let Some(run) = run {
             out.push(run);
         }
         i = end_tok.max(i + 1);
     }
+    if roles.capacity() <= 16 * 1024 {
+        ROLES.with(|r| *r.borrow_mut() = roles);
+        ITEMS.with(|r| *r.borrow_mut() = items);
+    }
+}
+
+thread_local! {
+    /// Reused role buffer (one per thread).
+    static ROLES: std::cell::RefCell<Vec<Role>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Reused run item buffer (one per thread).
+    static ITEMS: std::cell::RefCell<Vec<(usize, Role)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The role of the nearest token before/after `i`, skipping "of", "the" and commas.
@@ -273,9 +285,9 @@ fn push_num(digits: &mut String, v: u32, width: usize) {
     digits.push_str(&s);
 }
 
-fn build(bytes: &[u8], toks: &[Tok], roles: &[Role], t0: usize, t1: usize) -> Option<Run> {
+fn build(bytes: &[u8], toks: &[Tok], roles: &[Role], t0: usize, t1: usize, items: &mut Vec<(usize, Role)>) -> Option<Run> {
     let mut run = Run { t0, t1, written: true, ..Run::default() };
-    let mut items: Vec<(usize, Role)> = Vec::with_capacity(t1 - t0);
+    items.clear();
     let mut non_oh = false;
     for k in t0..t1 {
         let r = roles[k];
@@ -311,7 +323,7 @@ fn build(bytes: &[u8], toks: &[Tok], roles: &[Role], t0: usize, t1: usize) -> Op
     let mut prev_digit_tok: Option<usize> = None;
     let mut sep: Option<u8> = None;
     let mut uniform = true;
-    for &(k, r) in &items {
+    for &(k, r) in items.iter() {
         if r == Role::Digits {
             let len = toks[k].len().min(255) as u8;
             if (run.ngroups as usize) < MAX_GROUPS {
@@ -420,17 +432,17 @@ fn build(bytes: &[u8], toks: &[Tok], roles: &[Role], t0: usize, t1: usize) -> Op
                                 continue;
                             }
                         }
-                        let (v, used) = below_hundred(&items, k).unwrap_or((u32::from(t) * 10, 1));
+                        let (v, used) = below_hundred(items, k).unwrap_or((u32::from(t) * 10, 1));
                         k += used;
-                        after_value(&items, &mut k, &mut d, v);
+                        after_value(items, &mut k, &mut d, v);
                     }
                     NumWord::Teen(v) => {
                         k += 1;
-                        after_value(&items, &mut k, &mut d, u32::from(v));
+                        after_value(items, &mut k, &mut d, u32::from(v));
                     }
                     NumWord::Unit(u) => {
                         k += 1;
-                        after_value(&items, &mut k, &mut d, u32::from(u));
+                        after_value(items, &mut k, &mut d, u32::from(u));
                     }
                     NumWord::Hundred => {
                         d.push_str("100");

@@ -64,10 +64,6 @@ impl Tok {
 /// Longest word looked up in the lexicon.
 const MAX_LEX: usize = 24;
 
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b >= 0x80
-}
-
 /// Recognises `[TYPE]` or `[CREDIT_CARD ••••1234]` at `i` (which holds `[`); returns its end.
 fn placeholder_end(bytes: &[u8], i: usize) -> Option<usize> {
     let rest = &bytes[i + 1..];
@@ -196,9 +192,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                         j += 1;
                     }
                     if k <= MAX_LEX {
-                        if let Ok(w) = std::str::from_utf8(&lower[..k]) {
-                            lex = lexicon::lookup(w);
-                        }
+                        lex = lexicon::lookup(&lower[..k]);
                     }
                     let _ = non_ascii;
                 }

@@ -74,7 +74,10 @@ pub struct TwilioConfig {
 impl fmt::Debug for TwilioConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TwilioConfig")
-            .field("auth_tokens", &format_args!("{} token(s)", self.auth_tokens.len()))
+            .field(
+                "auth_tokens",
+                &format_args!("{} token(s)", self.auth_tokens.len()),
+            )
             .field("public_base_url", &self.public_base_url)
             .field("vapi_api_base", &self.vapi_api_base)
             .field("vapi_api_key", &"<redacted>")
@@ -143,7 +146,10 @@ impl TwilioConfig {
         let assistant = value("VAPI_ASSISTANT_ID")
             .map(AssistantRef::Id)
             .unwrap_or(AssistantRef::PhoneNumberDefault);
-        let escalation = match (value("HUMAN_ESCALATION_NUMBER"), value("HUMAN_ESCALATION_SIP")) {
+        let escalation = match (
+            value("HUMAN_ESCALATION_NUMBER"),
+            value("HUMAN_ESCALATION_SIP"),
+        ) {
             (Some(number), _) if is_e164(&number) => Some(DialTarget::Number(number)),
             (Some(_), _) => {
                 return Err(TwilioConfigError::Invalid {
@@ -162,8 +168,8 @@ impl TwilioConfig {
             }
             (None, None) => None,
         };
-        let fallback_message =
-            value("TWILIO_FALLBACK_MESSAGE").unwrap_or_else(|| DEFAULT_FALLBACK_MESSAGE.to_string());
+        let fallback_message = value("TWILIO_FALLBACK_MESSAGE")
+            .unwrap_or_else(|| DEFAULT_FALLBACK_MESSAGE.to_string());
         let vapi_deadline = match value("TWILIO_VAPI_DEADLINE_MS") {
             Some(ms) => ms
                 .parse::<u64>()
@@ -267,15 +273,24 @@ mod tests {
         assert_eq!(c.vapi_deadline, Duration::from_millis(8000));
         assert!(c.escalation.is_none());
         let shown = format!("{c:?}");
-        assert!(!shown.contains("tok1") && !shown.contains("key-123"), "{shown}");
+        assert!(
+            !shown.contains("tok1") && !shown.contains("key-123"),
+            "{shown}"
+        );
         let c = c.with_default_assistant(br#"{"assistantId":"a-9"}"#);
         assert_eq!(c.assistant, AssistantRef::Id("a-9".into()));
-        let c = cfg(&with(&[("VAPI_ASSISTANT_ID", "a-1"), ("HUMAN_ESCALATION_NUMBER", "+14155550177")]))
-            .unwrap()
-            .unwrap()
-            .with_default_assistant(br#"{"assistantId":"a-9"}"#);
+        let c = cfg(&with(&[
+            ("VAPI_ASSISTANT_ID", "a-1"),
+            ("HUMAN_ESCALATION_NUMBER", "+14155550177"),
+        ]))
+        .unwrap()
+        .unwrap()
+        .with_default_assistant(br#"{"assistantId":"a-9"}"#);
         assert_eq!(c.assistant, AssistantRef::Id("a-1".into()));
-        assert_eq!(c.escalation, Some(DialTarget::Number("+14155550177".into())));
+        assert_eq!(
+            c.escalation,
+            Some(DialTarget::Number("+14155550177".into()))
+        );
     }
 
     #[test]
@@ -283,12 +298,37 @@ mod tests {
         let cases: &[(&[(&str, &str)], &str)] = &[
             (&[("TWILIO_AUTH_TOKEN", ",")], "TWILIO_AUTH_TOKEN"),
             (&[("TWILIO_AUTH_TOKEN", "t")], "PUBLIC_BASE_URL"),
-            (&[("TWILIO_AUTH_TOKEN", "t"), ("PUBLIC_BASE_URL", "ftp://x")], "PUBLIC_BASE_URL"),
-            (&[("TWILIO_AUTH_TOKEN", "t"), ("PUBLIC_BASE_URL", "https://u:p@x.test")], "PUBLIC_BASE_URL"),
-            (&[("TWILIO_AUTH_TOKEN", "t"), ("PUBLIC_BASE_URL", "https://x.test/?a=1")], "PUBLIC_BASE_URL"),
-            (&[("TWILIO_AUTH_TOKEN", "t"), ("PUBLIC_BASE_URL", "https://x.test")], "VAPI_API_KEY"),
             (
-                &[("TWILIO_AUTH_TOKEN", "t"), ("PUBLIC_BASE_URL", "https://x.test"), ("VAPI_API_KEY", "k")],
+                &[("TWILIO_AUTH_TOKEN", "t"), ("PUBLIC_BASE_URL", "ftp://x")],
+                "PUBLIC_BASE_URL",
+            ),
+            (
+                &[
+                    ("TWILIO_AUTH_TOKEN", "t"),
+                    ("PUBLIC_BASE_URL", "https://u:p@x.test"),
+                ],
+                "PUBLIC_BASE_URL",
+            ),
+            (
+                &[
+                    ("TWILIO_AUTH_TOKEN", "t"),
+                    ("PUBLIC_BASE_URL", "https://x.test/?a=1"),
+                ],
+                "PUBLIC_BASE_URL",
+            ),
+            (
+                &[
+                    ("TWILIO_AUTH_TOKEN", "t"),
+                    ("PUBLIC_BASE_URL", "https://x.test"),
+                ],
+                "VAPI_API_KEY",
+            ),
+            (
+                &[
+                    ("TWILIO_AUTH_TOKEN", "t"),
+                    ("PUBLIC_BASE_URL", "https://x.test"),
+                    ("VAPI_API_KEY", "k"),
+                ],
                 "VAPI_PHONE_NUMBER_ID",
             ),
         ];
@@ -299,10 +339,22 @@ mod tests {
         }
         for (extra, variable) in [
             (("VAPI_API_BASE", "api.vapi.ai"), "VAPI_API_BASE"),
-            (("HUMAN_ESCALATION_NUMBER", "555-1234"), "HUMAN_ESCALATION_NUMBER"),
-            (("HUMAN_ESCALATION_SIP", "tel:+1555"), "HUMAN_ESCALATION_SIP"),
-            (("TWILIO_VAPI_DEADLINE_MS", "20000"), "TWILIO_VAPI_DEADLINE_MS"),
-            (("TWILIO_VAPI_DEADLINE_MS", "fast"), "TWILIO_VAPI_DEADLINE_MS"),
+            (
+                ("HUMAN_ESCALATION_NUMBER", "555-1234"),
+                "HUMAN_ESCALATION_NUMBER",
+            ),
+            (
+                ("HUMAN_ESCALATION_SIP", "tel:+1555"),
+                "HUMAN_ESCALATION_SIP",
+            ),
+            (
+                ("TWILIO_VAPI_DEADLINE_MS", "20000"),
+                "TWILIO_VAPI_DEADLINE_MS",
+            ),
+            (
+                ("TWILIO_VAPI_DEADLINE_MS", "fast"),
+                "TWILIO_VAPI_DEADLINE_MS",
+            ),
         ] {
             let err = cfg(&with(&[extra])).unwrap_err();
             assert_eq!(err.variable(), variable);

@@ -116,11 +116,10 @@ impl TwilioEndpoints for TwilioService {
 /// fallback TwiML (apology, then dial the human escalation target or hang up).
 pub async fn handle_voice(deps: &TwilioDeps, req: &IncomingRequest) -> HttpAnswer {
     let config = &deps.config;
-    let verified =
-        match verify_twilio_request(&config.auth_tokens, &config.public_base_url, req) {
-            Ok(v) => v,
-            Err(e) => return forbidden("voice", &e),
-        };
+    let verified = match verify_twilio_request(&config.auth_tokens, &config.public_base_url, req) {
+        Ok(v) => v,
+        Err(e) => return forbidden("voice", &e),
+    };
     let call_sid = verified.param("CallSid").filter(|s| is_safe_id(s));
     // The caller's number is PII: it goes to Vapi and nowhere else.
     let caller = verified
@@ -134,11 +133,11 @@ pub async fn handle_voice(deps: &TwilioDeps, req: &IncomingRequest) -> HttpAnswe
         provider_bypass: true,
     };
     let started = Instant::now();
-    let result = match tokio::time::timeout(config.vapi_deadline, deps.vapi.create_call(&call)).await
-    {
-        Ok(result) => result,
-        Err(_) => Err(VapiApiError::Timeout(millis(config.vapi_deadline))),
-    };
+    let result =
+        match tokio::time::timeout(config.vapi_deadline, deps.vapi.create_call(&call)).await {
+            Ok(result) => result,
+            Err(_) => Err(VapiApiError::Timeout(millis(config.vapi_deadline))),
+        };
     let latency_ms = millis(started.elapsed());
     match result {
         Ok(created) => match created.twiml {
@@ -188,11 +187,10 @@ pub async fn handle_voice(deps: &TwilioDeps, req: &IncomingRequest) -> HttpAnswe
 /// acknowledged is lost.
 pub async fn handle_status(deps: &TwilioDeps, req: &IncomingRequest) -> HttpAnswer {
     let config = &deps.config;
-    let verified =
-        match verify_twilio_request(&config.auth_tokens, &config.public_base_url, req) {
-            Ok(v) => v,
-            Err(e) => return forbidden("status", &e),
-        };
+    let verified = match verify_twilio_request(&config.auth_tokens, &config.public_base_url, req) {
+        Ok(v) => v,
+        Err(e) => return forbidden("status", &e),
+    };
     let call_sid = verified
         .param("CallSid")
         .filter(|s| is_safe_id(s))

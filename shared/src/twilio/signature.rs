@@ -98,9 +98,7 @@ pub fn verify_twilio_signature_with(
             for order in &orders {
                 matched |= match algorithm {
                     TwilioAlgorithm::Sha1 => tag_matches::<Hmac<Sha1>>(token, url, order, &tag),
-                    TwilioAlgorithm::Sha256 => {
-                        tag_matches::<Hmac<Sha256>>(token, url, order, &tag)
-                    }
+                    TwilioAlgorithm::Sha256 => tag_matches::<Hmac<Sha256>>(token, url, order, &tag),
                 };
             }
         }
@@ -118,8 +116,9 @@ pub fn compute_twilio_signature(
 ) -> String {
     let order = canonical_order(params);
     let tag = match algorithm {
-        TwilioAlgorithm::Sha1 => keyed::<Hmac<Sha1>>(auth_token, url, &order)
-            .map(|m| m.finalize().into_bytes().to_vec()),
+        TwilioAlgorithm::Sha1 => {
+            keyed::<Hmac<Sha1>>(auth_token, url, &order).map(|m| m.finalize().into_bytes().to_vec())
+        }
         TwilioAlgorithm::Sha256 => keyed::<Hmac<Sha256>>(auth_token, url, &order)
             .map(|m| m.finalize().into_bytes().to_vec()),
     };
@@ -286,12 +285,17 @@ mod tests {
     #[test]
     fn repeated_names_accept_both_orders() {
         let p = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-            v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
         };
         let received = p(&[("b", "2"), ("a", "z"), ("a", "y"), ("a", "z")]);
         let orders = parameter_orders(&received);
         assert_eq!(orders.len(), 2);
-        assert_eq!(orders[0], vec![("a", "z"), ("a", "y"), ("a", "z"), ("b", "2")]);
+        assert_eq!(
+            orders[0],
+            vec![("a", "z"), ("a", "y"), ("a", "z"), ("b", "2")]
+        );
         assert_eq!(orders[1], vec![("a", "y"), ("a", "z"), ("b", "2")]);
         assert_eq!(parameter_orders(&p(&[("b", "1"), ("a", "2")])).len(), 1);
     }

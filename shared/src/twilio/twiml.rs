@@ -7,7 +7,8 @@ use quick_xml::{Reader, Writer};
 
 /// Answer used if the XML writer itself fails (it writes to memory, so it cannot; this
 /// keeps the no-panic promise without an `unwrap`).
-const LAST_RESORT: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Hangup/></Response>";
+const LAST_RESORT: &str =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Hangup/></Response>";
 
 /// Where the fallback answer forwards the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,20 +27,18 @@ pub fn fallback_twiml(message: &str, dial: Option<&DialTarget>) -> String {
             .write_text_content(BytesText::new(message))?;
         match dial {
             Some(DialTarget::Number(number)) => {
-                w.create_element("Dial")
-                    .write_inner_content(|w| {
-                        w.create_element("Number")
-                            .write_text_content(BytesText::new(number))
-                            .map(|_| ())
-                    })?;
+                w.create_element("Dial").write_inner_content(|w| {
+                    w.create_element("Number")
+                        .write_text_content(BytesText::new(number))
+                        .map(|_| ())
+                })?;
             }
             Some(DialTarget::Sip(uri)) => {
-                w.create_element("Dial")
-                    .write_inner_content(|w| {
-                        w.create_element("Sip")
-                            .write_text_content(BytesText::new(uri))
-                            .map(|_| ())
-                    })?;
+                w.create_element("Dial").write_inner_content(|w| {
+                    w.create_element("Sip")
+                        .write_text_content(BytesText::new(uri))
+                        .map(|_| ())
+                })?;
             }
             None => {
                 w.create_element("Hangup").write_empty()?;
@@ -54,9 +53,7 @@ pub fn empty_twiml() -> String {
     write_response(|_| Ok(()))
 }
 
-fn write_response(
-    body: impl FnOnce(&mut Writer<Vec<u8>>) -> std::io::Result<()>,
-) -> String {
+fn write_response(body: impl FnOnce(&mut Writer<Vec<u8>>) -> std::io::Result<()>) -> String {
     let mut writer = Writer::new(Vec::with_capacity(256));
     let written = writer
         .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
@@ -123,7 +120,10 @@ mod tests {
         );
         assert!(is_twiml_response(&xml), "{xml}");
         assert!(xml.contains("&lt;b&gt;&amp;"), "{xml}");
-        assert!(xml.contains("<Dial><Number>+15551234567</Number></Dial>"), "{xml}");
+        assert!(
+            xml.contains("<Dial><Number>+15551234567</Number></Dial>"),
+            "{xml}"
+        );
         let hangup = fallback_twiml("Sorry", None);
         assert!(hangup.contains("<Hangup/>"), "{hangup}");
         let sip = fallback_twiml("x", Some(&DialTarget::Sip("sip:a@b.test".into())));

@@ -36,11 +36,7 @@ impl fmt::Debug for HttpVapiApi {
 impl HttpVapiApi {
     /// A client for `base` (e.g. `https://api.vapi.ai`; a trailing slash is ignored) that
     /// gives every request at most `timeout`.
-    pub fn new(
-        base: &str,
-        api_key: &str,
-        timeout: Duration,
-    ) -> Result<HttpVapiApi, VapiApiError> {
+    pub fn new(base: &str, api_key: &str, timeout: Duration) -> Result<HttpVapiApi, VapiApiError> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout)
@@ -85,7 +81,9 @@ impl VapiApi for HttpVapiApi {
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| self.map_error(e))? {
             if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-                return Err(VapiApiError::InvalidResponse("the answer is larger than 1 MiB"));
+                return Err(VapiApiError::InvalidResponse(
+                    "the answer is larger than 1 MiB",
+                ));
             }
             body.extend_from_slice(&chunk);
         }

@@ -122,6 +122,9 @@ mod tests {
             public_url("https://voice.example.com/", "/twilio/status/", ""),
             "https://voice.example.com/twilio/status/"
         );
-        assert_eq!(public_url("https://x.test", "/other", ""), "https://x.test/other");
+        assert_eq!(
+            public_url("https://x.test", "/other", ""),
+            "https://x.test/other"
+        );
     }
 }

@@ -157,3 +157,63 @@ impl WebhookConfig {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<WebhookConfig, ConfigError> {
+        let env: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        WebhookConfig::from_lookup(|k| env.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_apply_with_one_scheme() {
+        let c = config(&[("VAPI_SECRET", "s")]).expect("valid");
+        assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+        assert_eq!(c.tool_deadline, Duration::from_millis(DEFAULT_TOOL_DEADLINE_MS));
+        assert!(c.escalation.is_none());
+        assert!(!c.assistant_answer.is_empty());
+    }
+
+    #[test]
+    fn no_scheme_fails_naming_the_variables() {
+        let err = config(&[]).expect_err("must refuse to start").to_string();
+        for var in ["VAPI_SECRET", "VAPI_HMAC_SECRET", "CALLWARDEN_ALLOW_UNAUTHENTICATED"] {
+            assert!(err.contains(var), "message names {var}: {err}");
+        }
+        let c = config(&[("CALLWARDEN_ALLOW_UNAUTHENTICATED", "true")]).expect("explicit opt-in");
+        assert!(c.auth.allows_unauthenticated());
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let cases: [(&[(&str, &str)], &str); 6] = [
+            (&[("MAX_BODY_BYTES", "lots")], "MAX_BODY_BYTES"),
+            (&[("TOOL_DEADLINE_MS", "25000")], "TOOL_DEADLINE_MS"),
+            (&[("HUMAN_ESCALATION_NUMBER", "555-0177")], "HUMAN_ESCALATION_NUMBER"),
+            (&[("HUMAN_ESCALATION_SIP", "tel:123")], "HUMAN_ESCALATION_SIP"),
+            (&[("PUBLIC_BASE_URL", "example.com")], "PUBLIC_BASE_URL"),
+            (&[("ASSISTANT_CONFIG", "/nonexistent/assistant.json")], "ASSISTANT_CONFIG"),
+        ];
+        for (pairs, var) in cases {
+            let mut all = vec![("VAPI_SECRET", "s")];
+            all.extend_from_slice(pairs);
+            let err = config(&all).expect_err(var).to_string();
+            assert!(err.contains(var), "{var}: {err}");
+        }
+    }
+
+    #[test]
+    fn escalation_number_and_sip() {
+        let c = config(&[("VAPI_SECRET", "s"), ("HUMAN_ESCALATION_NUMBER", "+14155550177")]).expect("valid");
+        assert_eq!(
+            c.escalation.map(|e| e.target),
+            Some(EscalationTarget::Number("+14155550177".into()))
+        );
+        let c = config(&[("VAPI_SECRET", "s"), ("HUMAN_ESCALATION_SIP", "sip:desk@pbx.example.com")]).expect("valid");
+        assert!(matches!(c.escalation.map(|e| e.target), Some(EscalationTarget::Sip(_))));
+    }
+}

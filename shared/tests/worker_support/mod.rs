@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use callwarden::adapters::dynamodb::{create_table_if_missing, dynamodb_client_from_env, DynamoStore};
+use callwarden::adapters::dynamodb::{
+    create_table_if_missing, dynamodb_client_from_env, DynamoStore,
+};
 use callwarden::delivery::{Delivery, Source};
 use serde_json::Value;
 
@@ -14,7 +16,9 @@ pub const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vap
 /// A fresh table on DynamoDB Local, or `None` (test skipped) when no endpoint is set.
 /// With `CALLWARDEN_REQUIRE_LOCAL_AWS=1` a missing endpoint fails the test instead.
 pub async fn dynamo_store(test: &str) -> Option<Arc<DynamoStore>> {
-    let endpoint = std::env::var("AWS_ENDPOINT_URL_DYNAMODB").ok().filter(|e| !e.is_empty());
+    let endpoint = std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
+        .ok()
+        .filter(|e| !e.is_empty());
     let Some(endpoint) = endpoint else {
         assert!(
             std::env::var("CALLWARDEN_REQUIRE_LOCAL_AWS").as_deref() != Ok("1"),
@@ -67,7 +71,10 @@ pub fn vapi_sample_names() -> Vec<String> {
         .filter(|n| {
             !matches!(
                 n.as_str(),
-                "responses.json" | "enums.json" | "hmac-test-vectors.json" | "live-call-control.json"
+                "responses.json"
+                    | "enums.json"
+                    | "hmac-test-vectors.json"
+                    | "live-call-control.json"
             )
         })
         .collect();
@@ -81,7 +88,14 @@ pub fn vapi_delivery(body: &[u8], received_at_ms: i64) -> Delivery {
     let m = &v["message"];
     let message_type = m["type"].as_str().unwrap_or("unknown").to_string();
     let call_id = m["call"]["id"].as_str().map(str::to_string);
-    Delivery::new(Bytes::copy_from_slice(body), received_at_ms, call_id, message_type, "test", Source::Vapi)
+    Delivery::new(
+        Bytes::copy_from_slice(body),
+        received_at_ms,
+        call_id,
+        message_type,
+        "test",
+        Source::Vapi,
+    )
 }
 
 /// A message body: `template` with `message.call.id`, `timestamp` and extra fields replaced.

@@ -1,0 +1,179 @@
+//! Postal addresses: street number (digits or spoken) + street name + street type, then an
+//! optional unit, city, state and ZIP.
+
+use crate::redact::doc::Doc;
+use crate::redact::entity::EntityType;
+use crate::redact::lexicon::{flag, Concept};
+use crate::redact::tokens::{Case, Kind};
+
+/// Finds street addresses; claims their tokens (and the number runs inside).
+pub(crate) fn detect(doc: &mut Doc) {
+    let n = doc.toks.len();
+    let mut i = 0;
+    while i < n {
+        if !doc.flag(i, flag::STREET) || doc.claimed[i] || doc.flag(i + 1, flag::STREET) && !doc.claimed[i + 1] {
+            i += 1;
+            continue;
+        }
+        // Street name words between the number and the street type (1..=3).
+        let mut k = i;
+        let mut names = 0;
+        while k > 0 && names < 3 {
+            let p = k - 1;
+            if doc.claimed[p] || doc.run_at[p] != 0 {
+                break;
+            }
+            let t = doc.toks[p];
+            let ok = match t.kind {
+                Kind::Word => {
+                    !t.lex.has(flag::STOP) && !t.lex.has(flag::FILLER) && t.lex.concept == Concept::None
+                        || t.lex.has(flag::STREET)
+                        || t.lex.has(flag::DIRECTION)
+                }
+                Kind::Alnum => t.lex.ordinal > 0,
+                _ => false,
+            };
+            if !ok {
+                break;
+            }
+            k = p;
+            names += 1;
+        }
+        if names == 0 || k == 0 {
+            i += 1;
+            continue;
+        }
+        let r = doc.run_at[k - 1];
+        if r == 0 {
+            i += 1;
+            continue;
+        }
+        let run = &doc.runs[r as usize - 1];
+        let ok_number = run.t1 == k && (1..=6).contains(&run.n()) && !run.month && !run.slash && !doc.claimed[run.t0];
+        if !ok_number {
+            i += 1;
+            continue;
+        }
+        // Only the last few number tokens belong to the street number ("... and my address
+        // is 24 ...": the run is the whole street number already).
+        let start = run.t0;
+        let mut end = i + 1;
+        if doc.toks.get(end).is_some_and(|t| t.is_punct(b'.') && !t.space_before) {
+            end += 1;
+        }
+        end = tail(doc, end);
+        doc.add(EntityType::Address, start, end);
+        i = end.max(i + 1);
+    }
+}
+
+/// Extends an address over a unit, city, state and ZIP; returns the new end.
+fn tail(doc: &Doc, mut end: usize) -> usize {
+    let n = doc.toks.len();
+    // Unit: [,] (apt|suite|unit|#) value
+    let mut j = end;
+    if j < n && doc.toks[j].is_punct(b',') {
+        j += 1;
+    }
+    if j < n && (doc.flag(j, flag::UNIT) || doc.toks[j].is_punct(b'#')) {
+        let mut v = j + 1;
+        if v < n && doc.toks[v].is_punct(b'.') {
+            v += 1;
+        }
+        if v < n && doc.toks[v].is_punct(b'#') {
+            v += 1;
+        }
+        if v < n {
+            let r = doc.run_at[v];
+            if r != 0 {
+                let run = &doc.runs[r as usize - 1];
+                if run.n() <= 5 {
+                    end = run.t1;
+                    if doc.letter(end) {
+                        end += 1;
+                    }
+                }
+            } else if matches!(doc.toks[v].kind, Kind::Alnum | Kind::Num) || doc.letter(v) {
+                end = v + 1;
+            }
+        }
+    }
+    // City / state / ZIP.
+    let mut j = end;
+    if j < n && doc.toks[j].is_punct(b',') {
+        j += 1;
+    }
+    let in_city = doc.is(j, "in");
+    if in_city {
+        j += 1;
+    }
+    let mut city_end = j;
+    let mut words = 0;
+    while city_end < n && words < 3 {
+        let t = doc.toks[city_end];
+        let cityish = t.kind == Kind::Word
+            && (!t.lex.has(flag::STOP) || doc.is(city_end, "new") && words == 0)
+            && !t.lex.has(flag::FILLER)
+            && t.lex.concept == Concept::None
+            && (!doc.cased || t.case != Case::Lower);
+        if !cityish || doc.claimed[city_end] {
+            break;
+        }
+        if words > 0 && is_state_at(doc, city_end).is_some() {
+            break;
+        }
+        city_end += 1;
+        words += 1;
+    }
+    let mut s = city_end;
+    if s < n && doc.toks[s].is_punct(b',') {
+        s += 1;
+    }
+    let state_end = is_state_at(doc, s);
+    if let Some(se) = state_end.filter(|_| words > 0 || !in_city) {
+        end = se;
+        // ZIP
+        let mut z = se;
+        if z < n && doc.toks[z].is_punct(b',') {
+            z += 1;
+        }
+        if z < n {
+            let r = doc.run_at[z];
+            if r != 0 {
+                let run = &doc.runs[r as usize - 1];
+                if run.t0 == z && (run.n() == 5 || run.n() == 9) {
+                    end = run.t1;
+                }
+            }
+        }
+    } else if in_city && words > 0 {
+        end = city_end;
+    }
+    end
+}
+
+/// A state at `i` (full name, two-word name or upper-case postal code); returns its end.
+fn is_state_at(doc: &Doc, i: usize) -> Option<usize> {
+    let t = doc.toks.get(i)?;
+    if t.kind != Kind::Word || doc.claimed[i] {
+        return None;
+    }
+    if t.len() == 2 && t.case == Case::Upper {
+        return Some(i + 1);
+    }
+    if t.lex.has(flag::STATE2) && !t.lex.has(flag::STATE) {
+        return None;
+    }
+    if t.lex.has(flag::STATE) {
+        if doc.flag(i + 1, flag::STATE2) {
+            return Some(i + 2);
+        }
+        if doc.is(i, "new") || doc.is(i, "north") || doc.is(i, "south") || doc.is(i, "west") || doc.is(i, "rhode")
+            || doc.is(i, "district") || doc.is(i, "puerto")
+        {
+            return None;
+        }
+        return Some(i + 1);
+    }
+    None
+}

@@ -1,0 +1,486 @@
+//! Classifies number runs: the context keywords around a run (and the previous turn) say
+//! what it could be, the validators (Luhn, SSN rules, NANP, ABA) and the shape confirm it,
+//! unit words (dollars, minutes, percent, o'clock) and identifier words (order, ticket,
+//! tracking) keep it.
+
+use crate::redact::doc::Doc;
+use crate::redact::entity::EntityType;
+use crate::redact::lexicon::{flag, Concept};
+use crate::redact::numbers::Run;
+use crate::redact::tokens::Kind;
+use crate::redact::validate;
+
+/// What the previous turn (or segment) says about this utterance.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Prior {
+    /// The previous turn ended inside a number of this type: a number opening this
+    /// utterance continues it.
+    pub continues: Option<EntityType>,
+    /// The previous turn asked for this (first strong keyword of the question).
+    pub asked: Concept,
+    /// The previous turn asked for a name.
+    pub asked_name: bool,
+    /// Bank words in the previous turn.
+    pub bank: bool,
+}
+
+/// Result of looking around a run.
+#[derive(Debug, Clone, Copy, Default)]
+struct Around {
+    concept: Concept,
+    weak_number: bool,
+    weak_id: bool,
+    money: bool,
+    inherit: Option<EntityType>,
+}
+
+/// Words scanned before a run.
+const WINDOW: usize = 8;
+
+fn look_back(doc: &Doc, t0: usize) -> Around {
+    look_back_at(doc, t0, 0)
+}
+
+fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
+    let mut a = Around::default();
+    let mut words = 0;
+    let mut code = false;
+    let mut back = false;
+    let mut preposition = false;
+    let mut k = t0;
+    while k > 0 && words < WINDOW {
+        k -= 1;
+        if doc.run_at[k] != 0 && !doc.claimed[k] && a.concept == Concept::None && !a.weak_number && words <= 3 && depth == 0 {
+            // "the tracking on order 123 is 9400...": an identifier word before the previous
+            // number governs this one too.
+            let prev = doc.runs[doc.run_at[k] as usize - 1].t0;
+            let inner = look_back_at(doc, prev, 1);
+            if inner.concept == Concept::Negative {
+                a.concept = Concept::Negative;
+                return a;
+            }
+            break;
+        }
+        if doc.claimed[k] && a.concept == Concept::None && words <= 3 && depth == 0 && !preposition {
+            // "it's March fourteenth, nineteen eighty four. So oh three, one four, eighty
+            // four": a restatement right after an entity is the same entity.
+            if let Some(f) = doc.found.iter().find(|f| f.t0 <= k && k < f.t1) {
+                a.inherit = Some(f.kind);
+            }
+            break;
+        }
+        if doc.run_at[k] != 0 || doc.claimed[k] {
+            break;
+        }
+        let t = doc.toks[k];
+        if doc.letter(k) {
+            continue;
+        }
+        if t.kind == Kind::Word && t.lex.has(flag::PREP) {
+            preposition = true;
+        }
+        if t.kind == Kind::Punct {
+            if t.ch == b'$' && k + 1 == t0 {
+                a.money = true;
+            }
+            continue;
+        }
+        if t.kind != Kind::Word {
+            words += 1;
+            continue;
+        }
+        words += 1;
+        if doc.is(k, "back") || doc.is(k, "front") {
+            back = true;
+        }
+        match t.lex.concept {
+            Concept::None => {}
+            Concept::Number => a.weak_number = true,
+            Concept::Id => a.weak_id = true,
+            Concept::Code => {
+                if back {
+                    a.concept = Concept::Cvv;
+                    return a;
+                }
+                code = true;
+            }
+            Concept::Security => {
+                a.concept = if k > 0 && doc.is(k - 1, "social") { Concept::Ssn } else { Concept::Cvv };
+                return a;
+            }
+            Concept::Phone => {
+                // "call" / "text" / "work" / "home" are weaker than the words next to a number.
+                a.concept = Concept::Phone;
+                return a;
+            }
+            Concept::Money => {
+                // "the account number on the bill is ...": keep looking, but remember that
+                // an amount word is closer than the keyword.
+                a.money = true;
+            }
+            c => {
+                if code && c == Concept::Card {
+                    // "card security code" handled above; "card code" = cvv
+                    a.concept = Concept::Cvv;
+                    return a;
+                }
+                a.concept = c;
+                return a;
+            }
+        }
+    }
+    if code && a.concept == Concept::None {
+        a.concept = Concept::Code;
+    }
+    a
+}
+
+/// Phone cues after the run ("... is still the best number to reach you").
+fn look_ahead_phone(doc: &Doc, t1: usize) -> bool {
+    let mut words = 0;
+    let mut k = t1;
+    while k < doc.toks.len() && words < 7 {
+        if doc.run_at[k] != 0 {
+            return false;
+        }
+        let t = doc.toks[k];
+        if t.kind == Kind::Word {
+            words += 1;
+            match t.lex.concept {
+                Concept::Phone => return true,
+                Concept::Number => {
+                    if k > 0 && (doc.is(k - 1, "best") || doc.is(k - 1, "contact") || doc.is(k - 1, "callback")) {
+                        return true;
+                    }
+                }
+                Concept::None => {}
+                _ => return false,
+            }
+        }
+        k += 1;
+    }
+    false
+}
+
+/// The word right after the run makes it an amount, a time, a duration, a quantity or a
+/// percentage.
+fn unit_after(doc: &Doc, run: &Run) -> bool {
+    let i = run.t1;
+    let Some(t) = doc.toks.get(i) else { return false };
+    match t.kind {
+        Kind::Punct => {
+            matches!(t.ch, b'%' | b':')
+                || t.ch == b'\'' && doc.toks.get(i + 1).is_some_and(|x| x.kind == Kind::Word)
+                || t.ch == b'.' && doc.toks.get(i + 1).is_some_and(|x| x.kind == Kind::Num && !x.space_before)
+        }
+        Kind::Word => {
+            if t.lex.has(flag::MONEY) || t.lex.has(flag::MEASURE) {
+                // "of" is a unit only for quantities ("three of them"), not dates.
+                return !(doc.is(i, "of") && run.n() > 2);
+            }
+            // a.m. / p.m.
+            (doc.is(i, "a") || doc.is(i, "p")) && doc.toks.get(i + 1).is_some_and(|x| x.is_punct(b'.'))
+        }
+        _ => false,
+    }
+}
+
+fn time_before(doc: &Doc, run: &Run) -> bool {
+    run.t0 > 0 && doc.toks[run.t0 - 1].is_punct(b':')
+}
+
+/// Shape of a written phone number: (xxx) xxx-xxxx, xxx-xxx-xxxx, xxx.xxx.xxxx, +1 ...
+fn phone_shape(run: &Run) -> bool {
+    let g = run.group_lens();
+    if run.plus && run.n() >= 10 {
+        return true;
+    }
+    if run.paren && validate::is_nanp(&run.digits) {
+        return true;
+    }
+    let sep_ok = matches!(run.sep, b'-' | b'.' | b')');
+    sep_ok && (g == [3, 3, 4] || g == [1, 3, 3, 4]) && validate::is_nanp(&run.digits)
+}
+
+fn ssn_shape(run: &Run) -> bool {
+    run.written && run.sep == b'-' && run.group_lens() == [3, 2, 4] && validate::is_ssn(&run.digits)
+}
+
+/// Classifies every unclaimed run and records the entities.
+pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
+    let mut first_run = true;
+    for ri in 0..doc.runs.len() {
+        let decided = {
+            let run = &doc.runs[ri];
+            if doc.claimed[run.t0..run.t1].iter().any(|c| *c) {
+                None
+            } else {
+                let kind = classify(doc, run, prior, bank_here, first_run);
+                kind.map(|kind| {
+                    let (t0, t1) = extend_letters(doc, run, kind);
+                    let d = run.digits.as_bytes();
+                    let last4 = (kind == EntityType::CreditCard && d.len() >= 12).then(|| {
+                        let mut l4 = [0u8; 4];
+                        l4.copy_from_slice(&d[d.len() - 4..]);
+                        l4
+                    });
+                    (kind, t0, t1, last4)
+                })
+            }
+        };
+        first_run = false;
+        if let Some((kind, t0, t1, last4)) = decided {
+            if doc.add(kind, t0, t1) && last4.is_some() {
+                if let Some(f) = doc.found.last_mut() {
+                    f.last4 = last4;
+                }
+            }
+        }
+    }
+}
+
+/// Spoken identifiers mix letters in: "y a a six eight...", "... nine zero l d", "XAL 657".
+fn extend_letters(doc: &Doc, run: &Run, kind: EntityType) -> (usize, usize) {
+    let (mut t0, mut t1) = (run.t0, run.t1);
+    if !matches!(kind, EntityType::AccountId | EntityType::BankAccount) {
+        return (t0, t1);
+    }
+    // left
+    let mut k = t0;
+    let mut letters = 0;
+    while k > 0 && !doc.claimed[k - 1] {
+        let p = k - 1;
+        let t = doc.toks[p];
+        let upper_code = t.kind == Kind::Word && t.len() <= 4 && t.case == crate::redact::tokens::Case::Upper;
+        if doc.letter(p) && (letters > 0 || !doc.is(p, "a") && !doc.is(p, "i")) || upper_code || t.kind == Kind::Alnum {
+            k = p;
+            letters += 1;
+        } else if t.is_punct(b'-') && p > 0 && doc.toks[p - 1].kind != Kind::Punct && k == t0 {
+            k = p;
+        } else {
+            break;
+        }
+    }
+    if letters > 0 {
+        t0 = k;
+        while t0 < run.t0 && doc.toks[t0].kind == Kind::Punct {
+            t0 += 1;
+        }
+    }
+    // right
+    let mut j = t1;
+    let mut taken = 0;
+    while j < doc.toks.len() && !doc.claimed[j] && (doc.letter(j) || doc.toks[j].kind == Kind::Alnum) {
+        if (doc.is(j, "i") || doc.is(j, "a")) && !(doc.letter(j + 1) || doc.ends_after(j + 1)) {
+            break;
+        }
+        j += 1;
+        taken += 1;
+    }
+    if taken >= 2 || taken == 1 && doc.ends_after(j) || taken == 1 && !doc.is(t1, "i") && !doc.is(t1, "a") {
+        t1 = j;
+    }
+    (t0, t1)
+}
+
+fn classify(doc: &Doc, run: &Run, prior: &Prior, bank_here: bool, first_run: bool) -> Option<EntityType> {
+    let n = run.n();
+    if n == 0 {
+        return None;
+    }
+    let at_end = doc.ends_after(run.t1);
+    let mut around = look_back(doc, run.t0);
+    let unit = unit_after(doc, run) || time_before(doc, run);
+    let datey = run.month || run.ordinal || run.slash;
+    // Continuation of a number cut at the end of the previous turn/segment.
+    if first_run && around.concept == Concept::None && !around.weak_number && leading(doc, run.t0) {
+        if let Some(kind) = prior.continues {
+            if !unit {
+                return Some(kind);
+            }
+        }
+    }
+    // The previous turn asked for something: numbers without their own keyword answer it.
+    if around.concept == Concept::None && !around.money && prior.asked != Concept::None && (!around.weak_number || first_run) {
+        around.concept = prior.asked;
+    }
+    let bank = bank_here || prior.bank;
+    if around.concept == Concept::None && !around.money && !unit {
+        if let Some(kind) = around.inherit {
+            let fits = match kind {
+                EntityType::DateOfBirth | EntityType::CardExpiry => datey || (3..=8).contains(&n),
+                EntityType::CreditCard | EntityType::BankAccount | EntityType::AccountId => !datey && n >= 4,
+                EntityType::Ssn | EntityType::Phone | EntityType::RoutingNumber => !datey && n >= 4,
+                _ => false,
+            };
+            if fits {
+                return Some(kind);
+            }
+        }
+    }
+    if around.money && n < 6 && !run.code && around.concept != Concept::None {
+        return None;
+    }
+    use EntityType as E;
+    let kind = match around.concept {
+        Concept::Card => {
+            if n >= 12 {
+                Some(E::CreditCard)
+            } else if unit || datey {
+                None
+            } else if n >= 8 || at_end && n >= 2 {
+                Some(E::CreditCard)
+            } else {
+                None
+            }
+        }
+        Concept::Cvv => (!unit && ((3..=4).contains(&n) || at_end && n <= 4)).then_some(E::Cvv),
+        Concept::Expiry => (!unit && (datey || (3..=6).contains(&n) || at_end && n <= 6)).then_some(E::CardExpiry),
+        Concept::Birth => (!unit && (datey || (4..=8).contains(&n) || at_end && n >= 2)).then_some(E::DateOfBirth),
+        Concept::Ssn => (!unit && !datey && (n >= 4 || at_end && n >= 2)).then_some(E::Ssn),
+        Concept::Phone => {
+            if unit || datey {
+                None
+            } else if n >= 7 || at_end && n >= 2 {
+                Some(E::Phone)
+            } else {
+                None
+            }
+        }
+        Concept::Zip => (!unit && (n == 5 || n == 9 || at_end && n >= 2)).then_some(E::Address),
+        Concept::Routing => (!unit && !datey && n >= 2).then_some(E::RoutingNumber),
+        Concept::Bank => (!unit && !datey && (n >= 4 || at_end && n >= 2)).then_some(E::BankAccount),
+        Concept::Account | Concept::AccountId | Concept::Id => {
+            if unit || datey {
+                None
+            } else if n >= 4 || run.code || at_end && n >= 1 {
+                Some(if bank && around.concept == Concept::Account { E::BankAccount } else { E::AccountId })
+            } else {
+                None
+            }
+        }
+        Concept::Negative | Concept::Ending => None,
+        Concept::Money | Concept::None | Concept::Number | Concept::Code | Concept::Security => {
+            if unit || around.money && n < 12 {
+                None
+            } else if validate::is_card(&run.digits) && !datey {
+                Some(E::CreditCard)
+            } else if phone_shape(run) && !datey {
+                Some(E::Phone)
+            } else if ssn_shape(run) {
+                Some(E::Ssn)
+            } else if around.weak_number && !around.money && !datey {
+                if (10..=11).contains(&n) && validate::is_nanp(&run.digits) || at_end && n >= 3 {
+                    Some(E::Phone)
+                } else if (7..=15).contains(&n) && look_ahead_phone(doc, run.t1) {
+                    Some(E::Phone)
+                } else {
+                    None
+                }
+            } else if !datey && !around.money && (7..=11).contains(&n) && look_ahead_phone(doc, run.t1) {
+                Some(E::Phone)
+            } else if around.weak_id && !datey && n >= 4 {
+                Some(E::AccountId)
+            } else if at_end
+                && !datey
+                && !around.money
+                && matches!(run.digits.as_bytes()[0], b'2'..=b'6')
+                && (n >= 12 || run.ngroups >= 2 && run.group_lens().iter().all(|g| *g == 4))
+            {
+                // A long unlabelled number cut at the end of the turn: a card being read out.
+                Some(E::CreditCard)
+            } else {
+                None
+            }
+        }
+    };
+    kind
+}
+
+/// True when only fillers, greetings or "it's" come before token `t0` in its sentence
+/// (the number opens the answer).
+fn leading(doc: &Doc, t0: usize) -> bool {
+    let mut words = 0;
+    for k in (0..t0).rev() {
+        let t = doc.toks[k];
+        if t.kind == Kind::Punct {
+            if matches!(t.ch, b'?' | b'!') {
+                return true;
+            }
+            continue;
+        }
+        if t.kind != Kind::Word || t.lex.concept != Concept::None && t.lex.concept != Concept::Number {
+            return false;
+        }
+        words += 1;
+        if words > 6 {
+            return false;
+        }
+    }
+    true
+}
+
+/// The type of a number the text ends in (for the next turn/segment), if any.
+pub(crate) fn trailing_kind(doc: &Doc) -> Option<EntityType> {
+    let last = doc.toks.iter().rposition(|t| !(t.kind == Kind::Punct || t.kind == Kind::Word && t.lex.has(flag::FILLER)))?;
+    for f in &doc.found {
+        if f.t1 == last + 1 && doc.run_at[last] != 0 {
+            return Some(f.kind);
+        }
+    }
+    // A number run that was not classified, or a keyword at the very end ("my card number is").
+    let mut k = last + 1;
+    let mut words = 0;
+    while k > 0 && words < 5 {
+        k -= 1;
+        let t = doc.toks[k];
+        if t.kind != Kind::Word {
+            continue;
+        }
+        words += 1;
+        let c = t.lex.concept;
+        let kind = match c {
+            Concept::Card => Some(EntityType::CreditCard),
+            Concept::Ssn => Some(EntityType::Ssn),
+            Concept::Phone => Some(EntityType::Phone),
+            Concept::Routing => Some(EntityType::RoutingNumber),
+            Concept::Bank | Concept::Account => Some(EntityType::BankAccount),
+            Concept::AccountId => Some(EntityType::AccountId),
+            Concept::Cvv => Some(EntityType::Cvv),
+            Concept::Zip => Some(EntityType::Address),
+            Concept::Birth => Some(EntityType::DateOfBirth),
+            Concept::Expiry => Some(EntityType::CardExpiry),
+            Concept::Negative | Concept::Money | Concept::Ending => return None,
+            _ => None,
+        };
+        if kind.is_some() {
+            return kind;
+        }
+    }
+    None
+}
+
+/// The first strong keyword of a text (what a question asks for).
+pub(crate) fn asked(doc: &Doc) -> Concept {
+    let mut code = false;
+    for (k, t) in doc.toks.iter().enumerate() {
+        if t.kind != Kind::Word {
+            continue;
+        }
+        match t.lex.concept {
+            Concept::None | Concept::Number | Concept::Id | Concept::Money => {}
+            Concept::Code => code = true,
+            Concept::Security => {
+                return if k > 0 && doc.is(k - 1, "social") { Concept::Ssn } else { Concept::Cvv };
+            }
+            Concept::Negative | Concept::Ending => return Concept::None,
+            c => {
+                if code && c == Concept::Zip {
+                    return c;
+                }
+                return c;
+            }
+        }
+    }
+    Concept::None
+}

@@ -1,0 +1,262 @@
+//! E-mail addresses: written (`a.b@c.com`), spoken ("john dot smith at gmail dot com"),
+//! spelled ("j o h n underscore s at ..."), or mixed ("brian dot davis at gmail.com").
+
+use crate::redact::doc::Doc;
+use crate::redact::entity::EntityType;
+use crate::redact::lexicon::{flag, NumWord};
+use crate::redact::tokens::Kind;
+
+/// Finds every e-mail address and claims its tokens.
+pub(crate) fn detect(doc: &mut Doc) {
+    let n = doc.toks.len();
+    let mut i = 0;
+    while i < n {
+        let t = doc.toks[i];
+        let at_word = t.kind == Kind::Word && t.lex.has(flag::AT);
+        let at_sign = t.is_punct(b'@');
+        if !(at_word || at_sign) || doc.claimed[i] {
+            i += 1;
+            continue;
+        }
+        // "at sign" / "at symbol"
+        let mut d0 = i + 1;
+        if at_word && (doc.is(d0, "sign") || doc.is(d0, "symbol")) {
+            d0 += 1;
+        }
+        let dom = domain(doc, d0, at_sign);
+        let loc = local(doc, i, at_sign);
+        match (loc, dom) {
+            (Some(l), Some(d)) => {
+                doc.add(EntityType::Email, l, d);
+                i = d;
+            }
+            // Cut after "at": "it's thomas dot john at"
+            (Some(l), None) if doc.ends_after(i + 1) && has_connector(doc, l, i) => {
+                doc.add(EntityType::Email, l, i + 1);
+                i += 1;
+            }
+            // The rest of an address cut in the previous turn: "at gmail dot com yeah".
+            (None, Some(d)) if opens(doc, i) => {
+                doc.add(EntityType::Email, i, d);
+                i = d;
+            }
+            _ => i += 1,
+        }
+    }
+    // Spelled handle without the domain: "that's m a r i a dot g o n z a l e z eight four".
+    let n = doc.toks.len();
+    let mut k = 0;
+    while k < n {
+        if doc.claimed[k] || !doc.toks[k].lex.has(flag::CONNECT) || !(doc.is(k, "dot") || doc.is(k, "underscore")) || k == 0 || !doc.letter(k - 1) || !doc.letter(k + 1) {
+            k += 1;
+            continue;
+        }
+        let mut e = k + 1;
+        while e < n && doc.letter(e) && !doc.claimed[e] {
+            e += 1;
+        }
+        while e < n && !doc.claimed[e] && (doc.toks[e].kind == Kind::Num || doc.toks[e].lex.num != NumWord::None && doc.word(e)) {
+            e += 1;
+        }
+        if e - (k + 1) >= 2 && email_context(doc) {
+            if let Some(l) = local(doc, e, false) {
+                if l < k && doc.add(EntityType::Email, l, e) {
+                    k = e;
+                    continue;
+                }
+            }
+        }
+        k += 1;
+    }
+    // Cut before "at": "... sent to t r a c e y hyphen f r"
+    let last = doc.toks.iter().rposition(|t| t.kind != Kind::Punct);
+    if let Some(last) = last {
+        if !doc.claimed[last] && (doc.letter(last) || doc.flag(last, flag::CONNECT) || doc.letter(last.saturating_sub(1))) {
+            if let Some(l) = local(doc, last + 1, false) {
+                if has_connector(doc, l, last + 1) && l <= last && email_context(doc) {
+                    doc.add(EntityType::Email, l, last + 1);
+                }
+            }
+        }
+    }
+}
+
+fn has_connector(doc: &Doc, a: usize, b: usize) -> bool {
+    (a..b).any(|k| doc.flag(k, flag::CONNECT) || doc.toks[k].kind == Kind::Punct && matches!(doc.toks[k].ch, b'.' | b'_'))
+        || (a..b).filter(|k| doc.letter(*k)).count() >= 3
+}
+
+fn opens(doc: &Doc, i: usize) -> bool {
+    doc.toks[..i].iter().all(|t| t.kind == Kind::Punct || t.lex.has(flag::FILLER))
+}
+
+/// The utterance talks about an e-mail address.
+fn email_context(doc: &Doc) -> bool {
+    (0..doc.toks.len()).any(|k| {
+        doc.is(k, "email") || doc.is(k, "e-mail") || doc.is(k, "spelling") || doc.is(k, "spell") || doc.is(k, "sent") || doc.is(k, "address")
+            || doc.is(k, "that's") || doc.is(k, "it's") || doc.is(k, "mail") || doc.is(k, "handle") || doc.is(k, "username")
+    })
+}
+
+/// A domain label: a word, a code, or a run of spelled single letters. Returns its end.
+fn label(doc: &Doc, i: usize) -> Option<usize> {
+    let t = doc.toks.get(i)?;
+    if doc.claimed[i] {
+        return None;
+    }
+    match t.kind {
+        Kind::Word | Kind::Alnum | Kind::Num => {
+            if t.kind == Kind::Word && t.lex.has(flag::CONNECT) {
+                return None;
+            }
+            let mut j = i + 1;
+            if doc.letter(i) {
+                while doc.letter(j) {
+                    j += 1;
+                }
+            }
+            Some(j)
+        }
+        _ => None,
+    }
+}
+
+/// A separator inside a domain: "dot", ".", "-", "dash", "hyphen". Returns (end, is_dot).
+fn dsep(doc: &Doc, i: usize, written: bool) -> Option<(usize, bool)> {
+    let t = doc.toks.get(i)?;
+    if t.kind == Kind::Punct {
+        let tight = !t.space_before && doc.toks.get(i + 1).is_some_and(|x| !x.space_before);
+        return match t.ch {
+            b'.' if tight || written && !t.space_before => Some((i + 1, true)),
+            b'-' if tight => Some((i + 1, false)),
+            _ => None,
+        };
+    }
+    if doc.is(i, "dot") || doc.is(i, "period") {
+        return Some((i + 1, true));
+    }
+    if doc.is(i, "dash") || doc.is(i, "hyphen") {
+        return Some((i + 1, false));
+    }
+    None
+}
+
+fn domain(doc: &Doc, d0: usize, written: bool) -> Option<usize> {
+    let mut j = label(doc, d0)?;
+    if doc.flag(d0, flag::MAILHOST) && doc.ends_after(j) {
+        return Some(j);
+    }
+    let mut dots = 0;
+    let mut last_label = d0;
+    let mut end = None;
+    for _ in 0..6 {
+        let Some((after, is_dot)) = dsep(doc, j, written) else { break };
+        let Some(next) = label(doc, after) else { break };
+        if is_dot {
+            dots += 1;
+        }
+        last_label = after;
+        j = next;
+        if dots > 0 && (doc.flag(last_label, flag::TLD) || written && doc.toks[last_label].kind == Kind::Word) {
+            end = Some(j);
+        }
+    }
+    let _ = last_label;
+    end
+}
+
+/// The local part left of `at` (token index); returns its first token.
+fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
+    let mut start = at;
+    let mut k = at;
+    let mut seg_word = false;
+    let mut seg_letters = false;
+    let mut seg_digits = false;
+    let mut pending = false;
+    while k > 0 {
+        k -= 1;
+        if doc.claimed[k] {
+            break;
+        }
+        let t = doc.toks[k];
+        let attached = doc.toks.get(k + 1).is_some_and(|t| !t.space_before);
+        if written {
+            // Written local part: everything glued to the '@'.
+            if k + 1 == start && attached && matches!(t.kind, Kind::Word | Kind::Num | Kind::Alnum)
+                || k + 1 == start && attached && t.kind == Kind::Punct && matches!(t.ch, b'.' | b'_' | b'-' | b'+')
+            {
+                start = k;
+                continue;
+            }
+            break;
+        }
+        match t.kind {
+            Kind::Punct => {
+                if matches!(t.ch, b'.' | b'_' | b'-') && attached && !t.space_before && start < at {
+                    pending = true;
+                    seg_word = false;
+                    seg_letters = false;
+                    continue;
+                }
+                break;
+            }
+            Kind::Num | Kind::Alnum => {
+                seg_digits = true;
+                if seg_word || seg_letters {
+                    if attached && start == k + 1 {
+                        start = k;
+                        pending = false;
+                        continue;
+                    }
+                    break;
+                }
+                start = k;
+                pending = false;
+            }
+            Kind::Word => {
+                if t.lex.has(flag::CONNECT) {
+                    if start == at {
+                        break;
+                    }
+                    pending = true;
+                    seg_word = false;
+                    seg_letters = false;
+                    seg_digits = false;
+                    continue;
+                }
+                let spelled_run = k > 0 && doc.letter(k - 1);
+                if doc.letter(k) && (!(doc.is(k, "a") || doc.is(k, "i")) || seg_letters || pending || spelled_run) {
+                    if seg_word {
+                        break;
+                    }
+                    seg_letters = true;
+                    start = k;
+                    pending = false;
+                    continue;
+                }
+                if t.lex.num != NumWord::None && (!matches!(t.lex.num, NumWord::Oh) || seg_digits) {
+                    if seg_word || seg_letters {
+                        break;
+                    }
+                    seg_digits = true;
+                    start = k;
+                    pending = false;
+                    continue;
+                }
+                if t.lex.has(flag::STOP) || t.lex.has(flag::FILLER) || seg_word || seg_letters {
+                    break;
+                }
+                seg_word = true;
+                start = k;
+                pending = false;
+            }
+            Kind::Placeholder => break,
+        }
+    }
+    let _ = pending;
+    if start == at {
+        None
+    } else {
+        Some(start)
+    }
+}

@@ -1,0 +1,378 @@
+//! Person names: cue phrases ("my name is", "this is", "Mr.", "my mom", "X speaking"), a
+//! given-name / surname lexicon for the weaker cues, and spelled names ("S M I T H",
+//! "W-H-I-T-E", "S as in Sam").
+
+use crate::redact::doc::Doc;
+use crate::redact::entity::EntityType;
+use crate::redact::lexicon::{flag, Concept, NumWord};
+use crate::redact::tokens::{Case, Kind};
+
+/// How sure a cue is that a name follows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cue {
+    /// "my name is": take the next name-like words.
+    Strong,
+    /// "thanks", "thank you": the next word unless it is an ordinary word.
+    Thanks,
+    /// "this is", "I'm", "okay": only a known given name.
+    Weak,
+}
+
+/// Could token `i` be part of a name?
+fn namey(doc: &Doc, i: usize) -> bool {
+    let Some(t) = doc.toks.get(i) else { return false };
+    if t.kind != Kind::Word || doc.claimed[i] {
+        return false;
+    }
+    let l = &t.lex;
+    if l.has(flag::FIRST) || l.has(flag::LAST) {
+        return !l.has(flag::STOP) || t.case != Case::Lower && doc.cased && !l.has(flag::FILLER);
+    }
+    !(l.has(flag::STOP)
+        || l.has(flag::FILLER)
+        || l.concept != Concept::None
+        || l.num != NumWord::None
+        || l.month > 0 && !doc.titled(i)
+        || l.has(flag::STREET) && !l.has(flag::LAST)
+        || l.has(flag::KIN)
+        || l.has(flag::STATE) && !doc.titled(i)
+        || doc.cased && t.case == Case::Lower
+        || t.len() < 2
+        || !doc.cased && common_shape(doc.bytes(i)))
+}
+
+/// Lower-case words shaped like adverbs, gerunds or past tenses ("usually", "calling",
+/// "moved") are not names.
+fn common_shape(w: &[u8]) -> bool {
+    let lw = |suf: &[u8]| w.len() > suf.len() + 2 && w[w.len() - suf.len()..].eq_ignore_ascii_case(suf);
+    lw(b"ly") || lw(b"ing") || lw(b"ed")
+}
+
+/// Middle initial: "N." or "e" between two name words.
+fn initial(doc: &Doc, i: usize) -> Option<usize> {
+    if !doc.letter(i) || doc.claimed[i] {
+        return None;
+    }
+    let mut j = i + 1;
+    if doc.toks.get(j).is_some_and(|t| t.is_punct(b'.')) {
+        j += 1;
+    }
+    let article = doc.is(i, "a") || doc.is(i, "i");
+    if namey(doc, j) && (!article || doc.titled(i) || doc.flag(j, flag::LAST)) {
+        return Some(j);
+    }
+    None
+}
+
+/// Takes a name starting at `i`: first [initial] [last] [last]. Returns its end.
+fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
+    let first_ok = match cue {
+        Cue::Strong => namey(doc, i),
+        Cue::Thanks => namey(doc, i) && (!doc.flag(i, flag::AMBIGUOUS) || doc.ends_after(i + 1) || true),
+        Cue::Weak => {
+            doc.flag(i, flag::FIRST)
+                && !doc.claimed[i]
+                && (!doc.flag(i, flag::AMBIGUOUS) || doc.titled(i) || doc.flag(i + 1, flag::LAST) || !namey(doc, i + 1))
+                && (!doc.flag(i, flag::STOP) || doc.titled(i))
+        }
+    };
+    if !first_ok {
+        return None;
+    }
+    let mut end = i + 1;
+    let mut parts = 1;
+    while parts < 3 {
+        if let Some(j) = initial(doc, end) {
+            end = j + 1;
+            parts += 1;
+            continue;
+        }
+        if namey(doc, end) && (cue != Cue::Thanks || doc.flag(end, flag::LAST) || doc.titled(end)) {
+            // In lower-case text, a following word must look like a surname to be taken
+            // after a weak cue.
+            if cue == Cue::Weak && !doc.cased && !doc.flag(end, flag::LAST) && !doc.flag(end, flag::FIRST) && parts >= 1 {
+                let next_stop = !namey(doc, end + 1);
+                if !next_stop {
+                    break;
+                }
+            }
+            end += 1;
+            parts += 1;
+            continue;
+        }
+        break;
+    }
+    Some(spelled_after(doc, end))
+}
+
+/// Extends a name over a spelling right after it: ", W-H-I-T-E", "b u r k e".
+fn spelled_after(doc: &Doc, end: usize) -> usize {
+    let mut j = end;
+    if doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) {
+        j += 1;
+    }
+    let s = spelled(doc, j);
+    if s > j + 1 || s > j && doc.toks[j].kind == Kind::Word && doc.toks[j].len() > 1 {
+        return s;
+    }
+    end
+}
+
+/// A spelling at `i`: single letters (≥2), "W-H-I-T-E", or "S as in Sam" chains. Returns end.
+fn spelled(doc: &Doc, i: usize) -> usize {
+    let mut j = i;
+    let mut letters = 0;
+    loop {
+        if doc.claimed.get(j).copied().unwrap_or(true) {
+            break;
+        }
+        if doc.letter(j) {
+            // "S as in Sam"
+            if doc.is(j + 1, "as") && doc.is(j + 2, "in") && doc.word(j + 3) {
+                j += 4;
+                letters += 1;
+                if doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) && doc.letter(j + 1) {
+                    j += 1;
+                }
+                continue;
+            }
+            j += 1;
+            letters += 1;
+            // W-H-I-T-E, "M, O, R, T, O, N"
+            if doc.toks.get(j).is_some_and(|t| t.is_punct(b'-') && !t.space_before || t.is_punct(b',')) && doc.letter(j + 1) {
+                j += 1;
+            }
+            continue;
+        }
+        break;
+    }
+    if letters >= 2 {
+        j
+    } else {
+        i
+    }
+}
+
+fn after_is(doc: &Doc, mut j: usize) -> usize {
+    j = doc.skip_fillers(j, true);
+    if doc.is(j, "is") || doc.is(j, "was") || doc.is(j, "it's") {
+        j = doc.skip_fillers(j + 1, true);
+    }
+    j
+}
+
+/// Finds person names.
+pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
+    let n = doc.toks.len();
+    let mut i = 0;
+    // Answer to "who am I speaking with?" / "can I get the name...?"
+    if asked_name {
+        let mut j = doc.skip_fillers(0, true);
+        for _ in 0..4 {
+            if ["yes", "yeah", "sure", "it's", "its", "this", "is", "it", "my", "name", "name's", "okay", "so", "uh", "um", "that's", "yep", "hi"]
+                .iter()
+                .any(|w| doc.is(j, w))
+                || doc.toks.get(j).is_some_and(|t| t.kind == Kind::Punct)
+            {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if let Some(end) = take_name(doc, j, Cue::Strong) {
+            doc.add(EntityType::Person, j, end);
+        } else {
+            let s = spelled(doc, j);
+            if s > j {
+                doc.add(EntityType::Person, j, s);
+            }
+        }
+    }
+    while i < n {
+        if doc.claimed[i] || doc.toks[i].kind != Kind::Word {
+            i += 1;
+            continue;
+        }
+        let mut cue: Option<(Cue, usize)> = None;
+        let l = doc.toks[i].lex;
+        if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST) && !doc.letter(i + 1) && !doc.letter(i + 2) {
+            i += 1;
+            continue;
+        }
+        if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN) {
+            // no cue word: only the spelling / lexicon checks below
+        } else if doc.is(i, "name") || doc.is(i, "name's") || doc.is(i, "names") {
+            // "my name is", "name on the card is", "first name X", "last name is X"
+            let mut j = i + 1;
+            if doc.is(i, "name's") {
+                cue = Some((Cue::Strong, doc.skip_fillers(j, true)));
+            } else {
+                let mut found = None;
+                for _ in 0..5 {
+                    if j >= n {
+                        break;
+                    }
+                    if doc.is(j, "is") || doc.is(j, "was") {
+                        found = Some(j + 1);
+                        break;
+                    }
+                    if doc.filler(j) || ["on", "the", "card", "account", "it", "of", "for", "that", "like"].iter().any(|w| doc.is(j, w)) {
+                        j += 1;
+                        continue;
+                    }
+                    break;
+                }
+                if let Some(f) = found {
+                    cue = Some((Cue::Strong, after_is(doc, f)));
+                } else if let Some(p) = prev_word(doc, i).filter(|p| {
+                    doc.is(*p, "first") || doc.is(*p, "last") || doc.is(*p, "middle") || doc.is(*p, "full") || doc.is(*p, "sur")
+                }) {
+                    let _ = p;
+                    cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
+                }
+            }
+        } else if doc.is(i, "holder") || doc.is(i, "cardholder") || doc.is(i, "policyholder") {
+            if doc.is(i + 1, "is") {
+                cue = Some((Cue::Strong, after_is(doc, i + 1)));
+            }
+        } else if doc.is(i, "patient") || doc.is(i, "caller") || doc.is(i, "insured") || doc.is(i, "beneficiary") {
+            if doc.is(doc.skip_fillers(i + 1, false), "is") {
+                cue = Some((Cue::Strong, after_is(doc, i + 1)));
+            }
+        } else if doc.is(i, "spoke") || doc.is(i, "talked") || doc.is(i, "speaking") || doc.is(i, "speak") {
+            let j = i + 1;
+            if doc.is(j, "to") || doc.is(j, "with") {
+                cue = Some((Cue::Strong, doc.skip_fillers(j + 1, true)));
+            } else if doc.is(i, "speaking") {
+                name_before(doc, i);
+            }
+        } else if l.has(flag::HONORIFIC) {
+            let mut j = i + 1;
+            if doc.toks.get(j).is_some_and(|t| t.is_punct(b'.')) {
+                j += 1;
+            }
+            if namey(doc, j) {
+                let end = spelled_after(doc, j + 1);
+                doc.add(EntityType::Person, j, end);
+                i = end;
+                continue;
+            }
+        } else if l.has(flag::KIN) && i > 0 && ["my", "her", "his", "our", "their", "your"].iter().any(|w| doc.is(i - 1, w)) {
+            let j = doc.skip_fillers(i + 1, true);
+            if namey(doc, j) && !doc.is(j, "is") {
+                cue = Some((Cue::Strong, j));
+            }
+        } else if doc.is(i, "thanks") || doc.is(i, "thank") && doc.is(i + 1, "you") || doc.is(i, "bye") || doc.is(i, "hi") || doc.is(i, "hello") {
+            let j = if doc.is(i, "thank") { i + 2 } else { i + 1 };
+            let j = doc.skip_fillers(j, true);
+            cue = Some((Cue::Thanks, j));
+        } else if doc.is(i, "i'm") || doc.is(i, "im") || doc.is(i, "okay") || doc.is(i, "ok") || doc.is(i, "that's") || doc.is(i, "it's")
+            || doc.is(i, "have") || doc.is(i, "dear") || doc.is(i, "hey")
+        {
+            cue = Some((Cue::Weak, doc.skip_fillers(i + 1, true)));
+        } else if doc.is(i, "this") && doc.is(i + 1, "is") {
+            cue = Some((Cue::Weak, doc.skip_fillers(i + 2, true)));
+        } else if doc.is(i, "i") && doc.is(i + 1, "am") {
+            cue = Some((Cue::Weak, doc.skip_fillers(i + 2, true)));
+        }
+        if let Some((c, j)) = cue {
+            if let Some(end) = take_name(doc, j, c) {
+                doc.add(EntityType::Person, j, end);
+                i = end;
+                continue;
+            }
+        }
+        // Spelled name: "Adams, A D A M S", "burke b u r k e".
+        if let Some(end) = word_then_spelling(doc, i) {
+            doc.add(EntityType::Person, i, end);
+            i = end;
+            continue;
+        }
+        // Lexicon: a known given name followed by a surname-like word, or a capitalised
+        // given name in a cased text.
+        if l.has(flag::FIRST) && !l.has(flag::STOP) {
+            let j = i + 1;
+            let ambiguous = l.has(flag::AMBIGUOUS);
+            let surname = if ambiguous {
+                doc.flag(j, flag::LAST) && namey(doc, j) && (!doc.cased || doc.titled(i))
+            } else {
+                initial(doc, j).is_some() || namey(doc, j) && (doc.flag(j, flag::LAST) || doc.titled(j) || !doc.cased)
+            };
+            if surname || !ambiguous && doc.titled(i) && !sentence_start(doc, i) {
+                if let Some(end) = take_name(doc, i, Cue::Weak) {
+                    doc.add(EntityType::Person, i, end);
+                    i = end;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+}
+
+/// The previous word, skipping fillers.
+fn prev_word(doc: &Doc, i: usize) -> Option<usize> {
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        if !doc.filler(k) {
+            return doc.word(k).then_some(k);
+        }
+    }
+    None
+}
+
+/// A word followed by its own spelling: "Adams, A D A M S", "burke b u r k e",
+/// "Ramsey, R-A-M-S-E-Y". Returns the end of the spelling.
+fn word_then_spelling(doc: &Doc, i: usize) -> Option<usize> {
+    let t = doc.toks[i];
+    if t.len() < 2 || doc.claimed[i] {
+        return None;
+    }
+    let mut j = i + 1;
+    if doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) {
+        j += 1;
+    }
+    if !doc.letter(j) {
+        return None;
+    }
+    let end = spelled(doc, j);
+    if end <= j {
+        return None;
+    }
+    let word = doc.bytes(i);
+    let mut letters = Vec::with_capacity(word.len());
+    for k in j..end {
+        if doc.letter(k) {
+            letters.push(doc.bytes(k)[0].to_ascii_lowercase());
+        }
+    }
+    let lw: Vec<u8> = word.iter().map(|c| c.to_ascii_lowercase()).collect();
+    (letters == lw).then_some(end)
+}
+
+fn sentence_start(doc: &Doc, i: usize) -> bool {
+    i == 0 || doc.toks[i - 1].kind == Kind::Punct && matches!(doc.toks[i - 1].ch, b'.' | b'?' | b'!')
+}
+
+/// "Dana Smith speaking": up to three name words before `speaking`.
+fn name_before(doc: &mut Doc, i: usize) {
+    let mut k = i;
+    let mut j = i;
+    while k > 0 && j - k < 3 {
+        let p = k - 1;
+        if doc.toks[p].is_punct(b',') && k == j {
+            k = p;
+            j = p;
+            continue;
+        }
+        if namey(doc, p) && (doc.flag(p, flag::FIRST) || doc.flag(p, flag::LAST) || doc.titled(p) || !doc.cased) {
+            k = p;
+        } else {
+            break;
+        }
+    }
+    if k < j {
+        doc.add(EntityType::Person, k, j);
+    }
+}

@@ -1,0 +1,165 @@
+//! Behaviour of the text redactor on spoken forms, hard negatives, context, streaming and
+//! configuration.
+
+use std::collections::BTreeSet;
+
+use callwarden::redact::{redact_text, Context, EntityType, RedactionConfig, Redactor, StreamTail};
+
+fn red(text: &str) -> String {
+    redact_text(text, &Context::default()).text
+}
+
+fn red_ctx(text: &str, prev: &str) -> String {
+    redact_text(text, &Context { previous_turn: Some(prev), role: None }).text
+}
+
+fn kinds(text: &str) -> Vec<EntityType> {
+    redact_text(text, &Context::default()).entities.iter().map(|e| e.kind).collect()
+}
+
+#[test]
+fn spoken_numbers_are_caught() {
+    assert_eq!(red("my number is four oh eight eight two one eight nine one seven"), "my number is [PHONE]");
+    assert_eq!(red("my ssn is five double seven five nine double seven three two"), "my ssn is [SSN]");
+    assert_eq!(
+        red("card number forty five twenty five, eighty one eighty seven, sixty four sixty four, twenty nine seventy four"),
+        "card number [CREDIT_CARD]"
+    );
+    assert_eq!(red("the routing number is oh two one uh zero zero zero zero two one"), "the routing number is [ROUTING_NUMBER]");
+    assert_eq!(red("my cell is (415) 555-0142."), "my cell is [PHONE].");
+    assert_eq!(red("Social is 123-45-6789."), "Social is [SSN].");
+}
+
+#[test]
+fn validators_decide_without_keywords() {
+    // Luhn-valid Visa with no keyword at all
+    assert_eq!(red("yes it's 4111 1111 1111 1111 thanks"), "yes it's [CREDIT_CARD] thanks");
+    // formatted NANP number with no keyword
+    assert_eq!(red("try 415-555-0142 after five"), "try [PHONE] after five");
+    // a 16-digit number that fails Luhn stays
+    assert_eq!(red("reference 4111 1111 1111 1112"), "reference 4111 1111 1111 1112");
+}
+
+#[test]
+fn hard_negatives_survive() {
+    for s in [
+        "My order number is 6900729991 and it cost $325.",
+        "The tracking on order 6782363335 is 5511 7248 0909 9494.",
+        "ticket 114-30-1957 was opened last week",
+        "the refund of three hundred forty seven dollars and ninety nine cents will post in 14 days",
+        "my appointment is at 3:15 pm on 05/25/2024",
+        "you'll get 20% off for the next 10 days",
+        "invoice INV-31918 for sixty five ninety five was paid on monday",
+        "I have the KD-44X76K, it's about 4 years old, error E475 pops up every ninety minutes",
+        "your confirmation code is z m l three t g",
+        "i ordered twenty of them back in 2017",
+    ] {
+        assert_eq!(red(s), s, "{s}");
+    }
+}
+
+#[test]
+fn dates_need_birth_context() {
+    assert_eq!(red("it was delivered on March 14, 1984"), "it was delivered on March 14, 1984");
+    assert_eq!(red("my date of birth is March 14, 1984"), "my date of birth is [DATE_OF_BIRTH]");
+    assert_eq!(red("i was born the fourteenth of june nineteen seventy nine"), "i was born [DATE_OF_BIRTH]");
+    assert_eq!(red("expiration oh two slash twenty six"), "expiration [CARD_EXPIRY]");
+    assert_eq!(red("and the cvv was six six one"), "and the cvv was [CVV]");
+}
+
+#[test]
+fn emails_written_spoken_spelled() {
+    assert_eq!(red("My email is krystal.smith6@outlook.com."), "My email is [EMAIL].");
+    assert_eq!(red("it's john dot smith at gmail dot com"), "it's [EMAIL]");
+    assert_eq!(red("m a r k underscore f o s t e r at verizon dot net"), "[EMAIL]");
+    assert_eq!(red("so email is tphillips at hotmail.com, thanks"), "so email is [EMAIL], thanks");
+    // "at" alone is not an e-mail
+    assert_eq!(red("see you at the store dot"), "see you at the store dot");
+}
+
+#[test]
+fn names_and_addresses() {
+    assert_eq!(red("Hi, my name is Tyler Martin."), "Hi, my name is [PERSON].");
+    assert_eq!(red("um my last name is burke b u r k e"), "um my last name is [PERSON]");
+    assert_eq!(red("Thanks for calling, Mr. Sharp."), "Thanks for calling, Mr. [PERSON].");
+    assert_eq!(red("Sarah Jones speaking"), "[PERSON] speaking");
+    assert_eq!(red("I have your address as 50 Marshall Lane, Stevenview, NH 51054."), "I have your address as [ADDRESS].");
+    assert_eq!(red("please mail it to two six four two four jackson boulevard"), "please mail it to [ADDRESS]");
+    assert_eq!(red("zip is four eight three seven seven"), "zip is [ADDRESS]");
+    // ordinary words after "this is" are not names
+    assert_eq!(red("this is the third time I call"), "this is the third time I call");
+}
+
+#[test]
+fn previous_turn_gives_context() {
+    assert_eq!(red_ctx("Yeah, 5378 0072 9530 5203.", "Go ahead with the card number whenever you're ready."), "Yeah, [CREDIT_CARD].");
+    assert_eq!(red_ctx("it's Taylor Reyes", "Can I get the name on the account?"), "it's [PERSON]");
+    assert_eq!(red_ctx("five three eight sorry go ahead", "I've charged it to the card 5167-6569-7093-1"), "[CREDIT_CARD] sorry go ahead");
+    // without context, three words are just three words
+    assert_eq!(red("five three eight sorry go ahead"), "five three eight sorry go ahead");
+}
+
+#[test]
+fn streaming_tail_joins_a_split_number() {
+    let r = Redactor::new(RedactionConfig::default());
+    let ctx = Context::default();
+    let mut tail = StreamTail::default();
+    let a = r.redact_segment(&mut tail, "my card number is four one one one", &ctx);
+    assert_eq!(a.text, "my card number is [CREDIT_CARD]");
+    assert!(!tail.is_empty());
+    let b = r.redact_segment(&mut tail, "one one one one two two two two", &ctx);
+    assert_eq!(b.text, "[CREDIT_CARD]");
+    // the tail is small and holds no digits
+    let json = serde_json::to_string(&tail).unwrap();
+    assert!(json.len() < 64, "{json}");
+    // a Luhn-valid card split with no keyword at all
+    let mut tail = StreamTail::default();
+    let _ = r.redact_segment(&mut tail, "ok so 4111 1111 1111", &ctx);
+    let json = serde_json::to_string(&tail).unwrap();
+    assert!(!json.contains("4111"), "{json}");
+    let b = r.redact_segment(&mut tail, "1111 and that's it", &ctx);
+    assert_eq!(b.text, "[CREDIT_CARD] and that's it");
+}
+
+#[test]
+fn keep_last4_and_entity_selection() {
+    let cfg = RedactionConfig { keep_card_last4: true, ..RedactionConfig::default() };
+    let r = Redactor::new(cfg);
+    let out = r.redact_text("card 4111 1111 1111 9010 please", &Context::default());
+    assert_eq!(out.text, "card [CREDIT_CARD ••••9010] please");
+    // idempotent with the last-four placeholder too
+    assert_eq!(r.redact_text(&out.text, &Context::default()).text, out.text);
+
+    let only_ssn = RedactionConfig { keep_card_last4: false, entities: BTreeSet::from([EntityType::Ssn]) };
+    let r = Redactor::new(only_ssn);
+    let out = r.redact_text("ssn 123-45-6789, card 4111 1111 1111 1111", &Context::default());
+    assert_eq!(out.text, "ssn [SSN], card 4111 1111 1111 1111");
+}
+
+#[test]
+fn entities_carry_byte_offsets_into_the_input() {
+    let text = "Zoë: my ssn is 123-45-6789";
+    let r = redact_text(text, &Context::default());
+    assert_eq!(r.entities.len(), 1);
+    let e = r.entities[0];
+    assert_eq!(&text[e.start..e.end], "123-45-6789");
+    assert_eq!(kinds("call me at 415-555-0142"), vec![EntityType::Phone]);
+}
+
+#[test]
+fn serde_names() {
+    assert_eq!(serde_json::to_string(&EntityType::CreditCard).unwrap(), "\"CREDIT_CARD\"");
+    assert_eq!(EntityType::DateOfBirth.as_str(), "DATE_OF_BIRTH");
+    assert_eq!(EntityType::from_name("ACCOUNT_ID"), Some(EntityType::AccountId));
+}
+
+#[test]
+fn long_input_is_fine() {
+    let mut s = String::new();
+    while s.len() < 1_000_000 {
+        s.push_str("my number is four one five five five five oh one four two and the order is 6900729991. ");
+    }
+    let r = redact_text(&s, &Context::default());
+    assert!(r.entities.len() > 10_000);
+    assert!(!r.text.contains("four one five five"));
+}
