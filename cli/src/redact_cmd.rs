@@ -71,12 +71,16 @@ impl From<std::io::Error> for RedactCmdError {
 
 /// Run the subcommand.
 pub async fn run(args: RedactArgs) -> CliResult {
-    let mut cfg = RedactionConfig { keep_card_last4: args.keep_last4, ..RedactionConfig::default() };
+    let mut cfg = RedactionConfig {
+        keep_card_last4: args.keep_last4,
+        ..RedactionConfig::default()
+    };
     if !args.entities.is_empty() {
         let mut set = BTreeSet::new();
         for name in &args.entities {
             let name = name.trim().to_ascii_uppercase();
-            let t = EntityType::from_name(&name).ok_or_else(|| RedactCmdError::UnknownEntity(name.clone()))?;
+            let t = EntityType::from_name(&name)
+                .ok_or_else(|| RedactCmdError::UnknownEntity(name.clone()))?;
             set.insert(t);
         }
         cfg.entities = set;
@@ -124,16 +128,30 @@ pub async fn run(args: RedactArgs) -> CliResult {
 /// `{"id","text","context"?,"role"?}` -> `{"id","redacted","entities"}` (character offsets).
 fn redact_record(redactor: &Redactor, line: &str) -> Result<String, String> {
     let v: Value = serde_json::from_str(line).map_err(|e| format!("not valid JSON ({e})"))?;
-    let obj = v.as_object().ok_or("expected a JSON object with \"id\" and \"text\"")?;
-    let text = obj.get("text").and_then(Value::as_str).ok_or("missing string field \"text\"")?;
+    let obj = v
+        .as_object()
+        .ok_or("expected a JSON object with \"id\" and \"text\"")?;
+    let text = obj
+        .get("text")
+        .and_then(Value::as_str)
+        .ok_or("missing string field \"text\"")?;
     let id = obj.get("id").cloned().unwrap_or(Value::Null);
-    let context = obj.get("context").and_then(Value::as_str).filter(|c| !c.is_empty());
+    let context = obj
+        .get("context")
+        .and_then(Value::as_str)
+        .filter(|c| !c.is_empty());
     let role = match obj.get("role").and_then(Value::as_str) {
         Some("user") | Some("customer") => Some(Role::User),
         Some("assistant") | Some("bot") | Some("agent") => Some(Role::Assistant),
         _ => None,
     };
-    let r = redactor.redact_text(text, &Context { previous_turn: context, role });
+    let r = redactor.redact_text(
+        text,
+        &Context {
+            previous_turn: context,
+            role,
+        },
+    );
     let entities: Vec<Value> = r
         .entities
         .iter()

@@ -1,7 +1,9 @@
 //! Robustness: never panics on any UTF-8, offsets on char boundaries, idempotent; over
 //! arbitrary strings and over mutated call-centre lines.
 
-use callwarden::redact::{redact_json, redact_text, Context, Redactor, RedactionConfig, StreamTail};
+use callwarden::redact::{
+    redact_json, redact_text, Context, RedactionConfig, Redactor, StreamTail,
+};
 use proptest::prelude::*;
 
 const LINES: &[&str] = &[

@@ -81,10 +81,17 @@ fn no_sample_pii_or_secret_survives() {
         eprintln!("skipping: {} not found", dir.display());
         return;
     };
-    let mut files: Vec<PathBuf> =
-        entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
     files.sort();
-    assert!(files.len() >= 40, "expected the Vapi samples, found {}", files.len());
+    assert!(
+        files.len() >= 40,
+        "expected the Vapi samples, found {}",
+        files.len()
+    );
     let mut failures = Vec::new();
     let mut total_entities = 0;
     for path in &files {
@@ -92,8 +99,13 @@ fn no_sample_pii_or_secret_survives() {
         let mut v: Value = serde_json::from_str(&text).expect("sample is JSON");
         let report = redact_json(&mut v);
         total_entities += report.total();
-        let out = serde_json::to_string(&v).expect("serialises").to_lowercase();
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let out = serde_json::to_string(&v)
+            .expect("serialises")
+            .to_lowercase();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         for f in FORBIDDEN {
             if out.contains(f) {
                 failures.push(format!("{name}: {f:?} survived"));
@@ -107,7 +119,9 @@ fn no_sample_pii_or_secret_survives() {
             }
         }
         // The report never carries values: only type names, paths and counts.
-        let rep = serde_json::to_string(&report).expect("report serialises").to_lowercase();
+        let rep = serde_json::to_string(&report)
+            .expect("report serialises")
+            .to_lowercase();
         for f in FORBIDDEN {
             assert!(!rep.contains(f), "{name}: report leaks {f:?}");
         }
@@ -115,10 +129,16 @@ fn no_sample_pii_or_secret_survives() {
         let mut again = v.clone();
         let second = redact_json(&mut again);
         if again != v {
-            failures.push(format!("{name}: redacting twice changed the document ({:?})", second.by_type));
+            failures.push(format!(
+                "{name}: redacting twice changed the document ({:?})",
+                second.by_type
+            ));
         }
     }
-    assert!(total_entities > 100, "the samples carry plenty of PII; only {total_entities} entities found");
+    assert!(
+        total_entities > 100,
+        "the samples carry plenty of PII; only {total_entities} entities found"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -138,16 +158,32 @@ fn end_of_call_report_policy() {
     assert_eq!(m["endedReason"], before["message"]["endedReason"]);
     assert_eq!(m["call"]["id"], before["message"]["call"]["id"]);
     assert_eq!(m["cost"], before["message"]["cost"]);
-    assert_eq!(m["artifact"]["messages"][1]["role"], before["message"]["artifact"]["messages"][1]["role"]);
+    assert_eq!(
+        m["artifact"]["messages"][1]["role"],
+        before["message"]["artifact"]["messages"][1]["role"]
+    );
     // known PII fields replaced even without context
     assert_eq!(m["call"]["customer"]["number"], "[PHONE]");
     // capability fields removed and listed by path, without indexes
     assert!(m["call"]["monitor"].get("controlUrl").is_none());
-    assert!(report.removed_fields.iter().any(|p| p == "message.call.monitor.controlUrl"));
-    assert!(report.removed_fields.iter().all(|p| !p.contains('[') || p.contains("[]")));
-    assert!(report.by_field.keys().any(|k| k == "message.artifact.messages[].message"));
+    assert!(report
+        .removed_fields
+        .iter()
+        .any(|p| p == "message.call.monitor.controlUrl"));
+    assert!(report
+        .removed_fields
+        .iter()
+        .all(|p| !p.contains('[') || p.contains("[]")));
+    assert!(report
+        .by_field
+        .keys()
+        .any(|k| k == "message.artifact.messages[].message"));
     // the assistant config keeps only id/name
     if let Some(a) = m.get("assistant").and_then(Value::as_object) {
-        assert!(a.keys().all(|k| k == "id" || k == "name"), "assistant keeps {:?}", a.keys().collect::<Vec<_>>());
+        assert!(
+            a.keys().all(|k| k == "id" || k == "name"),
+            "assistant keeps {:?}",
+            a.keys().collect::<Vec<_>>()
+        );
     }
 }

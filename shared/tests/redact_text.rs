@@ -10,22 +10,42 @@ fn red(text: &str) -> String {
 }
 
 fn red_ctx(text: &str, prev: &str) -> String {
-    redact_text(text, &Context { previous_turn: Some(prev), role: None }).text
+    redact_text(
+        text,
+        &Context {
+            previous_turn: Some(prev),
+            role: None,
+        },
+    )
+    .text
 }
 
 fn kinds(text: &str) -> Vec<EntityType> {
-    redact_text(text, &Context::default()).entities.iter().map(|e| e.kind).collect()
+    redact_text(text, &Context::default())
+        .entities
+        .iter()
+        .map(|e| e.kind)
+        .collect()
 }
 
 #[test]
 fn spoken_numbers_are_caught() {
-    assert_eq!(red("my number is four oh eight eight two one eight nine one seven"), "my number is [PHONE]");
-    assert_eq!(red("my ssn is five double seven five nine double seven three two"), "my ssn is [SSN]");
+    assert_eq!(
+        red("my number is four oh eight eight two one eight nine one seven"),
+        "my number is [PHONE]"
+    );
+    assert_eq!(
+        red("my ssn is five double seven five nine double seven three two"),
+        "my ssn is [SSN]"
+    );
     assert_eq!(
         red("card number forty five twenty five, eighty one eighty seven, sixty four sixty four, twenty nine seventy four"),
         "card number [CREDIT_CARD]"
     );
-    assert_eq!(red("the routing number is oh two one uh zero zero zero zero two one"), "the routing number is [ROUTING_NUMBER]");
+    assert_eq!(
+        red("the routing number is oh two one uh zero zero zero zero two one"),
+        "the routing number is [ROUTING_NUMBER]"
+    );
     assert_eq!(red("my cell is (415) 555-0142."), "my cell is [PHONE].");
     assert_eq!(red("Social is 123-45-6789."), "Social is [SSN].");
 }
@@ -33,11 +53,17 @@ fn spoken_numbers_are_caught() {
 #[test]
 fn validators_decide_without_keywords() {
     // Luhn-valid Visa with no keyword at all
-    assert_eq!(red("yes it's 4111 1111 1111 1111 thanks"), "yes it's [CREDIT_CARD] thanks");
+    assert_eq!(
+        red("yes it's 4111 1111 1111 1111 thanks"),
+        "yes it's [CREDIT_CARD] thanks"
+    );
     // formatted NANP number with no keyword
     assert_eq!(red("try 415-555-0142 after five"), "try [PHONE] after five");
     // a 16-digit number that fails Luhn stays
-    assert_eq!(red("reference 4111 1111 1111 1112"), "reference 4111 1111 1111 1112");
+    assert_eq!(
+        red("reference 4111 1111 1111 1112"),
+        "reference 4111 1111 1111 1112"
+    );
 }
 
 #[test]
@@ -60,43 +86,103 @@ fn hard_negatives_survive() {
 
 #[test]
 fn dates_need_birth_context() {
-    assert_eq!(red("it was delivered on March 14, 1984"), "it was delivered on March 14, 1984");
-    assert_eq!(red("my date of birth is March 14, 1984"), "my date of birth is [DATE_OF_BIRTH]");
-    assert_eq!(red("i was born the fourteenth of june nineteen seventy nine"), "i was born [DATE_OF_BIRTH]");
-    assert_eq!(red("expiration oh two slash twenty six"), "expiration [CARD_EXPIRY]");
+    assert_eq!(
+        red("it was delivered on March 14, 1984"),
+        "it was delivered on March 14, 1984"
+    );
+    assert_eq!(
+        red("my date of birth is March 14, 1984"),
+        "my date of birth is [DATE_OF_BIRTH]"
+    );
+    assert_eq!(
+        red("i was born the fourteenth of june nineteen seventy nine"),
+        "i was born [DATE_OF_BIRTH]"
+    );
+    assert_eq!(
+        red("expiration oh two slash twenty six"),
+        "expiration [CARD_EXPIRY]"
+    );
     assert_eq!(red("and the cvv was six six one"), "and the cvv was [CVV]");
 }
 
 #[test]
 fn emails_written_spoken_spelled() {
-    assert_eq!(red("My email is krystal.smith6@outlook.com."), "My email is [EMAIL].");
+    assert_eq!(
+        red("My email is krystal.smith6@outlook.com."),
+        "My email is [EMAIL]."
+    );
     assert_eq!(red("it's john dot smith at gmail dot com"), "it's [EMAIL]");
-    assert_eq!(red("m a r k underscore f o s t e r at verizon dot net"), "[EMAIL]");
-    assert_eq!(red("so email is tphillips at hotmail.com, thanks"), "so email is [EMAIL], thanks");
+    assert_eq!(
+        red("m a r k underscore f o s t e r at verizon dot net"),
+        "[EMAIL]"
+    );
+    assert_eq!(
+        red("so email is tphillips at hotmail.com, thanks"),
+        "so email is [EMAIL], thanks"
+    );
     // "at" alone is not an e-mail
     assert_eq!(red("see you at the store dot"), "see you at the store dot");
 }
 
 #[test]
 fn names_and_addresses() {
-    assert_eq!(red("Hi, my name is Tyler Martin."), "Hi, my name is [PERSON].");
-    assert_eq!(red("um my last name is burke b u r k e"), "um my last name is [PERSON]");
-    assert_eq!(red("Thanks for calling, Mr. Sharp."), "Thanks for calling, Mr. [PERSON].");
+    assert_eq!(
+        red("Hi, my name is Tyler Martin."),
+        "Hi, my name is [PERSON]."
+    );
+    assert_eq!(
+        red("um my last name is burke b u r k e"),
+        "um my last name is [PERSON]"
+    );
+    assert_eq!(
+        red("Thanks for calling, Mr. Sharp."),
+        "Thanks for calling, Mr. [PERSON]."
+    );
     assert_eq!(red("Sarah Jones speaking"), "[PERSON] speaking");
-    assert_eq!(red("I have your address as 50 Marshall Lane, Stevenview, NH 51054."), "I have your address as [ADDRESS].");
-    assert_eq!(red("please mail it to two six four two four jackson boulevard"), "please mail it to [ADDRESS]");
-    assert_eq!(red("zip is four eight three seven seven"), "zip is [ADDRESS]");
+    assert_eq!(
+        red("I have your address as 50 Marshall Lane, Stevenview, NH 51054."),
+        "I have your address as [ADDRESS]."
+    );
+    assert_eq!(
+        red("please mail it to two six four two four jackson boulevard"),
+        "please mail it to [ADDRESS]"
+    );
+    assert_eq!(
+        red("zip is four eight three seven seven"),
+        "zip is [ADDRESS]"
+    );
     // ordinary words after "this is" are not names
-    assert_eq!(red("this is the third time I call"), "this is the third time I call");
+    assert_eq!(
+        red("this is the third time I call"),
+        "this is the third time I call"
+    );
 }
 
 #[test]
 fn previous_turn_gives_context() {
-    assert_eq!(red_ctx("Yeah, 5378 0072 9530 5203.", "Go ahead with the card number whenever you're ready."), "Yeah, [CREDIT_CARD].");
-    assert_eq!(red_ctx("it's Taylor Reyes", "Can I get the name on the account?"), "it's [PERSON]");
-    assert_eq!(red_ctx("five three eight sorry go ahead", "I've charged it to the card 5167-6569-7093-1"), "[CREDIT_CARD] sorry go ahead");
+    assert_eq!(
+        red_ctx(
+            "Yeah, 5378 0072 9530 5203.",
+            "Go ahead with the card number whenever you're ready."
+        ),
+        "Yeah, [CREDIT_CARD]."
+    );
+    assert_eq!(
+        red_ctx("it's Taylor Reyes", "Can I get the name on the account?"),
+        "it's [PERSON]"
+    );
+    assert_eq!(
+        red_ctx(
+            "five three eight sorry go ahead",
+            "I've charged it to the card 5167-6569-7093-1"
+        ),
+        "[CREDIT_CARD] sorry go ahead"
+    );
     // without context, three words are just three words
-    assert_eq!(red("five three eight sorry go ahead"), "five three eight sorry go ahead");
+    assert_eq!(
+        red("five three eight sorry go ahead"),
+        "five three eight sorry go ahead"
+    );
 }
 
 #[test]
@@ -123,16 +209,25 @@ fn streaming_tail_joins_a_split_number() {
 
 #[test]
 fn keep_last4_and_entity_selection() {
-    let cfg = RedactionConfig { keep_card_last4: true, ..RedactionConfig::default() };
+    let cfg = RedactionConfig {
+        keep_card_last4: true,
+        ..RedactionConfig::default()
+    };
     let r = Redactor::new(cfg);
     let out = r.redact_text("card 4111 1111 1111 9010 please", &Context::default());
     assert_eq!(out.text, "card [CREDIT_CARD ••••9010] please");
     // idempotent with the last-four placeholder too
     assert_eq!(r.redact_text(&out.text, &Context::default()).text, out.text);
 
-    let only_ssn = RedactionConfig { keep_card_last4: false, entities: BTreeSet::from([EntityType::Ssn]) };
+    let only_ssn = RedactionConfig {
+        keep_card_last4: false,
+        entities: BTreeSet::from([EntityType::Ssn]),
+    };
     let r = Redactor::new(only_ssn);
-    let out = r.redact_text("ssn 123-45-6789, card 4111 1111 1111 1111", &Context::default());
+    let out = r.redact_text(
+        "ssn 123-45-6789, card 4111 1111 1111 1111",
+        &Context::default(),
+    );
     assert_eq!(out.text, "ssn [SSN], card 4111 1111 1111 1111");
 }
 
@@ -148,9 +243,15 @@ fn entities_carry_byte_offsets_into_the_input() {
 
 #[test]
 fn serde_names() {
-    assert_eq!(serde_json::to_string(&EntityType::CreditCard).unwrap(), "\"CREDIT_CARD\"");
+    assert_eq!(
+        serde_json::to_string(&EntityType::CreditCard).unwrap(),
+        "\"CREDIT_CARD\""
+    );
     assert_eq!(EntityType::DateOfBirth.as_str(), "DATE_OF_BIRTH");
-    assert_eq!(EntityType::from_name("ACCOUNT_ID"), Some(EntityType::AccountId));
+    assert_eq!(
+        EntityType::from_name("ACCOUNT_ID"),
+        Some(EntityType::AccountId)
+    );
 }
 
 #[test]

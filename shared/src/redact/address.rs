@@ -11,7 +11,10 @@ pub(crate) fn detect(doc: &mut Doc) {
     let n = doc.toks.len();
     let mut i = 0;
     while i < n {
-        if !doc.flag(i, flag::STREET) || doc.claimed[i] || doc.flag(i + 1, flag::STREET) && !doc.claimed[i + 1] {
+        if !doc.flag(i, flag::STREET)
+            || doc.claimed[i]
+            || doc.flag(i + 1, flag::STREET) && !doc.claimed[i + 1]
+        {
             i += 1;
             continue;
         }
@@ -26,7 +29,9 @@ pub(crate) fn detect(doc: &mut Doc) {
             let t = doc.toks[p];
             let ok = match t.kind {
                 Kind::Word => {
-                    !t.lex.has(flag::STOP) && !t.lex.has(flag::FILLER) && t.lex.concept == Concept::None
+                    !t.lex.has(flag::STOP)
+                        && !t.lex.has(flag::FILLER)
+                        && t.lex.concept == Concept::None
                         || t.lex.has(flag::STREET)
                         || t.lex.has(flag::DIRECTION)
                 }
@@ -49,7 +54,11 @@ pub(crate) fn detect(doc: &mut Doc) {
             continue;
         }
         let run = &doc.runs[r as usize - 1];
-        let ok_number = run.t1 == k && (1..=6).contains(&run.n()) && !run.month && !run.slash && !doc.claimed[run.t0];
+        let ok_number = run.t1 == k
+            && (1..=6).contains(&run.n())
+            && !run.month
+            && !run.slash
+            && !doc.claimed[run.t0];
         if !ok_number {
             i += 1;
             continue;
@@ -58,12 +67,71 @@ pub(crate) fn detect(doc: &mut Doc) {
         // is 24 ...": the run is the whole street number already).
         let start = run.t0;
         let mut end = i + 1;
-        if doc.toks.get(end).is_some_and(|t| t.is_punct(b'.') && !t.space_before) {
+        if doc
+            .toks
+            .get(end)
+            .is_some_and(|t| t.is_punct(b'.') && !t.space_before)
+        {
             end += 1;
+        }
+        // "Ave NW"
+        if doc.flag(end, flag::DIRECTION) && !doc.claimed[end] && (doc.titled(end) || !doc.cased) {
+            end += 1;
+            if doc
+                .toks
+                .get(end)
+                .is_some_and(|t| t.is_punct(b'.') && !t.space_before)
+            {
+                end += 1;
+            }
         }
         end = tail(doc, end);
         doc.add(EntityType::Address, start, end);
         i = end.max(i + 1);
+    }
+}
+
+/// "P.O. Box 4521, Austin TX 78701": post office boxes.
+pub(crate) fn detect_po_box(doc: &mut Doc) {
+    let n = doc.toks.len();
+    for i in 0..n {
+        if !doc.is(i, "box") || doc.claimed[i] || i == 0 {
+            continue;
+        }
+        // "po box", "p.o. box", "p o box", "post office box"
+        let mut s = i;
+        let mut k = i;
+        let mut letters = Vec::new();
+        while k > 0 && letters.len() < 4 {
+            let p = k - 1;
+            if doc.toks[p].is_punct(b'.') {
+                k = p;
+                continue;
+            }
+            if doc.letter(p) || doc.is(p, "po") {
+                letters.push(p);
+                k = p;
+                s = p;
+                continue;
+            }
+            break;
+        }
+        let po = doc.is(s, "po")
+            || letters.len() >= 2
+            || i >= 2 && doc.is(i - 1, "office") && doc.is(i - 2, "post");
+        if !po {
+            continue;
+        }
+        if i >= 2 && doc.is(i - 1, "office") {
+            s = i - 2;
+        }
+        let r = doc.run_at.get(i + 1).copied().unwrap_or(0);
+        if r == 0 {
+            continue;
+        }
+        let run_end = doc.runs[r as usize - 1].t1;
+        let end = tail(doc, run_end);
+        doc.add(EntityType::Address, s, end);
     }
 }
 
@@ -168,8 +236,13 @@ fn is_state_at(doc: &Doc, i: usize) -> Option<usize> {
         if doc.flag(i + 1, flag::STATE2) {
             return Some(i + 2);
         }
-        if doc.is(i, "new") || doc.is(i, "north") || doc.is(i, "south") || doc.is(i, "west") || doc.is(i, "rhode")
-            || doc.is(i, "district") || doc.is(i, "puerto")
+        if doc.is(i, "new")
+            || doc.is(i, "north")
+            || doc.is(i, "south")
+            || doc.is(i, "west")
+            || doc.is(i, "rhode")
+            || doc.is(i, "district")
+            || doc.is(i, "puerto")
         {
             return None;
         }

@@ -17,7 +17,10 @@ pub struct RedactionConfig {
 
 impl Default for RedactionConfig {
     fn default() -> Self {
-        RedactionConfig { keep_card_last4: false, entities: EntityType::ALL.into_iter().collect() }
+        RedactionConfig {
+            keep_card_last4: false,
+            entities: EntityType::ALL.into_iter().collect(),
+        }
     }
 }
 

@@ -50,7 +50,13 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     let mut k = t0;
     while k > 0 && words < WINDOW {
         k -= 1;
-        if doc.run_at[k] != 0 && !doc.claimed[k] && a.concept == Concept::None && !a.weak_number && words <= 3 && depth == 0 {
+        if doc.run_at[k] != 0
+            && !doc.claimed[k]
+            && a.concept == Concept::None
+            && !a.weak_number
+            && words <= 3
+            && depth == 0
+        {
             // "the tracking on order 123 is 9400...": an identifier word before the previous
             // number governs this one too.
             let prev = doc.runs[doc.run_at[k] as usize - 1].t0;
@@ -61,7 +67,8 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             }
             break;
         }
-        if doc.claimed[k] && a.concept == Concept::None && words <= 3 && depth == 0 && !preposition {
+        if doc.claimed[k] && a.concept == Concept::None && words <= 3 && depth == 0 && !preposition
+        {
             // "it's March fourteenth, nineteen eighty four. So oh three, one four, eighty
             // four": a restatement right after an entity is the same entity.
             if let Some(f) = doc.found.iter().find(|f| f.t0 <= k && k < f.t1) {
@@ -69,11 +76,31 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             }
             break;
         }
-        if doc.run_at[k] != 0 || doc.claimed[k] {
+        if doc.run_at[k] != 0 || doc.claimed[k] || doc.toks[k].kind == Kind::Placeholder {
             break;
         }
         let t = doc.toks[k];
         if doc.letter(k) {
+            // Spelled keywords: "d o b", "s s n", "c v v", "a b a", "m r n".
+            if k >= 2 && doc.letter(k - 1) && doc.letter(k - 2) {
+                let w = [
+                    doc.bytes(k - 2)[0] | 0x20,
+                    doc.bytes(k - 1)[0] | 0x20,
+                    doc.bytes(k)[0] | 0x20,
+                ];
+                let c = match &w {
+                    b"dob" => Concept::Birth,
+                    b"ssn" => Concept::Ssn,
+                    b"cvv" | b"cvc" => Concept::Cvv,
+                    b"aba" => Concept::Routing,
+                    b"mrn" => Concept::AccountId,
+                    _ => Concept::None,
+                };
+                if c != Concept::None {
+                    a.concept = c;
+                    return a;
+                }
+            }
             continue;
         }
         if t.kind == Kind::Word && t.lex.has(flag::PREP) {
@@ -85,7 +112,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             }
             continue;
         }
-        if t.kind != Kind::Word {
+        if t.kind != Kind::Word && !(t.kind == Kind::Alnum && t.lex.concept != Concept::None) {
             words += 1;
             continue;
         }
@@ -105,7 +132,11 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                 code = true;
             }
             Concept::Security => {
-                a.concept = if k > 0 && doc.is(k - 1, "social") { Concept::Ssn } else { Concept::Cvv };
+                a.concept = if k > 0 && doc.is(k - 1, "social") {
+                    Concept::Ssn
+                } else {
+                    Concept::Cvv
+                };
                 return a;
             }
             Concept::Phone => {
@@ -140,7 +171,7 @@ fn look_ahead_phone(doc: &Doc, t1: usize) -> bool {
     let mut words = 0;
     let mut k = t1;
     while k < doc.toks.len() && words < 7 {
-        if doc.run_at[k] != 0 {
+        if doc.run_at[k] != 0 || doc.toks[k].kind == Kind::Placeholder {
             return false;
         }
         let t = doc.toks[k];
@@ -149,7 +180,11 @@ fn look_ahead_phone(doc: &Doc, t1: usize) -> bool {
             match t.lex.concept {
                 Concept::Phone => return true,
                 Concept::Number => {
-                    if k > 0 && (doc.is(k - 1, "best") || doc.is(k - 1, "contact") || doc.is(k - 1, "callback")) {
+                    if k > 0
+                        && (doc.is(k - 1, "best")
+                            || doc.is(k - 1, "contact")
+                            || doc.is(k - 1, "callback"))
+                    {
                         return true;
                     }
                 }
@@ -166,12 +201,24 @@ fn look_ahead_phone(doc: &Doc, t1: usize) -> bool {
 /// percentage.
 fn unit_after(doc: &Doc, run: &Run) -> bool {
     let i = run.t1;
-    let Some(t) = doc.toks.get(i) else { return false };
+    let Some(t) = doc.toks.get(i) else {
+        return false;
+    };
     match t.kind {
         Kind::Punct => {
-            matches!(t.ch, b'%' | b':')
+            t.ch == b'%'
+                || t.ch == b':'
+                    && !t.space_before
+                    && doc
+                        .toks
+                        .get(i + 1)
+                        .is_some_and(|x| x.kind == Kind::Num && !x.space_before)
                 || t.ch == b'\'' && doc.toks.get(i + 1).is_some_and(|x| x.kind == Kind::Word)
-                || t.ch == b'.' && doc.toks.get(i + 1).is_some_and(|x| x.kind == Kind::Num && !x.space_before)
+                || t.ch == b'.'
+                    && doc
+                        .toks
+                        .get(i + 1)
+                        .is_some_and(|x| x.kind == Kind::Num && !x.space_before)
         }
         Kind::Word => {
             if t.lex.has(flag::MONEY) || t.lex.has(flag::MEASURE) {
@@ -179,14 +226,18 @@ fn unit_after(doc: &Doc, run: &Run) -> bool {
                 return !(doc.is(i, "of") && run.n() > 2);
             }
             // a.m. / p.m.
-            (doc.is(i, "a") || doc.is(i, "p")) && doc.toks.get(i + 1).is_some_and(|x| x.is_punct(b'.'))
+            (doc.is(i, "a") || doc.is(i, "p"))
+                && doc.toks.get(i + 1).is_some_and(|x| x.is_punct(b'.'))
         }
         _ => false,
     }
 }
 
 fn time_before(doc: &Doc, run: &Run) -> bool {
-    run.t0 > 0 && doc.toks[run.t0 - 1].is_punct(b':')
+    run.t0 > 1
+        && doc.toks[run.t0 - 1].is_punct(b':')
+        && !doc.toks[run.t0].space_before
+        && doc.toks[run.t0 - 2].kind == Kind::Num
 }
 
 /// Shape of a written phone number: (xxx) xxx-xxxx, xxx-xxx-xxxx, xxx.xxx.xxxx, +1 ...
@@ -203,12 +254,20 @@ fn phone_shape(run: &Run) -> bool {
 }
 
 fn ssn_shape(run: &Run) -> bool {
-    run.written && run.sep == b'-' && run.group_lens() == [3, 2, 4] && validate::is_ssn(&run.digits)
+    (run.written && run.sep == b'-' && run.group_lens() == [3, 2, 4]
+        || run.comma_groups() == [3, 2, 4])
+        && validate::is_ssn(&run.digits)
+}
+
+/// Spoken phone grouping: "four one five, five five five, oh one four two".
+fn spoken_phone_shape(run: &Run) -> bool {
+    matches!(run.comma_groups(), [3, 3, 4] | [1, 3, 3, 4]) && validate::is_nanp(&run.digits)
 }
 
 /// Classifies every unclaimed run and records the entities.
 pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
     let mut first_run = true;
+    let mut seen: Vec<(EntityType, usize)> = Vec::new();
     for ri in 0..doc.runs.len() {
         let decided = {
             let run = &doc.runs[ri];
@@ -229,11 +288,45 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
             }
         };
         first_run = false;
+        if let Some((kind, _, _, _)) = decided {
+            let d = &doc.runs[ri].digits;
+            if d.len() >= 4
+                && matches!(
+                    kind,
+                    EntityType::Ssn
+                        | EntityType::CreditCard
+                        | EntityType::Phone
+                        | EntityType::BankAccount
+                        | EntityType::AccountId
+                )
+            {
+                seen.push((kind, ri));
+            }
+        }
         if let Some((kind, t0, t1, last4)) = decided {
             if doc.add(kind, t0, t1) && last4.is_some() {
                 if let Some(f) = doc.found.last_mut() {
                     f.last4 = last4;
                 }
+            }
+        }
+    }
+    // "Six seven eight nine. ... It's one two three, four five, six seven eight nine": the
+    // last digits of a number found in the same text, said on their own, are that number.
+    if !seen.is_empty() {
+        for ri in 0..doc.runs.len() {
+            let (t0, t1) = (doc.runs[ri].t0, doc.runs[ri].t1);
+            if doc.claimed[t0..t1].iter().any(|c| *c) || doc.runs[ri].n() < 4 {
+                continue;
+            }
+            let hit = seen.iter().find(|(_, si)| {
+                let big = &doc.runs[*si].digits;
+                let small = &doc.runs[ri].digits;
+                big.len() > small.len() && big.ends_with(small.as_str())
+            });
+            if let Some((kind, _)) = hit {
+                let kind = *kind;
+                doc.add(kind, t0, t1);
             }
         }
     }
@@ -251,12 +344,29 @@ fn extend_letters(doc: &Doc, run: &Run, kind: EntityType) -> (usize, usize) {
     while k > 0 && !doc.claimed[k - 1] {
         let p = k - 1;
         let t = doc.toks[p];
-        let upper_code = t.kind == Kind::Word && t.len() <= 4 && t.case == crate::redact::tokens::Case::Upper;
-        if doc.letter(p) && (letters > 0 || !doc.is(p, "a") && !doc.is(p, "i")) || upper_code || t.kind == Kind::Alnum {
+        let upper_code =
+            t.kind == Kind::Word && t.len() <= 4 && t.case == crate::redact::tokens::Case::Upper;
+        if doc.letter(p) && (letters > 0 || !doc.is(p, "a") && !doc.is(p, "i"))
+            || upper_code
+            || t.kind == Kind::Alnum
+        {
             k = p;
             letters += 1;
-        } else if t.is_punct(b'-') && p > 0 && doc.toks[p - 1].kind != Kind::Punct && k == t0 {
+        } else if (t.is_punct(b'-') || t.kind == Kind::Word && t.lex.has(flag::NUMSEP))
+            && p > 0
+            && doc.toks[p - 1].kind != Kind::Punct
+            && k == t0
+        {
             k = p;
+        } else if t.kind == Kind::Word
+            && p >= 3
+            && doc.is(p - 1, "in")
+            && doc.is(p - 2, "as")
+            && doc.letter(p - 3)
+        {
+            // "W as in whiskey 4 4 7 1"
+            k = p - 3;
+            letters += 1;
         } else {
             break;
         }
@@ -270,20 +380,32 @@ fn extend_letters(doc: &Doc, run: &Run, kind: EntityType) -> (usize, usize) {
     // right
     let mut j = t1;
     let mut taken = 0;
-    while j < doc.toks.len() && !doc.claimed[j] && (doc.letter(j) || doc.toks[j].kind == Kind::Alnum) {
+    while j < doc.toks.len()
+        && !doc.claimed[j]
+        && (doc.letter(j) || doc.toks[j].kind == Kind::Alnum)
+    {
         if (doc.is(j, "i") || doc.is(j, "a")) && !(doc.letter(j + 1) || doc.ends_after(j + 1)) {
             break;
         }
         j += 1;
         taken += 1;
     }
-    if taken >= 2 || taken == 1 && doc.ends_after(j) || taken == 1 && !doc.is(t1, "i") && !doc.is(t1, "a") {
+    if taken >= 2
+        || taken == 1 && doc.ends_after(j)
+        || taken == 1 && !doc.is(t1, "i") && !doc.is(t1, "a")
+    {
         t1 = j;
     }
     (t0, t1)
 }
 
-fn classify(doc: &Doc, run: &Run, prior: &Prior, bank_here: bool, first_run: bool) -> Option<EntityType> {
+fn classify(
+    doc: &Doc,
+    run: &Run,
+    prior: &Prior,
+    bank_here: bool,
+    first_run: bool,
+) -> Option<EntityType> {
     let n = run.n();
     if n == 0 {
         return None;
@@ -301,7 +423,11 @@ fn classify(doc: &Doc, run: &Run, prior: &Prior, bank_here: bool, first_run: boo
         }
     }
     // The previous turn asked for something: numbers without their own keyword answer it.
-    if around.concept == Concept::None && !around.money && prior.asked != Concept::None && (!around.weak_number || first_run) {
+    if around.concept == Concept::None
+        && !around.money
+        && prior.asked != Concept::None
+        && (!around.weak_number || first_run)
+    {
         around.concept = prior.asked;
     }
     let bank = bank_here || prior.bank;
@@ -309,7 +435,9 @@ fn classify(doc: &Doc, run: &Run, prior: &Prior, bank_here: bool, first_run: boo
         if let Some(kind) = around.inherit {
             let fits = match kind {
                 EntityType::DateOfBirth | EntityType::CardExpiry => datey || (3..=8).contains(&n),
-                EntityType::CreditCard | EntityType::BankAccount | EntityType::AccountId => !datey && n >= 4,
+                EntityType::CreditCard | EntityType::BankAccount | EntityType::AccountId => {
+                    !datey && n >= 4
+                }
                 EntityType::Ssn | EntityType::Phone | EntityType::RoutingNumber => !datey && n >= 4,
                 _ => false,
             };
@@ -335,8 +463,12 @@ fn classify(doc: &Doc, run: &Run, prior: &Prior, bank_here: bool, first_run: boo
             }
         }
         Concept::Cvv => (!unit && ((3..=4).contains(&n) || at_end && n <= 4)).then_some(E::Cvv),
-        Concept::Expiry => (!unit && (datey || (3..=6).contains(&n) || at_end && n <= 6)).then_some(E::CardExpiry),
-        Concept::Birth => (!unit && (datey || (4..=8).contains(&n) || at_end && n >= 2)).then_some(E::DateOfBirth),
+        Concept::Expiry => {
+            (!unit && (datey || (3..=6).contains(&n) || at_end && n <= 6)).then_some(E::CardExpiry)
+        }
+        Concept::Birth => {
+            (!unit && (datey || (4..=8).contains(&n) || at_end && n >= 2)).then_some(E::DateOfBirth)
+        }
         Concept::Ssn => (!unit && !datey && (n >= 4 || at_end && n >= 2)).then_some(E::Ssn),
         Concept::Phone => {
             if unit || datey {
@@ -349,12 +481,18 @@ fn classify(doc: &Doc, run: &Run, prior: &Prior, bank_here: bool, first_run: boo
         }
         Concept::Zip => (!unit && (n == 5 || n == 9 || at_end && n >= 2)).then_some(E::Address),
         Concept::Routing => (!unit && !datey && n >= 2).then_some(E::RoutingNumber),
-        Concept::Bank => (!unit && !datey && (n >= 4 || at_end && n >= 2)).then_some(E::BankAccount),
+        Concept::Bank => {
+            (!unit && !datey && (n >= 4 || at_end && n >= 2)).then_some(E::BankAccount)
+        }
         Concept::Account | Concept::AccountId | Concept::Id => {
             if unit || datey {
                 None
             } else if n >= 4 || run.code || at_end && n >= 1 {
-                Some(if bank && around.concept == Concept::Account { E::BankAccount } else { E::AccountId })
+                Some(if bank && around.concept == Concept::Account {
+                    E::BankAccount
+                } else {
+                    E::AccountId
+                })
             } else {
                 None
             }
@@ -365,10 +503,16 @@ fn classify(doc: &Doc, run: &Run, prior: &Prior, bank_here: bool, first_run: boo
                 None
             } else if validate::is_card(&run.digits) && !datey {
                 Some(E::CreditCard)
-            } else if phone_shape(run) && !datey {
+            } else if (phone_shape(run) || spoken_phone_shape(run)) && !datey {
                 Some(E::Phone)
             } else if ssn_shape(run) {
                 Some(E::Ssn)
+            } else if bank
+                && n == 9
+                && validate::is_aba(&run.digits)
+                && (around.weak_number || at_end)
+            {
+                Some(E::RoutingNumber)
             } else if around.weak_number && !around.money && !datey {
                 if (10..=11).contains(&n) && validate::is_nanp(&run.digits) || at_end && n >= 3 {
                     Some(E::Phone)
@@ -377,7 +521,11 @@ fn classify(doc: &Doc, run: &Run, prior: &Prior, bank_here: bool, first_run: boo
                 } else {
                     None
                 }
-            } else if !datey && !around.money && (7..=11).contains(&n) && look_ahead_phone(doc, run.t1) {
+            } else if !datey
+                && !around.money
+                && (7..=11).contains(&n)
+                && look_ahead_phone(doc, run.t1)
+            {
                 Some(E::Phone)
             } else if around.weak_id && !datey && n >= 4 {
                 Some(E::AccountId)
@@ -409,7 +557,9 @@ fn leading(doc: &Doc, t0: usize) -> bool {
             }
             continue;
         }
-        if t.kind != Kind::Word || t.lex.concept != Concept::None && t.lex.concept != Concept::Number {
+        if t.kind != Kind::Word
+            || t.lex.concept != Concept::None && t.lex.concept != Concept::Number
+        {
             return false;
         }
         words += 1;
@@ -422,7 +572,9 @@ fn leading(doc: &Doc, t0: usize) -> bool {
 
 /// The type of a number the text ends in (for the next turn/segment), if any.
 pub(crate) fn trailing_kind(doc: &Doc) -> Option<EntityType> {
-    let last = doc.toks.iter().rposition(|t| !(t.kind == Kind::Punct || t.kind == Kind::Word && t.lex.has(flag::FILLER)))?;
+    let last = doc.toks.iter().rposition(|t| {
+        !(t.kind == Kind::Punct || t.kind == Kind::Word && t.lex.has(flag::FILLER))
+    })?;
     for f in &doc.found {
         if f.t1 == last + 1 && doc.run_at[last] != 0 {
             return Some(f.kind);
@@ -471,7 +623,11 @@ pub(crate) fn asked(doc: &Doc) -> Concept {
             Concept::None | Concept::Number | Concept::Id | Concept::Money => {}
             Concept::Code => code = true,
             Concept::Security => {
-                return if k > 0 && doc.is(k - 1, "social") { Concept::Ssn } else { Concept::Cvv };
+                return if k > 0 && doc.is(k - 1, "social") {
+                    Concept::Ssn
+                } else {
+                    Concept::Cvv
+                };
             }
             Concept::Negative | Concept::Ending => return Concept::None,
             c => {

@@ -2,7 +2,7 @@
 //! small helpers shared by the detectors.
 
 use crate::redact::entity::EntityType;
-use crate::redact::lexicon::{flag, Concept, NumWord};
+use crate::redact::lexicon::flag;
 use crate::redact::numbers::Run;
 use crate::redact::tokens::{Case, Kind, Tok};
 
@@ -61,15 +61,9 @@ impl<'a> Doc<'a> {
     /// True when token `i` is a word with flag `f`.
     #[inline]
     pub fn flag(&self, i: usize, f: u32) -> bool {
-        self.toks.get(i).is_some_and(|t| t.kind == Kind::Word && t.lex.has(f))
-    }
-
-    /// The concept of word `i`.
-    pub fn concept(&self, i: usize) -> Concept {
-        match self.toks.get(i) {
-            Some(t) if t.kind == Kind::Word => t.lex.concept,
-            _ => Concept::None,
-        }
+        self.toks
+            .get(i)
+            .is_some_and(|t| t.kind == Kind::Word && t.lex.has(f))
     }
 
     /// Token `i` is a word.
@@ -81,18 +75,15 @@ impl<'a> Doc<'a> {
     /// Token `i` is a single letter word ("b", "M").
     #[inline]
     pub fn letter(&self, i: usize) -> bool {
-        self.toks.get(i).is_some_and(|t| t.kind == Kind::Word && t.len() == 1 && self.bytes(i)[0].is_ascii_alphabetic())
+        self.toks.get(i).is_some_and(|t| {
+            t.kind == Kind::Word && t.len() == 1 && self.bytes(i)[0].is_ascii_alphabetic()
+        })
     }
 
     /// Token `i` is a filler word.
     #[inline]
     pub fn filler(&self, i: usize) -> bool {
         self.flag(i, flag::FILLER)
-    }
-
-    /// Token `i` is a spoken number word.
-    pub fn numword(&self, i: usize) -> bool {
-        self.toks.get(i).is_some_and(|t| t.kind == Kind::Word && t.lex.num != NumWord::None)
     }
 
     /// Token `i` is upper-case initial in a cased text.
@@ -117,12 +108,19 @@ impl<'a> Doc<'a> {
         for c in &mut self.claimed[t0..t1] {
             *c = true;
         }
-        self.found.push(Found { kind, t0, t1, last4: None });
+        self.found.push(Found {
+            kind,
+            t0,
+            t1,
+            last4: None,
+        });
         true
     }
 
     /// True when the utterance ends (only punctuation or fillers) after token `i`.
     pub fn ends_after(&self, i: usize) -> bool {
-        self.toks[i..].iter().all(|t| t.kind == Kind::Punct && t.ch != b'[' || t.kind == Kind::Word && t.lex.has(flag::FILLER))
+        self.toks[i..].iter().all(|t| {
+            t.kind == Kind::Punct && t.ch != b'[' || t.kind == Kind::Word && t.lex.has(flag::FILLER)
+        })
     }
 }

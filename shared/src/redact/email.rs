@@ -47,7 +47,13 @@ pub(crate) fn detect(doc: &mut Doc) {
     let n = doc.toks.len();
     let mut k = 0;
     while k < n {
-        if doc.claimed[k] || !doc.toks[k].lex.has(flag::CONNECT) || !(doc.is(k, "dot") || doc.is(k, "underscore")) || k == 0 || !doc.letter(k - 1) || !doc.letter(k + 1) {
+        if doc.claimed[k]
+            || !doc.toks[k].lex.has(flag::CONNECT)
+            || !(doc.is(k, "dot") || doc.is(k, "underscore"))
+            || k == 0
+            || !doc.letter(k - 1)
+            || !doc.letter(k + 1)
+        {
             k += 1;
             continue;
         }
@@ -55,7 +61,11 @@ pub(crate) fn detect(doc: &mut Doc) {
         while e < n && doc.letter(e) && !doc.claimed[e] {
             e += 1;
         }
-        while e < n && !doc.claimed[e] && (doc.toks[e].kind == Kind::Num || doc.toks[e].lex.num != NumWord::None && doc.word(e)) {
+        while e < n
+            && !doc.claimed[e]
+            && (doc.toks[e].kind == Kind::Num
+                || doc.toks[e].lex.num != NumWord::None && doc.word(e))
+        {
             e += 1;
         }
         if e - (k + 1) >= 2 && email_context(doc) {
@@ -71,9 +81,18 @@ pub(crate) fn detect(doc: &mut Doc) {
     // Cut before "at": "... sent to t r a c e y hyphen f r"
     let last = doc.toks.iter().rposition(|t| t.kind != Kind::Punct);
     if let Some(last) = last {
-        if !doc.claimed[last] && (doc.letter(last) || doc.flag(last, flag::CONNECT) || doc.letter(last.saturating_sub(1))) {
+        let dotted_word =
+            last > 0 && doc.word(last) && (doc.is(last - 1, "dot") || doc.is(last - 1, "underscore"));
+        if !doc.claimed[last]
+            && (doc.letter(last)
+                || doc.flag(last, flag::CONNECT)
+                || doc.letter(last.saturating_sub(1))
+                || dotted_word)
+        {
             if let Some(l) = local(doc, last + 1, false) {
-                if has_connector(doc, l, last + 1) && l <= last && email_context(doc) {
+                let spelled = (l..=last).filter(|k| doc.letter(*k)).count() >= 3;
+                let connector = (l..=last).any(|k| doc.flag(k, flag::CONNECT));
+                if connector && l <= last && (spelled || email_context(doc)) {
                     doc.add(EntityType::Email, l, last + 1);
                 }
             }
@@ -82,19 +101,33 @@ pub(crate) fn detect(doc: &mut Doc) {
 }
 
 fn has_connector(doc: &Doc, a: usize, b: usize) -> bool {
-    (a..b).any(|k| doc.flag(k, flag::CONNECT) || doc.toks[k].kind == Kind::Punct && matches!(doc.toks[k].ch, b'.' | b'_'))
-        || (a..b).filter(|k| doc.letter(*k)).count() >= 3
+    (a..b).any(|k| {
+        doc.flag(k, flag::CONNECT)
+            || doc.toks[k].kind == Kind::Punct && matches!(doc.toks[k].ch, b'.' | b'_')
+    }) || (a..b).filter(|k| doc.letter(*k)).count() >= 3
 }
 
 fn opens(doc: &Doc, i: usize) -> bool {
-    doc.toks[..i].iter().all(|t| t.kind == Kind::Punct || t.lex.has(flag::FILLER))
+    doc.toks[..i]
+        .iter()
+        .all(|t| t.kind == Kind::Punct || t.lex.has(flag::FILLER))
 }
 
 /// The utterance talks about an e-mail address.
 fn email_context(doc: &Doc) -> bool {
     (0..doc.toks.len()).any(|k| {
-        doc.is(k, "email") || doc.is(k, "e-mail") || doc.is(k, "spelling") || doc.is(k, "spell") || doc.is(k, "sent") || doc.is(k, "address")
-            || doc.is(k, "that's") || doc.is(k, "it's") || doc.is(k, "mail") || doc.is(k, "handle") || doc.is(k, "username")
+        doc.is(k, "email")
+            || doc.is(k, "e-mail")
+            || doc.is(k, "spelling")
+            || doc.is(k, "spell")
+            || doc.is(k, "sent")
+            || doc.is(k, "address")
+            || doc.is(k, "that's")
+            || doc.is(k, "it's")
+            || doc.is(k, "send")
+            || doc.is(k, "mail")
+            || doc.is(k, "handle")
+            || doc.is(k, "username")
     })
 }
 
@@ -150,14 +183,19 @@ fn domain(doc: &Doc, d0: usize, written: bool) -> Option<usize> {
     let mut last_label = d0;
     let mut end = None;
     for _ in 0..6 {
-        let Some((after, is_dot)) = dsep(doc, j, written) else { break };
+        let Some((after, is_dot)) = dsep(doc, j, written) else {
+            break;
+        };
         let Some(next) = label(doc, after) else { break };
         if is_dot {
             dots += 1;
         }
         last_label = after;
         j = next;
-        if dots > 0 && (doc.flag(last_label, flag::TLD) || written && doc.toks[last_label].kind == Kind::Word) {
+        if dots > 0
+            && (doc.flag(last_label, flag::TLD)
+                || written && doc.toks[last_label].kind == Kind::Word)
+        {
             end = Some(j);
         }
     }
@@ -183,7 +221,10 @@ fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
         if written {
             // Written local part: everything glued to the '@'.
             if k + 1 == start && attached && matches!(t.kind, Kind::Word | Kind::Num | Kind::Alnum)
-                || k + 1 == start && attached && t.kind == Kind::Punct && matches!(t.ch, b'.' | b'_' | b'-' | b'+')
+                || k + 1 == start
+                    && attached
+                    && t.kind == Kind::Punct
+                    && matches!(t.ch, b'.' | b'_' | b'-' | b'+')
             {
                 start = k;
                 continue;
@@ -225,8 +266,19 @@ fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
                     continue;
                 }
                 let spelled_run = k > 0 && doc.letter(k - 1);
-                if doc.letter(k) && (!(doc.is(k, "a") || doc.is(k, "i")) || seg_letters || pending || spelled_run) {
+                if doc.letter(k)
+                    && (!(doc.is(k, "a") || doc.is(k, "i"))
+                        || seg_letters
+                        || pending
+                        || spelled_run)
+                {
                     if seg_word {
+                        // an initial before the name: "j alvarez at outlook dot com"
+                        if !seg_letters && !spelled_run && !doc.is(k, "a") && !doc.is(k, "i") {
+                            seg_letters = true;
+                            start = k;
+                            continue;
+                        }
                         break;
                     }
                     seg_letters = true;

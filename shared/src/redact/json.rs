@@ -12,7 +12,8 @@
 //!
 //! Numbers, booleans and nulls are kept, except under a personal-data key inside user data.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hasher;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -39,7 +40,14 @@ impl JsonRedaction {
 
     fn count(&mut self, path: &str, kind: EntityType, n: u64) {
         *self.by_type.entry(kind).or_insert(0) += n;
-        *self.by_field.entry(path.to_string()).or_default().entry(kind).or_insert(0) += n;
+        if let Some(m) = self.by_field.get_mut(path) {
+            *m.entry(kind).or_insert(0) += n;
+        } else {
+            self.by_field
+                .entry(path.to_string())
+                .or_default()
+                .insert(kind, n);
+        }
     }
 
     fn removed(&mut self, path: &str) {
@@ -70,79 +78,236 @@ pub(crate) enum Action {
 
 /// Keys whose string value is personal data in user data (lower-case, letters only).
 const PII_KEYS: &[(&str, EntityType)] = &[
-    ("name", EntityType::Person), ("fullname", EntityType::Person), ("firstname", EntityType::Person),
-    ("lastname", EntityType::Person), ("middlename", EntityType::Person), ("customername", EntityType::Person),
-    ("callername", EntityType::Person), ("patientname", EntityType::Person), ("contactname", EntityType::Person),
-    ("number", EntityType::Phone), ("phone", EntityType::Phone), ("phonenumber", EntityType::Phone),
-    ("mobile", EntityType::Phone), ("cell", EntityType::Phone), ("callbacknumber", EntityType::Phone),
-    ("contactnumber", EntityType::Phone), ("customernumber", EntityType::Phone), ("callerid", EntityType::Phone),
-    ("sipuri", EntityType::Phone), ("email", EntityType::Email), ("emailaddress", EntityType::Email),
-    ("ssn", EntityType::Ssn), ("socialsecuritynumber", EntityType::Ssn), ("social", EntityType::Ssn),
-    ("dob", EntityType::DateOfBirth), ("dateofbirth", EntityType::DateOfBirth), ("birthdate", EntityType::DateOfBirth),
-    ("birthday", EntityType::DateOfBirth), ("address", EntityType::Address), ("streetaddress", EntityType::Address),
-    ("street", EntityType::Address), ("zip", EntityType::Address), ("zipcode", EntityType::Address),
-    ("postalcode", EntityType::Address), ("cardnumber", EntityType::CreditCard), ("creditcard", EntityType::CreditCard),
-    ("creditcardnumber", EntityType::CreditCard), ("pan", EntityType::CreditCard), ("cvv", EntityType::Cvv),
-    ("cvc", EntityType::Cvv), ("securitycode", EntityType::Cvv), ("expiry", EntityType::CardExpiry),
-    ("expiration", EntityType::CardExpiry), ("expirationdate", EntityType::CardExpiry),
-    ("accountnumber", EntityType::AccountId), ("bankaccount", EntityType::BankAccount),
-    ("bankaccountnumber", EntityType::BankAccount), ("routingnumber", EntityType::RoutingNumber),
-    ("routing", EntityType::RoutingNumber), ("aba", EntityType::RoutingNumber), ("memberid", EntityType::AccountId),
-    ("policynumber", EntityType::AccountId), ("patientid", EntityType::AccountId), ("mrn", EntityType::AccountId),
+    ("name", EntityType::Person),
+    ("fullname", EntityType::Person),
+    ("firstname", EntityType::Person),
+    ("lastname", EntityType::Person),
+    ("middlename", EntityType::Person),
+    ("customername", EntityType::Person),
+    ("callername", EntityType::Person),
+    ("patientname", EntityType::Person),
+    ("contactname", EntityType::Person),
+    ("number", EntityType::Phone),
+    ("phone", EntityType::Phone),
+    ("phonenumber", EntityType::Phone),
+    ("mobile", EntityType::Phone),
+    ("cell", EntityType::Phone),
+    ("callbacknumber", EntityType::Phone),
+    ("contactnumber", EntityType::Phone),
+    ("customernumber", EntityType::Phone),
+    ("callerid", EntityType::Phone),
+    ("sipuri", EntityType::Phone),
+    ("email", EntityType::Email),
+    ("emailaddress", EntityType::Email),
+    ("ssn", EntityType::Ssn),
+    ("socialsecuritynumber", EntityType::Ssn),
+    ("social", EntityType::Ssn),
+    ("dob", EntityType::DateOfBirth),
+    ("dateofbirth", EntityType::DateOfBirth),
+    ("birthdate", EntityType::DateOfBirth),
+    ("birthday", EntityType::DateOfBirth),
+    ("address", EntityType::Address),
+    ("streetaddress", EntityType::Address),
+    ("street", EntityType::Address),
+    ("zip", EntityType::Address),
+    ("zipcode", EntityType::Address),
+    ("postalcode", EntityType::Address),
+    ("cardnumber", EntityType::CreditCard),
+    ("creditcard", EntityType::CreditCard),
+    ("creditcardnumber", EntityType::CreditCard),
+    ("pan", EntityType::CreditCard),
+    ("cvv", EntityType::Cvv),
+    ("cvc", EntityType::Cvv),
+    ("securitycode", EntityType::Cvv),
+    ("expiry", EntityType::CardExpiry),
+    ("expiration", EntityType::CardExpiry),
+    ("expirationdate", EntityType::CardExpiry),
+    ("accountnumber", EntityType::AccountId),
+    ("bankaccount", EntityType::BankAccount),
+    ("bankaccountnumber", EntityType::BankAccount),
+    ("routingnumber", EntityType::RoutingNumber),
+    ("routing", EntityType::RoutingNumber),
+    ("aba", EntityType::RoutingNumber),
+    ("memberid", EntityType::AccountId),
+    ("policynumber", EntityType::AccountId),
+    ("patientid", EntityType::AccountId),
+    ("mrn", EntityType::AccountId),
     ("customerid", EntityType::AccountId),
 ];
 
 /// Key endings that mark personal data inside user data ("holderFirstName", "contactEmail").
 const PII_SUFFIXES: &[(&str, EntityType)] = &[
-    ("firstname", EntityType::Person), ("lastname", EntityType::Person), ("fullname", EntityType::Person),
-    ("holdername", EntityType::Person), ("phone", EntityType::Phone), ("phonenumber", EntityType::Phone),
-    ("email", EntityType::Email), ("emailaddress", EntityType::Email), ("ssn", EntityType::Ssn),
-    ("dob", EntityType::DateOfBirth), ("dateofbirth", EntityType::DateOfBirth), ("streetaddress", EntityType::Address),
-    ("homeaddress", EntityType::Address), ("mailingaddress", EntityType::Address), ("cardnumber", EntityType::CreditCard),
-    ("accountnumber", EntityType::AccountId), ("accountid", EntityType::AccountId), ("memberid", EntityType::AccountId),
-    ("routingnumber", EntityType::RoutingNumber), ("account", EntityType::AccountId),
+    ("firstname", EntityType::Person),
+    ("lastname", EntityType::Person),
+    ("fullname", EntityType::Person),
+    ("holdername", EntityType::Person),
+    ("phone", EntityType::Phone),
+    ("phonenumber", EntityType::Phone),
+    ("email", EntityType::Email),
+    ("emailaddress", EntityType::Email),
+    ("ssn", EntityType::Ssn),
+    ("dob", EntityType::DateOfBirth),
+    ("dateofbirth", EntityType::DateOfBirth),
+    ("streetaddress", EntityType::Address),
+    ("homeaddress", EntityType::Address),
+    ("mailingaddress", EntityType::Address),
+    ("cardnumber", EntityType::CreditCard),
+    ("accountnumber", EntityType::AccountId),
+    ("accountid", EntityType::AccountId),
+    ("memberid", EntityType::AccountId),
+    ("routingnumber", EntityType::RoutingNumber),
+    ("account", EntityType::AccountId),
 ];
 
 /// Structural keys (exact) kept without text redaction.
-const STRUCTURAL: &[&str] = &[
-    "id", "type", "role", "status", "endedReason", "timestamp", "time", "secondsFromStart", "duration",
-    "provider", "model", "voiceId", "language", "format", "mimeType", "object", "orgId", "callId", "toolCallId",
-    "assistantId", "phoneNumberId", "squadId", "workflowId", "sessionId", "chatId", "campaignId", "customerId",
-    "createdAt", "updatedAt", "startedAt", "endedAt", "source", "stage", "event", "action", "direction",
-    "artifactPlan", "recordingFormat", "transcriptType", "speaker", "turn", "isFinal", "method", "version",
-    "function_call", "tool_call_id", "toolCallIds", "requestId", "topic", "destinationType", "transport",
-    "subscriptionType", "result_type", "state", "phase", "reason",
-];
+fn is_structural(key: &str) -> bool {
+    matches!(
+        key,
+        "id" | "type"
+            | "role"
+            | "status"
+            | "endedReason"
+            | "timestamp"
+            | "time"
+            | "secondsFromStart"
+            | "duration"
+            | "provider"
+            | "model"
+            | "voiceId"
+            | "language"
+            | "format"
+            | "mimeType"
+            | "object"
+            | "orgId"
+            | "callId"
+            | "toolCallId"
+            | "assistantId"
+            | "phoneNumberId"
+            | "squadId"
+            | "workflowId"
+            | "sessionId"
+            | "chatId"
+            | "campaignId"
+            | "customerId"
+            | "createdAt"
+            | "updatedAt"
+            | "startedAt"
+            | "endedAt"
+            | "source"
+            | "stage"
+            | "event"
+            | "action"
+            | "direction"
+            | "artifactPlan"
+            | "recordingFormat"
+            | "transcriptType"
+            | "speaker"
+            | "turn"
+            | "isFinal"
+            | "method"
+            | "version"
+            | "function_call"
+            | "tool_call_id"
+            | "toolCallIds"
+            | "requestId"
+            | "topic"
+            | "destinationType"
+            | "transport"
+            | "subscriptionType"
+            | "result_type"
+            | "state"
+            | "phase"
+            | "reason"
+    )
+}
 
-fn letters_lower(key: &str) -> String {
-    key.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+/// Lower-case letters and digits of a key, in a stack buffer (keys longer than 64 bytes
+/// are cut: no policy key is that long).
+struct Lower {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Lower {
+    fn of(key: &str) -> Lower {
+        let mut l = Lower {
+            buf: [0; 64],
+            len: 0,
+        };
+        for b in key.bytes().filter(u8::is_ascii_alphanumeric) {
+            if l.len == 64 {
+                break;
+            }
+            l.buf[l.len] = b.to_ascii_lowercase();
+            l.len += 1;
+        }
+        l
+    }
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
 }
 
 /// THE field policy: one table-driven decision per (parent key, key, user data?).
 pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
-    let lk = letters_lower(key);
+    let lk_buf = Lower::of(key);
+    let lk = lk_buf.as_str();
     // Secrets and capabilities.
     let secret_exact = matches!(
         key,
-        "controlUrl" | "listenUrl" | "twilioAuthToken" | "twilioApiKey" | "twilioApiSecret" | "credentials"
-            | "credential" | "systemPrompt" | "authToken" | "apiKey" | "apiSecret" | "secret" | "password"
-            | "privateKey" | "token" | "accessToken" | "refreshToken" | "bearerToken" | "signingSecret"
-            | "webhookSecret" | "authorization" | "Authorization"
+        "controlUrl"
+            | "listenUrl"
+            | "twilioAuthToken"
+            | "twilioApiKey"
+            | "twilioApiSecret"
+            | "credentials"
+            | "credential"
+            | "systemPrompt"
+            | "authToken"
+            | "apiKey"
+            | "apiSecret"
+            | "secret"
+            | "password"
+            | "privateKey"
+            | "token"
+            | "accessToken"
+            | "refreshToken"
+            | "bearerToken"
+            | "signingSecret"
+            | "webhookSecret"
+            | "authorization"
+            | "Authorization"
     );
     // Every `...Url` field of a call is a capability (control/listen sockets, presigned
     // recording, log and pcap links); a plain `url` only under recording-like parents.
-    let lp = letters_lower(parent);
+    let lp_buf = Lower::of(parent);
+    let lp = lp_buf.as_str();
     let url_capability = lk.contains("presigned")
         || (key.ends_with("Url") || key.ends_with("URL")) && key != "serverUrl"
         || lk == "url"
-            && ["recording", "mono", "stereo", "video", "pcap", "log", "artifact", "monitor", "audio"]
-                .iter()
-                .any(|p| lp.contains(p));
-    let secretish = lk.contains("secret") || lk.ends_with("authtoken") || lk.ends_with("apikey") || lk.contains("password");
+            && [
+                "recording",
+                "mono",
+                "stereo",
+                "video",
+                "pcap",
+                "log",
+                "artifact",
+                "monitor",
+                "audio",
+            ]
+            .iter()
+            .any(|p| lp.contains(p));
+    let secretish = lk.contains("secret")
+        || lk.ends_with("authtoken")
+        || lk.ends_with("apikey")
+        || lk.contains("password");
     if secret_exact || url_capability || secretish {
         return Action::Remove;
     }
-    if key == "headers" && (parent == "server" || parent.ends_with("Server") || parent == "transport") {
+    if key == "headers"
+        && (parent == "server" || parent.ends_with("Server") || parent == "transport")
+    {
         return Action::Remove;
     }
     if key == "messages" && parent == "model" {
@@ -152,7 +317,10 @@ pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
         return Action::AssistantConfig;
     }
     // Known personal-data fields.
-    let person_parent = matches!(parent, "customer" | "contact" | "caller" | "customers" | "contacts");
+    let person_parent = matches!(
+        parent,
+        "customer" | "contact" | "caller" | "customers" | "contacts"
+    );
     if person_parent || user_data {
         if let Some((_, t)) = PII_KEYS.iter().find(|(k, _)| *k == lk) {
             return Action::Replace(*t);
@@ -163,7 +331,10 @@ pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
             }
         }
     }
-    if matches!(key, "callerId" | "customerNumber" | "fromNumber" | "callerNumber") {
+    if matches!(
+        key,
+        "callerId" | "customerNumber" | "fromNumber" | "callerNumber"
+    ) {
         return Action::Replace(EntityType::Phone);
     }
     if key == "arguments" || key == "result" || key == "parameters" {
@@ -171,11 +342,18 @@ pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
     }
     if matches!(
         key,
-        "structuredData" | "variableValues" | "variables" | "customer" | "contact" | "metadata" | "input" | "sipHeaders"
+        "structuredData"
+            | "variableValues"
+            | "variables"
+            | "customer"
+            | "contact"
+            | "metadata"
+            | "input"
+            | "sipHeaders"
     ) {
         return Action::UserData;
     }
-    if STRUCTURAL.contains(&key)
+    if is_structural(key)
         || key.ends_with("Id")
         || key.ends_with("Ids")
         || key.ends_with("Sid")
@@ -193,154 +371,217 @@ struct Walker<'r> {
     redactor: &'r Redactor,
     report: JsonRedaction,
     path: String,
+    /// Texts already redacted in this document (the same utterance appears in
+    /// `messages`, `messagesOpenAIFormatted`, legacy copies...): (context, text) -> result.
+    memo: HashMap<
+        (u64, u64),
+        (String, Vec<EntityType>),
+        std::hash::BuildHasherDefault<crate::redact::lexicon::Fnv>,
+    >,
 }
 
 /// Redacts `v` in place.
 pub(crate) fn redact(redactor: &Redactor, v: &mut Value) -> JsonRedaction {
-    let mut w = Walker { redactor, report: JsonRedaction::default(), path: String::new() };
-    w.walk(v, "", false, None);
+    let mut w = Walker {
+        redactor,
+        report: JsonRedaction::default(),
+        path: String::new(),
+        memo: HashMap::default(),
+    };
+    w.walk_depth(v, "", false, None, 0);
     w.report
 }
 
 /// Bounded nesting: deeper levels are replaced wholesale (no stack overflow on hostile input).
 const MAX_DEPTH: usize = 64;
 
+fn hash_str(s: &str) -> u64 {
+    let mut h = crate::redact::lexicon::Fnv::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
 impl Walker<'_> {
-    fn walk(&mut self, v: &mut Value, parent: &str, user_data: bool, prev: Option<&str>) {
-        self.walk_depth(v, parent, user_data, prev, 0);
+    fn redact_string(
+        &mut self,
+        s: &mut String,
+        parent: &str,
+        user_data: bool,
+        prev: Option<&str>,
+        depth: usize,
+    ) {
+        // A JSON document carried in a string (a raw body, OpenAI-style arguments).
+        let t = s.trim_start();
+        if (t.starts_with('{') || t.starts_with('[')) && s.len() > 1 {
+            if let Ok(mut inner) = serde_json::from_str::<Value>(s) {
+                if inner.is_object() || inner.is_array() {
+                    // Tool results and arguments are user data; a raw webhook body is not.
+                    let as_user_data = user_data || parent != "body";
+                    self.walk_depth(&mut inner, parent, as_user_data, prev, depth + 1);
+                    *s = inner.to_string();
+                    return;
+                }
+            }
+        }
+        if s.len() > 160 && s.contains('\n') {
+            self.redact_lines(s, prev);
+            return;
+        }
+        self.redact_turn(s, prev);
     }
 
-    fn walk_depth(&mut self, v: &mut Value, parent: &str, user_data: bool, prev: Option<&str>, depth: usize) {
+    /// A transcript ("AI: ...\nUser: ...") is redacted line by line, each line with the
+    /// previous one as context, so every utterance is redacted exactly as in `messages`.
+    fn redact_lines(&mut self, s: &mut String, prev: Option<&str>) {
+        let mut out = String::with_capacity(s.len());
+        let mut last: Option<String> = prev.map(str::to_string);
+        for (i, line) in s.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let (speaker, body) = split_speaker(line);
+            out.push_str(speaker);
+            let mut text = body.to_string();
+            self.redact_turn(&mut text, last.as_deref());
+            out.push_str(&text);
+            if !text.trim().is_empty() {
+                last = Some(text);
+            }
+        }
+        *s = out;
+    }
+
+    fn redact_turn(&mut self, s: &mut String, prev: Option<&str>) {
+        let key = (prev.map_or(0, hash_str), hash_str(s));
+        if let Some((text, kinds)) = self.memo.get(&key) {
+            for k in kinds.clone() {
+                let path = std::mem::take(&mut self.path);
+                self.report.count(&path, k, 1);
+                self.path = path;
+            }
+            if !kinds.is_empty() {
+                *s = text.clone();
+            }
+            return;
+        }
+        let ctx = Context {
+            previous_turn: prev,
+            role: None,
+        };
+        let r = self.redactor.redact_text(s, &ctx);
+        let kinds: Vec<EntityType> = r.entities.iter().map(|e| e.kind).collect();
+        for k in &kinds {
+            let path = std::mem::take(&mut self.path);
+            self.report.count(&path, *k, 1);
+            self.path = path;
+        }
+        if !kinds.is_empty() {
+            *s = r.text;
+            self.memo.insert(key, (s.clone(), kinds));
+        } else {
+            self.memo.insert(key, (String::new(), kinds));
+        }
+    }
+
+    fn walk_depth(
+        &mut self,
+        v: &mut Value,
+        parent: &str,
+        user_data: bool,
+        prev: Option<&str>,
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH {
             *v = Value::String("[REDACTED]".to_string());
-            self.report.removed(&self.path.clone());
+            let p = self.path.clone();
+            self.report.removed(&p);
             return;
         }
         match v {
-            Value::String(s) => {
-                // A JSON document carried in a string (a raw body, OpenAI-style arguments).
-                let t = s.trim_start();
-                if (t.starts_with('{') || t.starts_with('[')) && s.len() > 1 {
-                    if let Ok(mut inner) = serde_json::from_str::<Value>(s) {
-                        if inner.is_object() || inner.is_array() {
-                            // Tool results and arguments are user data; a raw webhook body is not.
-                            let as_user_data = user_data || parent != "body";
-                            self.walk_depth(&mut inner, parent, as_user_data, prev, depth + 1);
-                            *s = inner.to_string();
-                            return;
-                        }
-                    }
-                }
-                let ctx = Context { previous_turn: prev, role: None };
-                let r = self.redactor.redact_text(s, &ctx);
-                if !r.entities.is_empty() {
-                    for e in &r.entities {
-                        let path = self.path.clone();
-                        self.report.count(&path, e.kind, 1);
-                    }
-                    *s = r.text;
-                }
-            }
+            Value::String(s) => self.redact_string(s, parent, user_data, prev, depth),
             Value::Array(items) => {
                 let len = self.path.len();
                 self.path.push_str("[]");
-                let mut last_text: Option<String> = None;
-                for item in items.iter_mut() {
-                    let this_text = turn_text(item);
-                    self.walk_depth(item, parent, user_data, last_text.as_deref(), depth + 1);
-                    if this_text.is_some() {
-                        last_text = this_text;
-                    }
+                // Each message-like item gets the previous item's (redacted) text as context.
+                for i in 0..items.len() {
+                    let (before, rest) = items.split_at_mut(i);
+                    let prev_text = if i > 0 {
+                        turn_text(&before[i - 1])
+                    } else {
+                        None
+                    };
+                    self.walk_depth(&mut rest[0], parent, user_data, prev_text, depth + 1);
                 }
                 self.path.truncate(len);
             }
             Value::Object(map) => {
-                let keys: Vec<String> = map.keys().cloned().collect();
-                let mut prev_in_obj: Option<String> = prev.map(str::to_string);
-                for key in keys {
+                let mut remove: Vec<String> = Vec::new();
+                for (key, val) in map.iter_mut() {
                     let len = self.path.len();
                     if !self.path.is_empty() {
                         self.path.push('.');
                     }
-                    self.path.push_str(&key);
-                    let action = policy(parent, &key, user_data);
-                    match action {
+                    self.path.push_str(key);
+                    match policy(parent, key, user_data) {
                         Action::Remove => {
-                            map.remove(&key);
+                            remove.push(key.clone());
                             let p = self.path.clone();
                             self.report.removed(&p);
                         }
                         Action::Keep => {}
                         Action::Replace(t) => {
-                            if let Some(val) = map.get_mut(&key) {
-                                let replace = match val {
-                                    Value::String(s) => !s.trim().is_empty() && !is_placeholder(s),
-                                    Value::Number(_) => true,
-                                    Value::Object(_) | Value::Array(_) => {
-                                        self.walk_depth(val, &key, true, None, depth + 1);
-                                        false
-                                    }
-                                    _ => false,
-                                };
-                                if replace {
-                                    *val = Value::String(t.placeholder().to_string());
-                                    let p = self.path.clone();
-                                    self.report.count(&p, t, 1);
+                            let replace = match val {
+                                Value::String(s) => !s.trim().is_empty() && !is_placeholder(s),
+                                Value::Number(_) => true,
+                                Value::Object(_) | Value::Array(_) => {
+                                    self.walk_depth(val, key, true, None, depth + 1);
+                                    false
                                 }
+                                _ => false,
+                            };
+                            if replace {
+                                *val = Value::String(t.placeholder().to_string());
+                                let p = self.path.clone();
+                                self.report.count(&p, t, 1);
                             }
                         }
                         Action::AssistantConfig => {
-                            if let Some(Value::Object(inner)) = map.get_mut(&key) {
-                                let drop: Vec<String> =
-                                    inner.keys().filter(|k| !matches!(k.as_str(), "id" | "name")).cloned().collect();
+                            if let Value::Object(inner) = val {
+                                let drop: Vec<String> = inner
+                                    .keys()
+                                    .filter(|k| !matches!(k.as_str(), "id" | "name"))
+                                    .cloned()
+                                    .collect();
                                 for k in drop {
                                     inner.remove(&k);
                                     let p = format!("{}.{}", self.path, k);
                                     self.report.removed(&p);
                                 }
-                            } else if let Some(val) = map.get_mut(&key) {
-                                if val.is_string() {
-                                    let prevc = prev_in_obj.clone();
-                                    self.walk_depth(val, &key, user_data, prevc.as_deref(), depth + 1);
+                            } else if let Value::String(s) = val {
+                                self.redact_string(s, key, user_data, prev, depth + 1);
+                            }
+                        }
+                        Action::JsonText => match val {
+                            Value::String(s) => {
+                                let parsed = serde_json::from_str::<Value>(s)
+                                    .ok()
+                                    .filter(|p| p.is_object() || p.is_array());
+                                if let Some(mut inner) = parsed {
+                                    self.walk_depth(&mut inner, key, true, None, depth + 1);
+                                    *s = inner.to_string();
+                                } else {
+                                    self.redact_string(s, key, true, prev, depth + 1);
                                 }
                             }
-                        }
-                        Action::JsonText => {
-                            if let Some(val) = map.get_mut(&key) {
-                                match val {
-                                    Value::String(s) => {
-                                        let parsed = serde_json::from_str::<Value>(s).ok().filter(|p| p.is_object() || p.is_array());
-                                        if let Some(mut inner) = parsed {
-                                            self.walk_depth(&mut inner, &key, true, None, depth + 1);
-                                            *s = inner.to_string();
-                                        } else {
-                                            let prevc = prev_in_obj.clone();
-                                            self.walk_depth(val, &key, true, prevc.as_deref(), depth + 1);
-                                        }
-                                    }
-                                    _ => self.walk_depth(val, &key, true, None, depth + 1),
-                                }
-                            }
-                        }
-                        Action::UserData => {
-                            if let Some(val) = map.get_mut(&key) {
-                                self.walk_depth(val, &key, true, None, depth + 1);
-                            }
-                        }
-                        Action::Text => {
-                            if let Some(val) = map.get_mut(&key) {
-                                let prevc = prev_in_obj.clone();
-                                let text_now = val.as_str().map(str::to_string);
-                                self.walk_depth(val, &key, user_data, prevc.as_deref(), depth + 1);
-                                if let Some(t) = text_now {
-                                    if t.len() > 2 {
-                                        prev_in_obj = Some(t);
-                                    }
-                                }
-                            }
-                        }
+                            _ => self.walk_depth(val, key, true, None, depth + 1),
+                        },
+                        Action::UserData => self.walk_depth(val, key, true, None, depth + 1),
+                        Action::Text => self.walk_depth(val, key, user_data, prev, depth + 1),
                     }
                     self.path.truncate(len);
+                }
+                for k in remove {
+                    map.remove(&k);
                 }
             }
             _ => {}
@@ -348,17 +589,35 @@ impl Walker<'_> {
     }
 }
 
+/// "User: hello" -> ("User: ", "hello"); lines without a short speaker label -> ("", line).
+fn split_speaker(line: &str) -> (&str, &str) {
+    if let Some(pos) = line.find(": ") {
+        let label = &line[..pos];
+        if !label.is_empty()
+            && label.len() <= 24
+            && label
+                .chars()
+                .all(|c| c.is_alphabetic() || c == ' ' || c == '_')
+        {
+            return line.split_at(pos + 2);
+        }
+    }
+    ("", line)
+}
+
 /// The spoken text of a message-like array item, used as the next item's previous turn.
-fn turn_text(item: &Value) -> Option<String> {
+fn turn_text(item: &Value) -> Option<&str> {
     let o = item.as_object()?;
     for k in ["message", "content", "transcript"] {
         if let Some(Value::String(s)) = o.get(k) {
-            return Some(s.clone());
+            return Some(s);
         }
     }
     None
 }
 
 fn is_placeholder(s: &str) -> bool {
-    s.starts_with('[') && s.ends_with(']') && EntityType::from_name(s.trim_matches(|c| c == '[' || c == ']')).is_some()
+    s.starts_with('[')
+        && s.ends_with(']')
+        && EntityType::from_name(s.trim_matches(|c| c == '[' || c == ']')).is_some()
 }

@@ -109,11 +109,18 @@ impl Redactor {
                 }
                 _ => out.push_str(f.kind.placeholder()),
             }
-            entities.push(Entity { kind: f.kind, start, end });
+            entities.push(Entity {
+                kind: f.kind,
+                start,
+                end,
+            });
             pos = end;
         }
         out.push_str(&text[pos..]);
-        Redacted { text: out, entities }
+        Redacted {
+            text: out,
+            entities,
+        }
     }
 
     /// Redacts a JSON document in place: free text everywhere, known PII fields replaced,
@@ -143,9 +150,17 @@ const KEEP_TOKENS: usize = 16 * 1024;
 
 fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
     let b = BUFFERS.with(|c| c.borrow_mut().take()).unwrap_or_default();
-    let Buffers { mut toks, mut claimed, mut run_at, mut found, mut runs } = b;
+    let Buffers {
+        mut toks,
+        mut claimed,
+        mut run_at,
+        mut found,
+        mut runs,
+    } = b;
     tokens::tokenize(text, &mut toks);
-    let cased = toks.iter().any(|t| t.kind == Kind::Word && t.case != Case::Lower);
+    let cased = toks
+        .iter()
+        .any(|t| t.kind == Kind::Word && t.case != Case::Lower);
     let n = toks.len();
     claimed.clear();
     claimed.resize(n, false);
@@ -153,7 +168,15 @@ fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
     run_at.resize(n, 0);
     found.clear();
     runs.clear();
-    Doc { text, toks, claimed, found, runs, run_at, cased }
+    Doc {
+        text,
+        toks,
+        claimed,
+        found,
+        runs,
+        run_at,
+        cased,
+    }
 }
 
 /// Gives a finished document's buffers back to this thread.
@@ -161,8 +184,23 @@ fn recycle(doc: Doc) {
     if doc.toks.capacity() > KEEP_TOKENS {
         return;
     }
-    let Doc { toks, claimed, found, runs, run_at, .. } = doc;
-    BUFFERS.with(|c| *c.borrow_mut() = Some(Buffers { toks, claimed, run_at, found, runs }));
+    let Doc {
+        toks,
+        claimed,
+        found,
+        runs,
+        run_at,
+        ..
+    } = doc;
+    BUFFERS.with(|c| {
+        *c.borrow_mut() = Some(Buffers {
+            toks,
+            claimed,
+            run_at,
+            found,
+            runs,
+        })
+    });
 }
 
 fn find_runs(doc: &mut Doc) {
@@ -181,7 +219,11 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     email::detect(&mut doc);
     find_runs(&mut doc);
     address::detect(&mut doc);
-    let bank_here = doc.toks.iter().any(|t| t.kind == Kind::Word && matches!(t.lex.concept, Concept::Bank | Concept::Routing));
+    address::detect_po_box(&mut doc);
+    let bank_here = doc
+        .toks
+        .iter()
+        .any(|t| t.kind == Kind::Word && matches!(t.lex.concept, Concept::Bank | Concept::Routing));
     digits::detect(&mut doc, prior, bank_here);
     person::detect(&mut doc, prior.asked_name);
     doc.found.sort_unstable_by_key(|f| f.t0);
@@ -197,7 +239,27 @@ fn analyse_with_tail<'a>(text: &'a str, prior: &Prior, tail: &StreamTail) -> Doc
 
 /// What the previous turn tells about this one.
 fn prior_of(prev: &str) -> Prior {
-    let doc = analyse(prev, &Prior::default());
+    // Only a turn that ends in a number needs the full analysis (to know what that number
+    // was); keywords and questions are read off the tokens.
+    let mut doc = tokenise_doc(prev);
+    let ends_in_number = doc
+        .toks
+        .iter()
+        .rev()
+        .find(|t| {
+            !(t.kind == Kind::Punct || t.kind == Kind::Word && t.lex.has(lexicon::flag::FILLER))
+        })
+        .is_some_and(|t| {
+            matches!(t.kind, Kind::Num | Kind::Alnum)
+                || t.kind == Kind::Word
+                    && (t.lex.num != lexicon::NumWord::None
+                        || t.len() == 1
+                        || t.lex.has(lexicon::flag::AT))
+        });
+    if ends_in_number {
+        recycle(doc);
+        doc = analyse(prev, &Prior::default());
+    }
     let asked = digits::asked(&doc);
     let mut asked_name = false;
     let mut bank = false;
@@ -205,7 +267,11 @@ fn prior_of(prev: &str) -> Prior {
         if t.kind != Kind::Word {
             continue;
         }
-        if doc.is(i, "name") || doc.is(i, "spell") && !doc.is(i + 2, "email") || doc.is(i, "speaking") && doc.is(i + 1, "with") || doc.is(i, "who") && doc.is(i + 1, "am") {
+        if doc.is(i, "name")
+            || doc.is(i, "spell") && !doc.is(i + 2, "email")
+            || doc.is(i, "speaking") && doc.is(i + 1, "with")
+            || doc.is(i, "who") && doc.is(i + 1, "am")
+        {
             asked_name = true;
         }
         if matches!(t.lex.concept, Concept::Bank | Concept::Routing) {
@@ -214,7 +280,12 @@ fn prior_of(prev: &str) -> Prior {
     }
     let continues = digits::trailing_kind(&doc);
     recycle(doc);
-    Prior { continues, asked, asked_name, bank }
+    Prior {
+        continues,
+        asked,
+        asked_name,
+        bank,
+    }
 }
 
 static DEFAULT: LazyLock<Redactor> = LazyLock::new(|| Redactor::new(RedactionConfig::default()));

@@ -56,12 +56,20 @@ pub(crate) struct Run {
     pub sep: u8,
     /// Only written digits (no number words).
     pub written: bool,
+    /// Digit counts of the comma-separated groups (spoken or written), up to MAX_GROUPS.
+    pub cgroups: [u8; MAX_GROUPS],
+    /// Number of comma-separated groups (0 when there is no comma).
+    pub ncgroups: u8,
 }
 
 impl Run {
     /// Digit count.
     pub fn n(&self) -> usize {
         self.digits.len()
+    }
+    /// The comma-separated group lengths (empty without commas).
+    pub fn comma_groups(&self) -> &[u8] {
+        &self.cgroups[..(self.ncgroups as usize).min(MAX_GROUPS)]
     }
     /// The written group lengths.
     pub fn group_lens(&self) -> &[u8] {
@@ -75,6 +83,8 @@ fn role_of(t: &Tok) -> Role {
         Kind::Alnum => {
             if t.lex.ordinal > 0 {
                 Role::Ord(t.lex.ordinal)
+            } else if t.lex.concept != crate::redact::lexicon::Concept::None {
+                Role::Break
             } else {
                 Role::Code
             }
@@ -107,7 +117,10 @@ fn role_of(t: &Tok) -> Role {
 }
 
 fn is_numeric(r: Role) -> bool {
-    matches!(r, Role::Digits | Role::Code | Role::Num(_) | Role::Ord(_) | Role::Month(_))
+    matches!(
+        r,
+        Role::Digits | Role::Code | Role::Num(_) | Role::Ord(_) | Role::Month(_)
+    )
 }
 
 /// Finds the number runs among `toks` (skipping tokens marked in `claimed`).
@@ -137,15 +150,18 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
             Role::Month(_) => {
                 let next = neighbour(&roles, i, true);
                 let prev = neighbour(&roles, i, false);
-                let ok = |r: Option<Role>| matches!(r, Some(Role::Digits | Role::Num(_) | Role::Ord(_)));
+                let ok =
+                    |r: Option<Role>| matches!(r, Some(Role::Digits | Role::Num(_) | Role::Ord(_)));
                 if !(ok(next) || ok(prev)) {
                     roles[i] = Role::Break;
                 }
             }
             Role::Ord(_) if toks[i].kind == Kind::Word => {
                 let prev_tok = if i > 0 { Some(roles[i - 1]) } else { None };
-                let keep = matches!(prev_tok, Some(Role::The | Role::Num(NumWord::Tens(_)) | Role::Month(_)))
-                    || matches!(neighbour(&roles, i, true), Some(Role::Month(_)));
+                let keep = matches!(
+                    prev_tok,
+                    Some(Role::The | Role::Num(NumWord::Tens(_)) | Role::Month(_))
+                ) || matches!(neighbour(&roles, i, true), Some(Role::Month(_)));
                 if !keep {
                     roles[i] = Role::Break;
                 }
@@ -167,7 +183,8 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
     // Second pass for months now that ordinals are settled.
     for i in 0..n {
         if let Role::Month(_) = roles[i] {
-            let ok = |r: Option<Role>| matches!(r, Some(Role::Digits | Role::Num(_) | Role::Ord(_)));
+            let ok =
+                |r: Option<Role>| matches!(r, Some(Role::Digits | Role::Num(_) | Role::Ord(_)));
             if !(ok(neighbour(&roles, i, true)) || ok(neighbour(&roles, i, false))) {
                 roles[i] = Role::Break;
             }
@@ -180,7 +197,9 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
             r if is_numeric(r) => true,
             Role::The => i + 1 < n && matches!(roles[i + 1], Role::Ord(_)),
             Role::Sep => {
-                (toks[i].ch == b'+' || toks[i].ch == b'(') && i + 1 < n && roles[i + 1] == Role::Digits
+                (toks[i].ch == b'+' || toks[i].ch == b'(')
+                    && i + 1 < n
+                    && roles[i + 1] == Role::Digits
             }
             _ => false,
         };
@@ -212,7 +231,10 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         }
         // A closing parenthesis right after the area code belongs to the run.
         let mut end_tok = last + 1;
-        if end_tok < n && toks[end_tok].is_punct(b')') && roles[i..end_tok].iter().any(|r| *r == Role::Digits) {
+        if end_tok < n
+            && toks[end_tok].is_punct(b')')
+            && roles[i..end_tok].iter().any(|r| *r == Role::Digits)
+        {
             if toks[i].is_punct(b'(') {
                 end_tok += 1;
             }
@@ -285,8 +307,20 @@ fn push_num(digits: &mut String, v: u32, width: usize) {
     digits.push_str(&s);
 }
 
-fn build(bytes: &[u8], toks: &[Tok], roles: &[Role], t0: usize, t1: usize, items: &mut Vec<(usize, Role)>) -> Option<Run> {
-    let mut run = Run { t0, t1, written: true, ..Run::default() };
+fn build(
+    bytes: &[u8],
+    toks: &[Tok],
+    roles: &[Role],
+    t0: usize,
+    t1: usize,
+    items: &mut Vec<(usize, Role)>,
+) -> Option<Run> {
+    let mut run = Run {
+        t0,
+        t1,
+        written: true,
+        ..Run::default()
+    };
     items.clear();
     let mut non_oh = false;
     for k in t0..t1 {
@@ -336,7 +370,10 @@ fn build(bytes: &[u8], toks: &[Tok], roles: &[Role], t0: usize, t1: usize, items
                     b'?'
                 } else if between.len() == 1 && between[0].kind == Kind::Punct {
                     between[0].ch
-                } else if between.iter().all(|t| t.kind == Kind::Punct && t.ch == b')') {
+                } else if between
+                    .iter()
+                    .all(|t| t.kind == Kind::Punct && t.ch == b')')
+                {
                     b')'
                 } else {
                     b' '
@@ -364,11 +401,23 @@ fn build(bytes: &[u8], toks: &[Tok], roles: &[Role], t0: usize, t1: usize, items
     // Digits.
     let mut d = String::with_capacity(items.len() * 2);
     let mut k = 0;
+    let mut prev_tok = t0;
+    let mut cstart = 0usize;
     while k < items.len() {
         let (ti, r) = items[k];
+        // Comma-delimited groups of a spoken number ("one two three, four five, ...").
+        if ti > prev_tok && toks[prev_tok..ti].iter().any(|t| t.is_punct(b',')) && d.len() > cstart
+        {
+            push_cgroup(&mut run, d.len() - cstart);
+            cstart = d.len();
+        }
+        prev_tok = ti;
         match r {
             Role::Digits => {
-                d.push_str(std::str::from_utf8(&bytes[toks[ti].start as usize..toks[ti].end as usize]).unwrap_or(""));
+                d.push_str(
+                    std::str::from_utf8(&bytes[toks[ti].start as usize..toks[ti].end as usize])
+                        .unwrap_or(""),
+                );
                 k += 1;
             }
             Role::Code => {
@@ -458,8 +507,18 @@ fn build(bytes: &[u8], toks: &[Tok], roles: &[Role], t0: usize, t1: usize, items
             _ => k += 1,
         }
     }
+    if run.ncgroups > 0 && d.len() > cstart {
+        push_cgroup(&mut run, d.len() - cstart);
+    }
     run.digits = d;
     Some(run)
+}
+
+fn push_cgroup(run: &mut Run, len: usize) {
+    if (run.ncgroups as usize) < MAX_GROUPS {
+        run.cgroups[run.ncgroups as usize] = len.min(255) as u8;
+    }
+    run.ncgroups = run.ncgroups.saturating_add(1);
 }
 
 /// Writes `v` (a unit, teen or tens value just read) and folds a following "hundred" /

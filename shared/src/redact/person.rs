@@ -20,7 +20,9 @@ enum Cue {
 
 /// Could token `i` be part of a name?
 fn namey(doc: &Doc, i: usize) -> bool {
-    let Some(t) = doc.toks.get(i) else { return false };
+    let Some(t) = doc.toks.get(i) else {
+        return false;
+    };
     if t.kind != Kind::Word || doc.claimed[i] {
         return false;
     }
@@ -44,7 +46,8 @@ fn namey(doc: &Doc, i: usize) -> bool {
 /// Lower-case words shaped like adverbs, gerunds or past tenses ("usually", "calling",
 /// "moved") are not names.
 fn common_shape(w: &[u8]) -> bool {
-    let lw = |suf: &[u8]| w.len() > suf.len() + 2 && w[w.len() - suf.len()..].eq_ignore_ascii_case(suf);
+    let lw =
+        |suf: &[u8]| w.len() > suf.len() + 2 && w[w.len() - suf.len()..].eq_ignore_ascii_case(suf);
     lw(b"ly") || lw(b"ing") || lw(b"ed")
 }
 
@@ -68,11 +71,16 @@ fn initial(doc: &Doc, i: usize) -> Option<usize> {
 fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
     let first_ok = match cue {
         Cue::Strong => namey(doc, i),
-        Cue::Thanks => namey(doc, i) && (!doc.flag(i, flag::AMBIGUOUS) || doc.ends_after(i + 1) || true),
+        Cue::Thanks => {
+            namey(doc, i) && (!doc.flag(i, flag::AMBIGUOUS) || doc.ends_after(i + 1) || true)
+        }
         Cue::Weak => {
             doc.flag(i, flag::FIRST)
                 && !doc.claimed[i]
-                && (!doc.flag(i, flag::AMBIGUOUS) || doc.titled(i) || doc.flag(i + 1, flag::LAST) || !namey(doc, i + 1))
+                && (!doc.flag(i, flag::AMBIGUOUS)
+                    || doc.titled(i)
+                    || doc.flag(i + 1, flag::LAST)
+                    || !namey(doc, i + 1))
                 && (!doc.flag(i, flag::STOP) || doc.titled(i))
         }
     };
@@ -90,7 +98,12 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
         if namey(doc, end) && (cue != Cue::Thanks || doc.flag(end, flag::LAST) || doc.titled(end)) {
             // In lower-case text, a following word must look like a surname to be taken
             // after a weak cue.
-            if cue == Cue::Weak && !doc.cased && !doc.flag(end, flag::LAST) && !doc.flag(end, flag::FIRST) && parts >= 1 {
+            if cue == Cue::Weak
+                && !doc.cased
+                && !doc.flag(end, flag::LAST)
+                && !doc.flag(end, flag::FIRST)
+                && parts >= 1
+            {
                 let next_stop = !namey(doc, end + 1);
                 if !next_stop {
                     break;
@@ -139,7 +152,12 @@ fn spelled(doc: &Doc, i: usize) -> usize {
             j += 1;
             letters += 1;
             // W-H-I-T-E, "M, O, R, T, O, N"
-            if doc.toks.get(j).is_some_and(|t| t.is_punct(b'-') && !t.space_before || t.is_punct(b',')) && doc.letter(j + 1) {
+            if doc
+                .toks
+                .get(j)
+                .is_some_and(|t| t.is_punct(b'-') && !t.space_before || t.is_punct(b','))
+                && doc.letter(j + 1)
+            {
                 j += 1;
             }
             continue;
@@ -169,9 +187,12 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
     if asked_name {
         let mut j = doc.skip_fillers(0, true);
         for _ in 0..4 {
-            if ["yes", "yeah", "sure", "it's", "its", "this", "is", "it", "my", "name", "name's", "okay", "so", "uh", "um", "that's", "yep", "hi"]
-                .iter()
-                .any(|w| doc.is(j, w))
+            if [
+                "yes", "yeah", "sure", "it's", "its", "this", "is", "it", "my", "name", "name's",
+                "okay", "so", "uh", "um", "that's", "yep", "hi",
+            ]
+            .iter()
+            .any(|w| doc.is(j, w))
                 || doc.toks.get(j).is_some_and(|t| t.kind == Kind::Punct)
             {
                 j += 1;
@@ -195,7 +216,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         }
         let mut cue: Option<(Cue, usize)> = None;
         let l = doc.toks[i].lex;
-        if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST) && !doc.letter(i + 1) && !doc.letter(i + 2) {
+        if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST)
+            && !doc.letter(i)
+            && !doc.letter(i + 1)
+            && !doc.letter(i + 2)
+        {
             i += 1;
             continue;
         }
@@ -216,7 +241,13 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                         found = Some(j + 1);
                         break;
                     }
-                    if doc.filler(j) || ["on", "the", "card", "account", "it", "of", "for", "that", "like"].iter().any(|w| doc.is(j, w)) {
+                    if doc.filler(j)
+                        || [
+                            "on", "the", "card", "account", "it", "of", "for", "that", "like",
+                        ]
+                        .iter()
+                        .any(|w| doc.is(j, w))
+                    {
                         j += 1;
                         continue;
                     }
@@ -225,7 +256,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 if let Some(f) = found {
                     cue = Some((Cue::Strong, after_is(doc, f)));
                 } else if let Some(p) = prev_word(doc, i).filter(|p| {
-                    doc.is(*p, "first") || doc.is(*p, "last") || doc.is(*p, "middle") || doc.is(*p, "full") || doc.is(*p, "sur")
+                    doc.is(*p, "first")
+                        || doc.is(*p, "last")
+                        || doc.is(*p, "middle")
+                        || doc.is(*p, "full")
+                        || doc.is(*p, "sur")
                 }) {
                     let _ = p;
                     cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
@@ -235,11 +270,19 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             if doc.is(i + 1, "is") {
                 cue = Some((Cue::Strong, after_is(doc, i + 1)));
             }
-        } else if doc.is(i, "patient") || doc.is(i, "caller") || doc.is(i, "insured") || doc.is(i, "beneficiary") {
+        } else if doc.is(i, "patient")
+            || doc.is(i, "caller")
+            || doc.is(i, "insured")
+            || doc.is(i, "beneficiary")
+        {
             if doc.is(doc.skip_fillers(i + 1, false), "is") {
                 cue = Some((Cue::Strong, after_is(doc, i + 1)));
             }
-        } else if doc.is(i, "spoke") || doc.is(i, "talked") || doc.is(i, "speaking") || doc.is(i, "speak") {
+        } else if doc.is(i, "spoke")
+            || doc.is(i, "talked")
+            || doc.is(i, "speaking")
+            || doc.is(i, "speak")
+        {
             let j = i + 1;
             if doc.is(j, "to") || doc.is(j, "with") {
                 cue = Some((Cue::Strong, doc.skip_fillers(j + 1, true)));
@@ -257,17 +300,37 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 i = end;
                 continue;
             }
-        } else if l.has(flag::KIN) && i > 0 && ["my", "her", "his", "our", "their", "your"].iter().any(|w| doc.is(i - 1, w)) {
+        } else if l.has(flag::KIN)
+            && i > 0
+            && ["my", "her", "his", "our", "their", "your"]
+                .iter()
+                .any(|w| doc.is(i - 1, w))
+        {
             let j = doc.skip_fillers(i + 1, true);
             if namey(doc, j) && !doc.is(j, "is") {
                 cue = Some((Cue::Strong, j));
             }
-        } else if doc.is(i, "thanks") || doc.is(i, "thank") && doc.is(i + 1, "you") || doc.is(i, "bye") || doc.is(i, "hi") || doc.is(i, "hello") {
+        } else if doc.is(i, "named") || doc.is(i, "called") && doc.is(i + 1, "me") {
+            let j = if doc.is(i, "called") { i + 2 } else { i + 1 };
+            cue = Some((Cue::Thanks, doc.skip_fillers(j, true)));
+        } else if doc.is(i, "thanks")
+            || doc.is(i, "thank") && doc.is(i + 1, "you")
+            || doc.is(i, "bye")
+            || doc.is(i, "hi")
+            || doc.is(i, "hello")
+        {
             let j = if doc.is(i, "thank") { i + 2 } else { i + 1 };
             let j = doc.skip_fillers(j, true);
             cue = Some((Cue::Thanks, j));
-        } else if doc.is(i, "i'm") || doc.is(i, "im") || doc.is(i, "okay") || doc.is(i, "ok") || doc.is(i, "that's") || doc.is(i, "it's")
-            || doc.is(i, "have") || doc.is(i, "dear") || doc.is(i, "hey")
+        } else if doc.is(i, "i'm")
+            || doc.is(i, "im")
+            || doc.is(i, "okay")
+            || doc.is(i, "ok")
+            || doc.is(i, "that's")
+            || doc.is(i, "it's")
+            || doc.is(i, "have")
+            || doc.is(i, "dear")
+            || doc.is(i, "hey")
         {
             cue = Some((Cue::Weak, doc.skip_fillers(i + 1, true)));
         } else if doc.is(i, "this") && doc.is(i + 1, "is") {
@@ -281,6 +344,24 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 i = end;
                 continue;
             }
+        }
+        // Phonetic spelling: "A as in apple, L as in lima".
+        if doc.letter(i) && doc.is(i + 1, "as") && doc.is(i + 2, "in") {
+            let end = spelled(doc, i);
+            if end > i && doc.add(EntityType::Person, i, end) {
+                i = end;
+                continue;
+            }
+        }
+        // "Jennifer here": a name announcing itself.
+        if doc.is(i + 1, "here")
+            && l.has(flag::FIRST)
+            && !l.has(flag::STOP)
+            && sentence_start(doc, i)
+        {
+            doc.add(EntityType::Person, i, i + 1);
+            i += 2;
+            continue;
         }
         // Spelled name: "Adams, A D A M S", "burke b u r k e".
         if let Some(end) = word_then_spelling(doc, i) {
@@ -296,11 +377,22 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             let surname = if ambiguous {
                 doc.flag(j, flag::LAST) && namey(doc, j) && (!doc.cased || doc.titled(i))
             } else {
-                initial(doc, j).is_some() || namey(doc, j) && (doc.flag(j, flag::LAST) || doc.titled(j) || !doc.cased)
+                initial(doc, j).is_some()
+                    || namey(doc, j) && (doc.flag(j, flag::LAST) || doc.titled(j) || !doc.cased)
             };
             if surname || !ambiguous && doc.titled(i) && !sentence_start(doc, i) {
                 if let Some(end) = take_name(doc, i, Cue::Weak) {
-                    doc.add(EntityType::Person, i, end);
+                    // "Gonzalez, Maria": surname first.
+                    let mut s0 = i;
+                    if i >= 2
+                        && doc.toks[i - 1].is_punct(b',')
+                        && namey(doc, i - 2)
+                        && (doc.flag(i - 2, flag::LAST) || doc.titled(i - 2))
+                        && !doc.claimed[i - 2]
+                    {
+                        s0 = i - 2;
+                    }
+                    doc.add(EntityType::Person, s0, end);
                     i = end;
                     continue;
                 }
@@ -352,7 +444,8 @@ fn word_then_spelling(doc: &Doc, i: usize) -> Option<usize> {
 }
 
 fn sentence_start(doc: &Doc, i: usize) -> bool {
-    i == 0 || doc.toks[i - 1].kind == Kind::Punct && matches!(doc.toks[i - 1].ch, b'.' | b'?' | b'!')
+    i == 0
+        || doc.toks[i - 1].kind == Kind::Punct && matches!(doc.toks[i - 1].ch, b'.' | b'?' | b'!')
 }
 
 /// "Dana Smith speaking": up to three name words before `speaking`.
@@ -366,7 +459,9 @@ fn name_before(doc: &mut Doc, i: usize) {
             j = p;
             continue;
         }
-        if namey(doc, p) && (doc.flag(p, flag::FIRST) || doc.flag(p, flag::LAST) || doc.titled(p) || !doc.cased) {
+        if namey(doc, p)
+            && (doc.flag(p, flag::FIRST) || doc.flag(p, flag::LAST) || doc.titled(p) || !doc.cased)
+        {
             k = p;
         } else {
             break;

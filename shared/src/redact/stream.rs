@@ -49,7 +49,10 @@ impl StreamTail {
     /// The tail after analysing `doc`.
     pub(crate) fn after(doc: &Doc) -> StreamTail {
         let kind = crate::redact::digits::trailing_kind(doc);
-        let mut tail = StreamTail { kind, ..StreamTail::default() };
+        let mut tail = StreamTail {
+            kind,
+            ..StreamTail::default()
+        };
         if kind.is_none() {
             // An unclassified digit run at the very end.
             if let Some(last) = doc.toks.iter().rposition(|t| t.kind != Kind::Punct) {
@@ -90,7 +93,9 @@ pub(crate) fn join_split_number(doc: &mut Doc, tail: &StreamTail) {
     if tail.digits == 0 || tail.kind.is_some() {
         return;
     }
-    let Some(first) = doc.toks.iter().position(|t| t.kind != Kind::Punct) else { return };
+    let Some(first) = doc.toks.iter().position(|t| t.kind != Kind::Punct) else {
+        return;
+    };
     let r = doc.run_at[first];
     if r == 0 || doc.claimed[first] {
         return;
@@ -102,7 +107,9 @@ pub(crate) fn join_split_number(doc: &mut Doc, tail: &StreamTail) {
     }
     let sum = u32::from(tail.luhn[run.n() % 2]) + u32::from(luhn_partial(&run.digits, 0));
     let p = tail.prefix;
-    let issuer = matches!(p / 10, 4) || (51..=55).contains(&p) || matches!(p, 22..=27 | 34 | 37 | 60 | 62 | 64 | 65 | 35 | 36 | 30 | 38);
+    let issuer = matches!(p / 10, 4)
+        || (51..=55).contains(&p)
+        || matches!(p, 22..=27 | 34 | 37 | 60 | 62 | 64 | 65 | 35 | 36 | 30 | 38);
     if sum % 10 == 0 && issuer {
         doc.add(EntityType::CreditCard, run.t0, run.t1);
     }

@@ -67,7 +67,10 @@ const MAX_LEX: usize = 24;
 /// Recognises `[TYPE]` or `[CREDIT_CARD ••••1234]` at `i` (which holds `[`); returns its end.
 fn placeholder_end(bytes: &[u8], i: usize) -> Option<usize> {
     let rest = &bytes[i + 1..];
-    let name_len = rest.iter().take_while(|b| b.is_ascii_uppercase() || **b == b'_').count();
+    let name_len = rest
+        .iter()
+        .take_while(|b| b.is_ascii_uppercase() || **b == b'_')
+        .count();
     if name_len < 3 {
         return None;
     }
@@ -137,7 +140,11 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                     }
                     i += 1;
                 } else if c >= 0x80 {
-                    if is_apostrophe_at(bytes, i) && i + 3 < n && bytes[i + 3].is_ascii_alphabetic() && has_alpha {
+                    if is_apostrophe_at(bytes, i)
+                        && i + 3 < n
+                        && bytes[i + 3].is_ascii_alphabetic()
+                        && has_alpha
+                    {
                         non_ascii = true;
                         i += 3;
                     } else if is_letter_at(bytes, i) {
@@ -148,7 +155,8 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                     } else {
                         break;
                     }
-                } else if c == b'\'' && has_alpha && i + 1 < n && bytes[i + 1].is_ascii_alphabetic() {
+                } else if c == b'\'' && has_alpha && i + 1 < n && bytes[i + 1].is_ascii_alphabetic()
+                {
                     i += 1;
                 } else {
                     break;
@@ -198,17 +206,40 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 }
                 Kind::Alnum => {
                     lex.ordinal = ordinal_suffix(&bytes[start..i_end]);
+                    if lex.ordinal == 0 && len <= 8 {
+                        // keywords with digits: "cvv2", "w2"
+                        let mut k = 0;
+                        for c in &bytes[start..i_end] {
+                            lower[k] = c.to_ascii_lowercase();
+                            k += 1;
+                        }
+                        lex = lexicon::lookup(&lower[..k]);
+                    }
                 }
                 _ => {}
             }
-            out.push(Tok { start: start as u32, end: i_end as u32, kind, ch: 0, space_before: space, case, lex });
+            out.push(Tok {
+                start: start as u32,
+                end: i_end as u32,
+                kind,
+                ch: 0,
+                space_before: space,
+                case,
+                lex,
+            });
             space = false;
             continue;
         }
         // Punctuation / symbol: one character.
         let len = if b < 0x80 { 1 } else { utf8_len(b) };
         let end = (i + len).min(n);
-        let ch = if b < 0x80 { b } else if is_apostrophe_at(bytes, i) { b'\'' } else { 0 };
+        let ch = if b < 0x80 {
+            b
+        } else if is_apostrophe_at(bytes, i) {
+            b'\''
+        } else {
+            0
+        };
         out.push(Tok {
             start: start as u32,
             end: end as u32,
@@ -255,7 +286,10 @@ fn ordinal_suffix(b: &[u8]) -> u8 {
     if digits == 0 || digits > 2 || b.len() != digits + 2 {
         return 0;
     }
-    let suf = [b[digits].to_ascii_lowercase(), b[digits + 1].to_ascii_lowercase()];
+    let suf = [
+        b[digits].to_ascii_lowercase(),
+        b[digits + 1].to_ascii_lowercase(),
+    ];
     if !matches!(&suf, b"st" | b"nd" | b"rd" | b"th") {
         return 0;
     }

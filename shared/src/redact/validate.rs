@@ -24,7 +24,10 @@ pub(crate) fn luhn(d: &str) -> bool {
 }
 
 fn prefix(d: &str, n: usize) -> u32 {
-    d.as_bytes().iter().take(n).fold(0, |a, c| a * 10 + u32::from(c.wrapping_sub(b'0')))
+    d.as_bytes()
+        .iter()
+        .take(n)
+        .fold(0, |a, c| a * 10 + u32::from(c.wrapping_sub(b'0')))
 }
 
 /// Card number: Luhn-valid with a length and prefix of a real issuer (Visa, Mastercard,
@@ -42,7 +45,8 @@ pub(crate) fn is_card(d: &str) -> bool {
     (p1 == 4 && matches!(n, 13 | 16 | 19))
         || ((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && n == 16
         || matches!(p2, 34 | 37) && n == 15
-        || (p4 == 6011 || p2 == 65 || (644..=649).contains(&p3) || (622126..=622925).contains(&p6)) && n >= 16
+        || (p4 == 6011 || p2 == 65 || (644..=649).contains(&p3) || (622126..=622925).contains(&p6))
+            && n >= 16
         || (3528..=3589).contains(&p4) && n >= 16
         || (matches!(p2, 36 | 38 | 39) || (300..=305).contains(&p3)) && n >= 14
         || p2 == 62 && n >= 16
@@ -63,7 +67,11 @@ pub(crate) fn is_ssn(d: &str) -> bool {
 /// North American numbering plan: NPA and exchange start with 2-9 (10 digits, or 11 with a
 /// leading 1).
 pub(crate) fn is_nanp(d: &str) -> bool {
-    let d = if d.len() == 11 && d.starts_with('1') { &d[1..] } else { d };
+    let d = if d.len() == 11 && d.starts_with('1') {
+        &d[1..]
+    } else {
+        d
+    };
     if d.len() != 10 {
         return false;
     }

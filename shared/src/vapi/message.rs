@@ -240,6 +240,12 @@ pub(crate) fn lenient<'a, T: Deserialize<'a>>(raw: Option<&'a RawValue>) -> Opti
     raw.and_then(|r| serde_json::from_str(r.get()).ok())
 }
 
+/// Deserialize `raw` as the struct `T` only when it is a JSON object (serde's derive would
+/// also accept an array for a struct, which is never what Vapi means).
+pub(crate) fn lenient_object<'a, T: Deserialize<'a>>(raw: Option<&'a RawValue>) -> Option<T> {
+    raw.filter(|r| r.get().starts_with('{')).and_then(|r| serde_json::from_str(r.get()).ok())
+}
+
 /// A JSON string value, or `None` for any other JSON type.
 pub(crate) fn lenient_string(raw: Option<&RawValue>) -> Option<String> {
     lenient::<String>(raw)
@@ -304,21 +310,30 @@ pub fn parse_message(body: &[u8]) -> Result<VapiMessage, ParseError> {
             "nested deeper than {MAX_JSON_DEPTH} levels"
         )));
     }
+    if !text.trim_start().starts_with('{') {
+        // Still report real syntax errors as such.
+        serde_json::from_str::<serde::de::IgnoredAny>(text)
+            .map_err(|e| ParseError::MalformedJson(json_error(&e)))?;
+        return Err(ParseError::MalformedJson("the body must be a JSON object".into()));
+    }
     let envelope: Envelope<'_> =
         serde_json::from_str(text).map_err(|e| ParseError::MalformedJson(json_error(&e)))?;
-    let message_raw = envelope.message.ok_or(ParseError::MissingMessage)?;
+    let message_raw = envelope
+        .message
+        .filter(|m| m.get().starts_with('{'))
+        .ok_or(ParseError::MissingMessage)?;
     let message: RawMessage<'_> =
         serde_json::from_str(message_raw.get()).map_err(|_| ParseError::MissingMessage)?;
     let type_name = lenient_string(message.type_).ok_or(ParseError::MissingType)?;
     let type_name = bounded(type_name, 128);
     let kind = MessageKind::from_type(&type_name);
-    let call: RawCall<'_> = lenient(message.call).unwrap_or_default();
+    let call: RawCall<'_> = lenient_object(message.call).unwrap_or_default();
     let call_id = lenient_string(call.id).map(|id| bounded(id, 128));
-    let customer_number = lenient::<RawCustomer<'_>>(call.customer)
+    let customer_number = lenient_object::<RawCustomer<'_>>(call.customer)
         .and_then(|c| lenient_string(c.number))
-        .or_else(|| lenient::<RawCustomer<'_>>(message.customer).and_then(|c| lenient_string(c.number)));
+        .or_else(|| lenient_object::<RawCustomer<'_>>(message.customer).and_then(|c| lenient_string(c.number)));
     let control_url =
-        lenient::<RawMonitor<'_>>(call.monitor).and_then(|m| lenient_string(m.control_url));
+        lenient_object::<RawMonitor<'_>>(call.monitor).and_then(|m| lenient_string(m.control_url));
     let tool_calls = match kind {
         MessageKind::ToolCalls | MessageKind::FunctionCall => crate::vapi::tool_call::parse_tool_calls(
             message.tool_call_list,

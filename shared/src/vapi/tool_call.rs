@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::ports::ToolCall;
-use crate::vapi::message::{lenient, lenient_string};
+use crate::vapi::message::{lenient, lenient_object, lenient_string};
 
 #[derive(Deserialize, Default)]
 struct RawToolCall<'a> {
@@ -55,7 +55,7 @@ fn arguments(raw: Option<&RawValue>) -> Value {
 }
 
 fn to_tool_call(raw: &RawToolCall<'_>) -> ToolCall {
-    let function: RawFunction<'_> = lenient(raw.function).unwrap_or_default();
+    let function: RawFunction<'_> = lenient_object(raw.function).unwrap_or_default();
     let name = lenient_string(function.name)
         .or_else(|| lenient_string(raw.name))
         .unwrap_or_default();
@@ -81,12 +81,12 @@ pub fn parse_tool_calls(
     let with: Vec<RawToolWith<'_>> = lenient::<Vec<&RawValue>>(tool_with_tool_call_list)
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|r| lenient(Some(r)))
+        .filter_map(|r| lenient_object(Some(r)))
         .collect();
     let async_ids: Vec<(String, bool)> = with
         .iter()
         .filter_map(|w| {
-            let call: RawToolCall<'_> = lenient(w.tool_call)?;
+            let call: RawToolCall<'_> = lenient_object(w.tool_call)?;
             Some((
                 lenient_string(call.id)?,
                 lenient::<bool>(w.is_async).unwrap_or(false),
@@ -96,18 +96,18 @@ pub fn parse_tool_calls(
     let mut calls: Vec<ToolCall> = lenient::<Vec<&RawValue>>(tool_call_list)
         .unwrap_or_default()
         .into_iter()
-        .map(|r| to_tool_call(&lenient::<RawToolCall<'_>>(Some(r)).unwrap_or_default()))
+        .map(|r| to_tool_call(&lenient_object::<RawToolCall<'_>>(Some(r)).unwrap_or_default()))
         .collect();
     if calls.is_empty() {
         // Some deliveries carry only `toolWithToolCallList`.
         calls = with
             .iter()
-            .filter_map(|w| lenient::<RawToolCall<'_>>(w.tool_call))
+            .filter_map(|w| lenient_object::<RawToolCall<'_>>(w.tool_call))
             .map(|c| to_tool_call(&c))
             .collect();
     }
     if calls.is_empty() {
-        if let Some(f) = lenient::<RawFunction<'_>>(function_call) {
+        if let Some(f) = lenient_object::<RawFunction<'_>>(function_call) {
             calls.push(ToolCall {
                 id: String::new(),
                 name: lenient_string(f.name).unwrap_or_default(),

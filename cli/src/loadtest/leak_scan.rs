@@ -1,0 +1,223 @@
+//! The PII leak scan: every value the simulation spoke, searched in text (server logs,
+//! stored items) two ways:
+//! - the exact spoken surface and the canonical value, case-insensitively;
+//! - numbers by their digits: runs of digits and digit words ("four oh eight", "4 0 8",
+//!   "408-821") are read as one digit string and searched for every value with at least
+//!   [`MIN_DIGITS`] digits, so a number stored in another format or spelled out is found.
+//!
+//! Needles too short to be told apart from ordinary text (a 3-digit CVV, a 2-letter
+//! name) are not searched; their count is reported so nobody mistakes it for a pass.
+//! Hits are reported by entity type and source, never with the value.
+
+use std::collections::{BTreeMap, HashSet};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::corpus::SpokenValue;
+
+/// Shortest digit string searched by digits.
+pub const MIN_DIGITS: usize = 6;
+/// Shortest text needle searched as text.
+pub const MIN_TEXT_CHARS: usize = 8;
+
+/// The compiled needles.
+pub struct LeakScanner {
+    text: Option<AhoCorasick>,
+    text_kinds: Vec<String>,
+    digits: Option<AhoCorasick>,
+    digit_kinds: Vec<String>,
+    /// Values with no searchable form.
+    pub unsearchable: usize,
+    /// Distinct needles searched.
+    pub needles: usize,
+}
+
+/// Hits of one scan.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct LeakHits {
+    /// Total hits.
+    pub total: u64,
+    /// Hits per entity type.
+    pub by_type: BTreeMap<String, u64>,
+}
+
+impl LeakHits {
+    fn add(&mut self, kind: &str) {
+        self.total += 1;
+        *self.by_type.entry(kind.to_string()).or_insert(0) += 1;
+    }
+}
+
+fn digit_word(w: &str) -> Option<char> {
+    Some(match w {
+        "zero" | "oh" | "o" => '0',
+        "one" => '1',
+        "two" => '2',
+        "three" => '3',
+        "four" => '4',
+        "five" => '5',
+        "six" => '6',
+        "seven" => '7',
+        "eight" => '8',
+        "nine" => '9',
+        _ => return None,
+    })
+}
+
+/// Digit strings in `text`: consecutive digits and digit words, joined across spaces and
+/// the separators people and formatters put inside numbers (`-`, `.`, `,`, `(`, `)`, `/`).
+/// Any other word or character ends a run.
+pub fn digit_runs(text: &str) -> Vec<String> {
+    let lower = text.to_ascii_lowercase();
+    let mut runs = Vec::new();
+    let mut cur = String::new();
+    let mut word = String::new();
+    let flush_word = |word: &mut String, cur: &mut String, runs: &mut Vec<String>| {
+        if word.is_empty() {
+            return;
+        }
+        match digit_word(word) {
+            Some(d) => cur.push(d),
+            None => {
+                if cur.len() >= MIN_DIGITS {
+                    runs.push(std::mem::take(cur));
+                }
+                cur.clear();
+            }
+        }
+        word.clear();
+    };
+    for c in lower.chars() {
+        if c.is_ascii_digit() {
+            flush_word(&mut word, &mut cur, &mut runs);
+            cur.push(c);
+        } else if c.is_ascii_alphabetic() {
+            word.push(c);
+        } else {
+            flush_word(&mut word, &mut cur, &mut runs);
+            if !(c.is_whitespace() || matches!(c, '-' | '.' | ',' | '(' | ')' | '/')) {
+                if cur.len() >= MIN_DIGITS {
+                    runs.push(std::mem::take(&mut cur));
+                }
+                cur.clear();
+            }
+        }
+    }
+    flush_word(&mut word, &mut cur, &mut runs);
+    if cur.len() >= MIN_DIGITS {
+        runs.push(cur);
+    }
+    runs
+}
+
+impl LeakScanner {
+    /// Compile the needles of every spoken value.
+    pub fn new(values: &[SpokenValue]) -> Self {
+        let mut text_seen = HashSet::new();
+        let mut digit_seen = HashSet::new();
+        let (mut text, mut text_kinds, mut digits, mut digit_kinds) = (vec![], vec![], vec![], vec![]);
+        let mut unsearchable = 0;
+        for v in values {
+            let mut searchable = false;
+            for t in std::iter::once(v.surface.as_str()).chain(v.value.as_deref()) {
+                let t = t.trim().to_lowercase();
+                let runs = digit_runs(&t);
+                let has_letters = t.chars().any(char::is_alphabetic);
+                // Numbers are searched by their digits only (one hit per occurrence).
+                if runs.is_empty() && has_letters && t.chars().count() >= MIN_TEXT_CHARS {
+                    searchable = true;
+                    if text_seen.insert(t.clone()) {
+                        text.push(t);
+                        text_kinds.push(v.kind.clone());
+                    }
+                }
+                for run in runs {
+                    searchable = true;
+                    if digit_seen.insert(run.clone()) {
+                        digits.push(run);
+                        digit_kinds.push(v.kind.clone());
+                    }
+                }
+            }
+            if !searchable {
+                unsearchable += 1;
+            }
+        }
+        let build = |p: &Vec<String>| {
+            (!p.is_empty()).then(|| {
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(p)
+                    .ok()
+            })
+            .flatten()
+        };
+        Self {
+            needles: text.len() + digits.len(),
+            text: build(&text),
+            text_kinds,
+            digits: build(&digits),
+            digit_kinds,
+            unsearchable,
+        }
+    }
+
+    /// Scan one piece of text (a log line, a stored item) and add its hits.
+    pub fn scan(&self, haystack: &str, hits: &mut LeakHits) {
+        if let Some(ac) = &self.text {
+            let lower = haystack.to_lowercase();
+            for m in ac.find_overlapping_iter(&lower) {
+                hits.add(&self.text_kinds[m.pattern().as_usize()]);
+            }
+        }
+        if let Some(ac) = &self.digits {
+            for run in digit_runs(haystack) {
+                for m in ac.find_overlapping_iter(&run) {
+                    hits.add(&self.digit_kinds[m.pattern().as_usize()]);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(kind: &str, surface: &str, value: &str) -> SpokenValue {
+        SpokenValue { kind: kind.into(), surface: surface.into(), value: Some(value.into()) }
+    }
+
+    #[test]
+    fn digit_runs_join_words_digits_and_separators() {
+        assert_eq!(digit_runs("call four oh eight 821-8917 now"), vec!["4088218917"]);
+        assert_eq!(digit_runs("(415) 555.0142"), vec!["4155550142"]);
+        assert!(digit_runs("ts 17634 arrival 17635").is_empty());
+        assert_eq!(digit_runs("a 1234567 b"), vec!["1234567"]);
+    }
+
+    #[test]
+    fn finds_values_in_any_spelling_and_reports_types() {
+        let s = LeakScanner::new(&[
+            v("PHONE", "four oh eight eight two one eight nine one seven", "4088218917"),
+            v("PERSON", "danielle bernard", "danielle bernard"),
+        ]);
+        let mut hits = LeakHits::default();
+        s.scan("{\"text\":\"call me at 408-821-8917\"}", &mut hits);
+        s.scan("Danielle Bernard called", &mut hits);
+        s.scan("my number is [PHONE] and my name is [PERSON]", &mut hits);
+        assert_eq!(hits.by_type.get("PHONE"), Some(&1));
+        assert_eq!(hits.by_type.get("PERSON"), Some(&1));
+        assert_eq!(hits.total, 2);
+    }
+
+    #[test]
+    fn short_values_are_counted_as_unsearchable() {
+        let s = LeakScanner::new(&[v("CVV", "123", "123")]);
+        assert_eq!(s.unsearchable, 1);
+        assert_eq!(s.needles, 0);
+        let mut hits = LeakHits::default();
+        s.scan("123 123 123", &mut hits);
+        assert_eq!(hits.total, 0);
+    }
+}

@@ -1,0 +1,135 @@
+//! Redaction speed: `redact_text` over the dev corpus texts (MB/s, one core) and
+//! `redact_json` over a ~200 KB end-of-call report.
+//!
+//! Run: `cargo bench -p callwarden --bench redact` (release profile). The corpus and the
+//! Vapi sample are read from `../shared/` next to the repository; without them a built-in
+//! set of utterances is used.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use callwarden::redact::{redact_json, redact_text, Context};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use serde_json::{json, Value};
+
+fn shared(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared")
+        .join(path)
+}
+
+const FALLBACK: &[(&str, &str)] = &[
+    (
+        "user",
+        "uh if we get disconnected my number is four oh eight eight two one eight nine one seven",
+    ),
+    ("user", "My plan went from $32.50 to $15.06 back in 2017."),
+    (
+        "assistant",
+        "Thank you. I have the card number as 4 9 2 5 5 2 0 0 3 1 8 3 6 5 1 4, is that correct?",
+    ),
+    (
+        "user",
+        "it's p e t e r s o n dot a l e x a n d r a at protonmail dot com",
+    ),
+    (
+        "assistant",
+        "Great. I have your address as 50 Marshall Lane, Stevenview, NH 51054.",
+    ),
+    (
+        "user",
+        "The tracking on order 6782363335 is 5511 7248 0909 9494.",
+    ),
+    (
+        "user",
+        "this is malik johnson my member id is three zero six nine two two zero nine eight",
+    ),
+];
+
+/// (role, text, previous turn) of every corpus record.
+fn corpus() -> Vec<(String, String, String)> {
+    let Ok(s) = std::fs::read_to_string(shared("pii/dev.jsonl")) else {
+        return FALLBACK
+            .iter()
+            .map(|(r, t)| (r.to_string(), t.to_string(), String::new()))
+            .collect();
+    };
+    s.lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .map(|v| {
+            let f = |k: &str| v[k].as_str().unwrap_or("").to_string();
+            (f("role"), f("text"), f("context"))
+        })
+        .collect()
+}
+
+/// A ~200 KB end-of-call report: the Vapi sample with its conversation replaced by corpus
+/// utterances (each in `messages`, `messagesOpenAIFormatted` and `transcript`, as Vapi does).
+fn end_of_call_report(corpus: &[(String, String, String)]) -> Value {
+    let mut v: Value = std::fs::read_to_string(shared("vapi/samples/end-of-call-report.json"))
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_else(|| json!({"message": {"type": "end-of-call-report", "artifact": {}}}));
+    let mut messages = Vec::new();
+    let mut oai = Vec::new();
+    let mut transcript = String::new();
+    let mut i = 0usize;
+    let mut t = 1_763_481_729_820u64;
+    loop {
+        let (role, text, _) = &corpus[i % corpus.len()];
+        let bot = role == "assistant";
+        messages.push(
+            json!({"role": if bot {"bot"} else {"user"}, "message": text, "time": t, "endTime": t + 2500,
+            "secondsFromStart": i as f64 * 2.5, "duration": 2500}),
+        );
+        oai.push(json!({"role": if bot {"assistant"} else {"user"}, "content": text}));
+        transcript.push_str(if bot { "AI: " } else { "User: " });
+        transcript.push_str(text);
+        transcript.push('\n');
+        i += 1;
+        t += 2600;
+        let art = &mut v["message"]["artifact"];
+        art["messages"] = Value::Array(messages.clone());
+        art["messagesOpenAIFormatted"] = Value::Array(oai.clone());
+        art["transcript"] = Value::String(transcript.clone());
+        if i % 50 == 0 && serde_json::to_string(&v).map_or(0, |s| s.len()) >= 200_000 {
+            break;
+        }
+    }
+    v
+}
+
+fn bench(c: &mut Criterion) {
+    let corpus = corpus();
+    let bytes: usize = corpus.iter().map(|(_, t, _)| t.len()).sum();
+    let mut g = c.benchmark_group("redact_text");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("dev_corpus", |b| {
+        b.iter(|| {
+            for (_, text, prev) in &corpus {
+                let ctx = Context {
+                    previous_turn: (!prev.is_empty()).then_some(prev.as_str()),
+                    role: None,
+                };
+                black_box(redact_text(black_box(text), &ctx));
+            }
+        })
+    });
+    g.finish();
+
+    let report = end_of_call_report(&corpus);
+    let size = serde_json::to_string(&report).map_or(0, |s| s.len());
+    let mut g = c.benchmark_group("redact_json");
+    g.throughput(Throughput::Bytes(size as u64));
+    g.bench_function(format!("end_of_call_report_{}KB", size / 1000), |b| {
+        b.iter_batched(
+            || report.clone(),
+            |mut v| black_box(redact_json(&mut v)),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
