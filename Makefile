@@ -76,7 +76,7 @@ local-aws-stop: ## Stop the servers `make local-aws-start` started
 test: test-rust cfn-lint ## Everything: cargo test --workspace against DynamoDB Local + moto, and cfn-lint
 
 test-rust: tools-aws
-	scripts/local-aws.sh run -- $(CARGO) test --workspace
+	scripts/local-aws.sh run -- $(CARGO) test --workspace --no-fail-fast
 
 lint: fmt-check clippy cfn-lint sam-validate ## fmt --check, clippy -D warnings, cfn-lint, sam validate --lint
 

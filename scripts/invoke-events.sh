@@ -173,5 +173,13 @@ PY
   fi
 done
 
+# For the eye: what the webhook put on the local queue (one message per accepted delivery).
+"$VENV_PY" - "$(sed -n 's/^QUEUE_URL=//p' "${WORK}/resources.env")" <<'PY' || true
+import os, sys, boto3
+sqs = boto3.client("sqs", endpoint_url=os.environ["AWS_ENDPOINT_URL_SQS"])
+attrs = sqs.get_queue_attributes(QueueUrl=sys.argv[1], AttributeNames=["ApproximateNumberOfMessages"])
+print("invoke-events: local queue holds %s message(s)" % attrs["Attributes"]["ApproximateNumberOfMessages"])
+PY
+
 echo "invoke-events: ${passed} passed, ${failed} failed"
 [[ $failed -eq 0 ]]

@@ -46,14 +46,19 @@ pub async fn run(args: CallArgs) -> CliResult {
         _ => return Err("no assistant: set VAPI_ASSISTANT_ID or pass --assistant".into()),
     };
     if !(args.api_base.starts_with("https://") || args.api_base.starts_with("http://")) {
-        return Err("VAPI_API_BASE must start with https:// (or http:// for a local server)".into());
+        return Err(
+            "VAPI_API_BASE must start with https:// (or http:// for a local server)".into(),
+        );
     }
     let timeout = Duration::from_secs(args.timeout_secs.clamp(1, 120));
     let api = HttpVapiApi::new(&args.api_base, &api_key, timeout)?;
     match place_outbound_call(&api, &phone_number_id, assistant, number).await {
         Ok(call) => {
             println!("{}", call.id);
-            eprintln!("call created; follow it with `callwarden calls show {}`", call.id);
+            eprintln!(
+                "call created; follow it with `callwarden calls show {}`",
+                call.id
+            );
             Ok(())
         }
         Err(OutboundCallError::InvalidNumber) => {

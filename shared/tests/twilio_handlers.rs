@@ -38,7 +38,10 @@ async fn vapi_answering(template: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/call"))
-        .and(header("authorization", format!("Bearer {API_KEY}").as_str()))
+        .and(header(
+            "authorization",
+            format!("Bearer {API_KEY}").as_str(),
+        ))
         .and(body_partial_json(expected_call_body()))
         .respond_with(template)
         .expect(1)
@@ -85,7 +88,10 @@ async fn voice_hands_the_call_to_vapi_and_returns_its_twiml() {
     let text = logs.text();
     assert!(text.contains(CALL_SID), "{text}");
     assert!(text.contains("handed_to_vapi"), "{text}");
-    assert!(!text.contains(CALLER) && !text.contains("4155550142"), "{text}");
+    assert!(
+        !text.contains(CALLER) && !text.contains("4155550142"),
+        "{text}"
+    );
     assert!(!text.contains(API_KEY) && !text.contains(TOKEN), "{text}");
     server.verify().await;
 }
@@ -97,7 +103,11 @@ async fn voice_signed_with_a_rotated_token_is_accepted() {
     })))
     .await;
     let deps = deps(config(&server.uri(), &[]), Arc::new(MemoryQueue::new()));
-    let answer = handle_voice(&deps, &signed("/twilio/voice", &voice_params(), "old-token")).await;
+    let answer = handle_voice(
+        &deps,
+        &signed("/twilio/voice", &voice_params(), "old-token"),
+    )
+    .await;
     assert_eq!(std::str::from_utf8(&answer.body).unwrap(), VAPI_TWIML);
 }
 
@@ -109,7 +119,10 @@ async fn voice_falls_back_on_vapi_4xx_with_a_dial_to_the_human() {
     )
     .await;
     let deps = deps(
-        config(&server.uri(), &[("HUMAN_ESCALATION_NUMBER", "+14155550177")]),
+        config(
+            &server.uri(),
+            &[("HUMAN_ESCALATION_NUMBER", "+14155550177")],
+        ),
         Arc::new(MemoryQueue::new()),
     );
     let (logs, _guard) = capture_logs();
@@ -131,12 +144,19 @@ async fn voice_falls_back_on_vapi_5xx_and_bad_key_with_a_spoken_apology() {
     for status in [500, 401] {
         let server = vapi_answering(ResponseTemplate::new(status)).await;
         let deps = deps(
-            config(&server.uri(), &[("TWILIO_FALLBACK_MESSAGE", "Sorry & <goodbye>")]),
+            config(
+                &server.uri(),
+                &[("TWILIO_FALLBACK_MESSAGE", "Sorry & <goodbye>")],
+            ),
             Arc::new(MemoryQueue::new()),
         );
         let answer = handle_voice(&deps, &signed("/twilio/voice", &voice_params(), TOKEN)).await;
         assert_eq!(answer.status, StatusCode::OK);
-        assert_fallback(std::str::from_utf8(&answer.body).unwrap(), "Sorry & <goodbye>", None);
+        assert_fallback(
+            std::str::from_utf8(&answer.body).unwrap(),
+            "Sorry & <goodbye>",
+            None,
+        );
     }
 }
 
@@ -228,7 +248,10 @@ async fn unsigned_or_forged_requests_get_403_and_never_reach_vapi_or_the_queue()
         (&tampered, "invalid_signature"),
         (&wrong_route, "invalid_signature"),
     ] {
-        for answer in [handle_voice(&deps, req).await, handle_status(&deps, req).await] {
+        for answer in [
+            handle_voice(&deps, req).await,
+            handle_status(&deps, req).await,
+        ] {
             assert_eq!(answer.status, StatusCode::FORBIDDEN);
             assert_eq!(answer.content_type, "application/json");
             let body: ErrorBody = serde_json::from_slice(&answer.body).unwrap();
@@ -251,7 +274,10 @@ async fn status_callbacks_are_queued_with_the_call_sid() {
     let (logs, _guard) = capture_logs();
     let answer = handle_status(&deps, &req).await;
     assert_eq!(answer.status, StatusCode::OK);
-    assert_eq!(parse_twiml(std::str::from_utf8(&answer.body).unwrap()).name, "Response");
+    assert_eq!(
+        parse_twiml(std::str::from_utf8(&answer.body).unwrap()).name,
+        "Response"
+    );
     let queued = queue.drain();
     assert_eq!(queued.len(), 1);
     let d = &queued[0];

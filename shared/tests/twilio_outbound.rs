@@ -27,7 +27,9 @@ async fn places_the_call_and_returns_its_id() {
             "assistantId": "asst-1",
             "customer": {"number": "+15551234567"}
         })))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": "call-789", "status": "queued"})))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"id": "call-789", "status": "queued"})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -52,7 +54,14 @@ async fn invalid_numbers_never_reach_vapi() {
         .expect(0)
         .mount(&server)
         .await;
-    for bad in ["5551234567", "+1555", "+0155512345678", "+1 555 123 4567", "", "+1555123456789012"] {
+    for bad in [
+        "5551234567",
+        "+1555",
+        "+0155512345678",
+        "+1 555 123 4567",
+        "",
+        "+1555123456789012",
+    ] {
         let err = place_outbound_call(&api(&server), "pn", AssistantRef::Id("a".into()), bad)
             .await
             .unwrap_err();
@@ -71,14 +80,33 @@ async fn vapi_errors_are_clear() {
             "vapi_rejected",
             "assistantId must be a UUID",
         ),
-        (ResponseTemplate::new(401).set_body_json(json!({"message": "Invalid Key"})), "vapi_unauthorized", "VAPI_API_KEY"),
-        (ResponseTemplate::new(404).set_body_string("Not Found"), "vapi_rejected", "Not Found"),
-        (ResponseTemplate::new(503), "vapi_server_error", "try again later"),
-        (ResponseTemplate::new(200).set_body_string("<html/>"), "vapi_invalid_response", "not JSON"),
+        (
+            ResponseTemplate::new(401).set_body_json(json!({"message": "Invalid Key"})),
+            "vapi_unauthorized",
+            "VAPI_API_KEY",
+        ),
+        (
+            ResponseTemplate::new(404).set_body_string("Not Found"),
+            "vapi_rejected",
+            "Not Found",
+        ),
+        (
+            ResponseTemplate::new(503),
+            "vapi_server_error",
+            "try again later",
+        ),
+        (
+            ResponseTemplate::new(200).set_body_string("<html/>"),
+            "vapi_invalid_response",
+            "not JSON",
+        ),
     ];
     for (template, code, text) in cases {
         let server = MockServer::start().await;
-        Mock::given(method("POST")).respond_with(template).mount(&server).await;
+        Mock::given(method("POST"))
+            .respond_with(template)
+            .mount(&server)
+            .await;
         let err = place_outbound_call(
             &api(&server),
             "pn",

@@ -147,11 +147,15 @@ fn cases() -> Vec<(String, String, Vec<(String, String)>)> {
         let mut params = Vec::new();
         let mut names = std::collections::BTreeSet::new();
         for _ in 0..next(6) {
-            let name: String = (0..1 + next(6)).map(|_| alphabet[next(alphabet.len())]).collect();
+            let name: String = (0..1 + next(6))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
             if !names.insert(name.clone()) {
                 continue; // distinct names: repeated names are covered separately
             }
-            let value: String = (0..next(12)).map(|_| alphabet[next(alphabet.len())]).collect();
+            let value: String = (0..next(12))
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
             params.push((name, value));
         }
         cases.push((
@@ -197,8 +201,18 @@ fn signatures_by_twilios_library_verify_here() {
         // A changed value, an extra parameter or another token fails.
         let mut changed = params.clone();
         changed.push(("Injected".into(), "1".into()));
-        assert!(!verify_twilio_signature(&[token.clone()], url, &changed, sig));
-        assert!(!verify_twilio_signature(&["other".into()], url, params, sig));
+        assert!(!verify_twilio_signature(
+            &[token.clone()],
+            url,
+            &changed,
+            sig
+        ));
+        assert!(!verify_twilio_signature(
+            &["other".into()],
+            url,
+            params,
+            sig
+        ));
     }
 }
 
@@ -228,12 +242,21 @@ fn port_variants_and_repeated_names_match_the_library() {
     if !available() {
         return;
     }
-    let params = pairs(&[("To", "+1"), ("Digits", "2"), ("Digits", "1"), ("Digits", "2")]);
+    let params = pairs(&[
+        ("To", "+1"),
+        ("Digits", "2"),
+        ("Digits", "1"),
+        ("Digits", "2"),
+    ]);
     let urls = [
         "https://voice.example.com/twilio/voice",
         "https://voice.example.com:443/twilio/voice",
     ];
-    let results = batch(urls.iter().map(|u| sign_request("tok", u, &params)).collect());
+    let results = batch(
+        urls.iter()
+            .map(|u| sign_request("tok", u, &params))
+            .collect(),
+    );
     for result in &results {
         let sig = result["signature"].as_str().unwrap();
         // Whatever port Twilio signed with, both forms of the URL verify here.

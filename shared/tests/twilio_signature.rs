@@ -254,7 +254,10 @@ fn whole_form_request_with_stage_prefix_and_query() {
         ("SpeechResult", "yes + no = 100%"),
     ]);
     let url = public_url(BASE, "/prod/twilio/voice", "tenant=a%20b");
-    assert_eq!(url, "https://voice.example.com/prod/twilio/voice?tenant=a%20b");
+    assert_eq!(
+        url,
+        "https://voice.example.com/prod/twilio/voice?tenant=a%20b"
+    );
     let sig = compute_twilio_signature(TwilioAlgorithm::Sha1, "tok", &url, &p);
     let t = tokens(&["tok"]);
     for path in ["/prod/twilio/voice", "/twilio/voice"] {
@@ -319,7 +322,9 @@ fn unknown_signature_algorithm_is_refused() {
         HeaderValue::from_static("key=k,algorithm=HMAC_MD5"),
     );
     assert_eq!(
-        verify_twilio_request(&tokens(&["t"]), BASE, &req).unwrap_err().code(),
+        verify_twilio_request(&tokens(&["t"]), BASE, &req)
+            .unwrap_err()
+            .code(),
         "unsupported_signature_algorithm"
     );
 }
@@ -329,7 +334,11 @@ fn unknown_signature_algorithm_is_refused() {
 #[test]
 fn base64_form_bodies_from_api_gateway() {
     use base64::Engine;
-    let p = params(&[("CallSid", "CA1"), ("CallStatus", "completed"), ("From", "+14155550142")]);
+    let p = params(&[
+        ("CallSid", "CA1"),
+        ("CallStatus", "completed"),
+        ("From", "+14155550142"),
+    ]);
     let body = form(&p);
     let url = public_url(BASE, "/twilio/status", "");
     let sig = compute_twilio_signature(TwilioAlgorithm::Sha1, "tok", &url, &p);

@@ -99,10 +99,19 @@ fn corpus_needles_and_deliveries() -> (Vec<Needle>, Vec<Delivery>) {
             v["message"]["transcript"] = json!(t);
             deliveries.push(vapi_delivery(&serde_json::to_vec(&v).expect("body"), ts));
         };
+        let role = r["role"].as_str().unwrap_or("user");
+        // A continuation's context is the same speaker's previous segment (a number cut
+        // across two segments): replayed as that speaker, so the worker's carried stream
+        // state is what catches it. Otherwise the context is the agent's question.
+        let continuation = r["entities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|e| e["continuation"] == json!(true));
         if let Some(ctx) = r["context"].as_str().filter(|c| !c.is_empty()) {
-            push("assistant", ctx, ts - 1);
+            push(if continuation { role } else { "assistant" }, ctx, ts - 1);
         }
-        push(r["role"].as_str().unwrap_or("user"), text, ts);
+        push(role, text, ts);
         for e in r["entities"].as_array().into_iter().flatten() {
             let (start, end) = (
                 e["start"].as_u64().unwrap_or(0) as usize,

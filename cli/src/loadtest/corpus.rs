@@ -31,6 +31,52 @@ pub struct Utterance {
     /// PII spans.
     #[serde(default)]
     pub entities: Vec<Entity>,
+    /// The agent's previous question, when the utterance needs it to be understood.
+    #[serde(default)]
+    pub context: String,
+    /// Corpus conversation the record belongs to (a number cut across records shares it).
+    #[serde(default)]
+    pub call_id: String,
+    /// Position in that conversation.
+    #[serde(default)]
+    pub turn: u32,
+}
+
+/// The corpus as conversations: records grouped by `call_id` in turn order, each opened
+/// by the agent's question (`context`) as a spoken assistant turn when the record has one,
+/// as it would be heard on a real call.
+pub fn conversations(records: &[Utterance]) -> Vec<Vec<Utterance>> {
+    let mut groups: Vec<Vec<Utterance>> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for r in records {
+        let key = if r.call_id.is_empty() { format!("#{}", groups.len()) } else { r.call_id.clone() };
+        let i = *index.entry(key).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[i].push(r.clone());
+    }
+    groups
+        .into_iter()
+        .map(|mut g| {
+            g.sort_by_key(|u| u.turn);
+            let mut out = Vec::with_capacity(g.len() + 1);
+            if let Some(first) = g.first() {
+                if !first.context.trim().is_empty() {
+                    out.push(Utterance {
+                        text: first.context.clone(),
+                        role: "assistant".into(),
+                        entities: Vec::new(),
+                        context: String::new(),
+                        call_id: first.call_id.clone(),
+                        turn: 0,
+                    });
+                }
+            }
+            out.extend(g);
+            out
+        })
+        .collect()
 }
 
 /// A PII value spoken in the simulation, as the leak scan looks for it.
@@ -117,6 +163,24 @@ mod tests {
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].surface, "4155550142");
         assert_eq!(v[0].kind, "PHONE");
+    }
+
+    #[test]
+    fn conversations_group_turns_and_speak_the_context_first() {
+        let records: Vec<Utterance> = [
+            r#"{"id":"a","text":"rest 1234","role":"user","call_id":"c1","turn":1,"context":"start 5678"}"#,
+            r#"{"id":"b","text":"hello","role":"user","call_id":"c2","turn":0,"context":""}"#,
+            r#"{"id":"c","text":"start 5678","role":"user","call_id":"c1","turn":0,"context":"what is your number"}"#,
+        ]
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+        let c = conversations(&records);
+        assert_eq!(c.len(), 2);
+        let texts: Vec<&str> = c[0].iter().map(|u| u.text.as_str()).collect();
+        assert_eq!(texts, ["what is your number", "start 5678", "rest 1234"]);
+        assert_eq!(c[0][0].role, "assistant");
+        assert_eq!(c[1].len(), 1);
     }
 
     #[test]

@@ -175,7 +175,7 @@ pub async fn run(args: LoadtestArgs) -> CliResult {
         return Err("--compress must be a positive number".into());
     }
     let started = Instant::now();
-    let utterances = corpus::load(&args.corpus)?;
+    let conversations = corpus::conversations(&corpus::load(&args.corpus)?);
     let spawning = args.url.is_none();
     if let Some(u) = &args.url {
         check_loopback(u)?;
@@ -228,11 +228,16 @@ pub async fn run(args: LoadtestArgs) -> CliResult {
         }
     };
 
-    // Plan the calls: four corpus utterances each, in corpus order.
+    // Plan the calls: corpus conversations in corpus order, at least four turns each.
     let now = SystemClock.now_ms();
     let plans: Vec<CallPlan> = (0..args.calls)
         .map(|i| {
-            let turns: Vec<&corpus::Utterance> = (0..4).map(|j| &utterances[(i * 4 + j) % utterances.len()]).collect();
+            let mut turns: Vec<&corpus::Utterance> = Vec::new();
+            let mut g = i * 2;
+            while turns.len() < 4 {
+                turns.extend(conversations[g % conversations.len()].iter());
+                g += 1;
+            }
             let call_id = uuid::Uuid::new_v4().to_string();
             let customer = format!("+1415555{:04}", rand::random_range(0..10_000));
             scenario::build_call(&call_id, &customer, now, &turns)

@@ -22,4 +22,4 @@ pub mod seed;
 pub mod side_effects;
 pub mod tools;
 
-pub use tools::{CrmTools, CrmToolsDeps, ToolSettings};
+pub use tools::{CrmTools, CrmToolsDeps, Deferred, ToolSettings};

@@ -27,6 +27,7 @@ use crate::crm::tools::CrmTools;
 use crate::ports::crm::{CallNote, CrmError, Deadline};
 use crate::ports::store::{CallLock, StoreError};
 use crate::ports::{ToolCall, ToolContext, ToolOutcome};
+
 use crate::redact::{redact_text, Context};
 
 /// Why a hook could not finish; the worker fails the record so it comes back.
@@ -255,10 +256,9 @@ impl CallSideEffects {
         let ran = deps
             .once
             .run_once(&key, ms(budget) + 5000, || async move {
-                let outcome = tools.run_tool(call, &ctx, Deadline::after(budget)).await;
-                if outcome == tools.still_working_outcome(call) {
-                    return Err(CreateOnceError::StillInProgress);
-                }
+                // Deferred again (CRM too slow, or another delivery still creating): release
+                // the claim and let SQS bring the record back.
+                let outcome = tools.run_tool(call, &ctx, Deadline::after(budget)).await.map_err(|_| CreateOnceError::StillInProgress)?;
                 let content = late_result_message(call, &outcome);
                 control
                     .send(url, &ControlMessage::AddMessage { content, trigger_response: true })

@@ -35,6 +35,12 @@ use crate::webhook::answers::Escalation;
 /// Spoken when the caller's call has ended before a side effect could run.
 pub const CALL_ENDED: &str = "This call has already ended, so nothing was changed.";
 
+/// A tool run that could not finish here: the CRM did not answer before the deadline, or
+/// another delivery of the same tool call is still running its side effect. The webhook
+/// answers "still checking" (the worker finishes it); the worker retries the record later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deferred;
+
 /// The adapters the tools run against.
 #[derive(Clone)]
 pub struct CrmToolsDeps {
@@ -126,18 +132,13 @@ impl CrmTools {
         &self.settings
     }
 
-    /// The "still working" answer of `call` (the worker compares against it: a tool that is
-    /// still in progress elsewhere is retried, not delivered).
-    pub fn still_working_outcome(&self, call: &ToolCall) -> ToolOutcome {
-        ToolRegistry::still_working(self, call)
-    }
 
     /// Validate and run one tool call until `deadline`, without pending-record bookkeeping
     /// (the worker uses this to finish a tool the webhook answered "still checking").
-    pub async fn run_tool(&self, call: &ToolCall, ctx: &ToolContext, deadline: Deadline) -> ToolOutcome {
+    pub async fn run_tool(&self, call: &ToolCall, ctx: &ToolContext, deadline: Deadline) -> Result<ToolOutcome, Deferred> {
         let args = match self.validate(call) {
             Ok(a) => a,
-            Err(outcome) => return outcome,
+            Err(outcome) => return Ok(outcome),
         };
         self.execute(call, &args, ctx, deadline).await
     }
@@ -163,14 +164,17 @@ impl CrmTools {
         }
     }
 
-    async fn failed(&self, ctx: &ToolContext, e: &CrmError) -> ToolOutcome {
+    async fn failed(&self, ctx: &ToolContext, e: &CrmError) -> Result<ToolOutcome, Deferred> {
+        if *e == CrmError::Timeout {
+            return Err(Deferred);
+        }
         if let (Some(store), Some(call_id)) = (&self.deps.contexts, &ctx.call_id) {
             let exp = self.deps.clock.now_secs() + self.settings.record_ttl_secs;
             if let Err(err) = store.add_tool_failure(call_id, exp).await {
                 tracing::warn!(target: "callwarden::crm", error = %err, "tool failure not counted");
             }
         }
-        ToolOutcome::Error(crm_error(e))
+        Ok(ToolOutcome::Error(crm_error(e)))
     }
 
     async fn call_ended(&self, ctx: &ToolContext) -> bool {
@@ -186,31 +190,31 @@ impl CrmTools {
         }
     }
 
-    async fn execute(&self, call: &ToolCall, args: &Map<String, Value>, ctx: &ToolContext, deadline: Deadline) -> ToolOutcome {
+    async fn execute(&self, call: &ToolCall, args: &Map<String, Value>, ctx: &ToolContext, deadline: Deadline) -> Result<ToolOutcome, Deferred> {
         match call.name.as_str() {
             "lookupAccount" => self.lookup_account(arg(args, "accountId"), ctx, deadline).await,
             "getTicketStatus" => self.ticket_status(arg(args, "ticketId"), ctx, deadline).await,
             "createTicket" => self.create_ticket(call, args, ctx, deadline).await,
-            "escalateToHuman" => self.escalate(call, ctx).await,
-            other => ToolOutcome::Error(format!(
+            "escalateToHuman" => Ok(self.escalate(call, ctx).await),
+            other => Ok(ToolOutcome::Error(format!(
                 "The {} tool is not available on this line.",
                 crate::webhook::tool_runner::spoken_name(other)
-            )),
+            ))),
         }
     }
 
-    async fn lookup_account(&self, account_id: &str, ctx: &ToolContext, deadline: Deadline) -> ToolOutcome {
+    async fn lookup_account(&self, account_id: &str, ctx: &ToolContext, deadline: Deadline) -> Result<ToolOutcome, Deferred> {
         let cached = self.cached(ctx).await;
         if let Some(c) = &cached.context {
             if let Some(a) = c.account(account_id) {
-                return ToolOutcome::Result(account_result(a, Some(&c.first_name), c.open_tickets.len(), true));
+                return Ok(ToolOutcome::Result(account_result(a, Some(&c.first_name), c.open_tickets.len(), true)));
             }
         }
         let crm = self.deps.crm.as_ref();
         let account = match crm.get_account(account_id, deadline).await {
             Ok(Some(a)) => a,
             Ok(None) => {
-                return ToolOutcome::Error("I could not find an account with that ID. Please check it with the caller.".into())
+                return Ok(ToolOutcome::Error("I could not find an account with that ID. Please check it with the caller.".into()))
             }
             Err(e) => return self.failed(ctx, &e).await,
         };
@@ -228,16 +232,16 @@ impl CrmTools {
         };
         let brief = AccountBrief { id: account.id, status: account.status, card_last_four: account.card_last_four };
         let first = customer.as_ref().map(|c| c.first_name.as_str());
-        ToolOutcome::Result(account_result(&brief, first, open.len(), caller_matches))
+        Ok(ToolOutcome::Result(account_result(&brief, first, open.len(), caller_matches)))
     }
 
-    async fn ticket_status(&self, ticket_id: &str, ctx: &ToolContext, deadline: Deadline) -> ToolOutcome {
+    async fn ticket_status(&self, ticket_id: &str, ctx: &ToolContext, deadline: Deadline) -> Result<ToolOutcome, Deferred> {
         if let Some(t) = self.cached(ctx).await.context.as_ref().and_then(|c| c.ticket(ticket_id)) {
-            return ToolOutcome::Result(ticket_status_result(t));
+            return Ok(ToolOutcome::Result(ticket_status_result(t)));
         }
         match self.deps.crm.get_ticket(ticket_id, deadline).await {
-            Ok(Some(t)) => ToolOutcome::Result(ticket_status_result(&brief_ticket(&t))),
-            Ok(None) => ToolOutcome::Error("I could not find a ticket with that ID. Please check it with the caller.".into()),
+            Ok(Some(t)) => Ok(ToolOutcome::Result(ticket_status_result(&brief_ticket(&t)))),
+            Ok(None) => Ok(ToolOutcome::Error("I could not find a ticket with that ID. Please check it with the caller.".into())),
             Err(e) => self.failed(ctx, &e).await,
         }
     }
@@ -253,9 +257,9 @@ impl CrmTools {
         tool_effect_key(&call.name, &id)
     }
 
-    async fn create_ticket(&self, call: &ToolCall, args: &Map<String, Value>, ctx: &ToolContext, deadline: Deadline) -> ToolOutcome {
+    async fn create_ticket(&self, call: &ToolCall, args: &Map<String, Value>, ctx: &ToolContext, deadline: Deadline) -> Result<ToolOutcome, Deferred> {
         if self.call_ended(ctx).await {
-            return ToolOutcome::Error(CALL_ENDED.into());
+            return Ok(ToolOutcome::Error(CALL_ENDED.into()));
         }
         let customer_id = self.cached(ctx).await.context.map(|c| c.customer_id);
         let ticket = NewTicket {
@@ -268,12 +272,12 @@ impl CrmTools {
             created_at_ms: self.deps.clock.now_ms(),
         };
         match self.deps.once.create_ticket(self.deps.crm.as_ref(), &ticket, deadline).await {
-            Ok(t) => ToolOutcome::Result(created_ticket_result(&t)),
-            Err(CreateOnceError::StillInProgress) => self.still_working(call),
+            Ok(t) => Ok(ToolOutcome::Result(created_ticket_result(&t))),
+            Err(CreateOnceError::StillInProgress) => Err(Deferred),
             Err(CreateOnceError::Crm(e)) => self.failed(ctx, &e).await,
             Err(e) => {
                 tracing::error!(target: "callwarden::crm", error = %e, "createTicket bookkeeping failed");
-                ToolOutcome::Error("I couldn't create the ticket right now. Please try again in a moment.".into())
+                Ok(ToolOutcome::Error("I couldn't create the ticket right now. Please try again in a moment.".into()))
             }
         }
     }
@@ -350,7 +354,7 @@ impl ToolRegistry for CrmTools {
         let deadline = Deadline::from_epoch_ms(ctx.deadline_ms, self.deps.clock.now_ms())
             .earlier_by(self.settings.answer_margin);
         match tokio::time::timeout_at(deadline.instant(), self.execute(call, &args, ctx, deadline)).await {
-            Ok(outcome) => {
+            Ok(Ok(outcome)) => {
                 if tracked {
                     if let Some(p) = &self.deps.pending {
                         if let Err(e) = p.mark_answered(&call.id).await {
@@ -361,7 +365,7 @@ impl ToolRegistry for CrmTools {
                 log_outcome(call, if matches!(outcome, ToolOutcome::Result(_)) { "result" } else { "error" }, started);
                 outcome
             }
-            Err(_) => {
+            Ok(Err(Deferred)) | Err(_) => {
                 log_outcome(call, if tracked { "deferred_to_worker" } else { "timed_out" }, started);
                 self.still_working(call)
             }

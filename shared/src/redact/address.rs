@@ -91,11 +91,64 @@ pub(crate) fn detect(doc: &mut Doc) {
     }
 }
 
+/// "my address is 42 Elm", "I live at 1600 Pennsylvania": a street number and name after an
+/// address cue, even without a street type.
+pub(crate) fn detect_cued(doc: &mut Doc) {
+    let n = doc.toks.len();
+    for i in 0..n {
+        let cue = doc.is(i, "address")
+            || (doc.is(i, "live") || doc.is(i, "lives") || doc.is(i, "located"))
+                && doc.is(i + 1, "at");
+        if !cue || doc.claimed[i] {
+            continue;
+        }
+        let mut j = i + 1;
+        while j < n
+            && (doc.is(j, "is")
+                || doc.is(j, "at")
+                || doc.is(j, "was")
+                || doc.toks[j].is_punct(b':')
+                || doc.filler(j))
+        {
+            j += 1;
+        }
+        let r = doc.run_at.get(j).copied().unwrap_or(0);
+        if r == 0 {
+            continue;
+        }
+        let run = &doc.runs[r as usize - 1];
+        if run.t0 != j || !(1..=6).contains(&run.n()) || run.month || run.slash || doc.claimed[j] {
+            continue;
+        }
+        let mut end = run.t1;
+        let mut words = 0;
+        while end < n && words < 3 {
+            let t = doc.toks[end];
+            let ok = t.kind == Kind::Word
+                && !doc.claimed[end]
+                && !t.lex.has(flag::STOP)
+                && !t.lex.has(flag::FILLER)
+                && t.lex.concept == Concept::None
+                && (!doc.cased || t.case != Case::Lower);
+            if !ok {
+                break;
+            }
+            end += 1;
+            words += 1;
+        }
+        if words == 0 {
+            continue;
+        }
+        let end = tail(doc, end);
+        doc.add(EntityType::Address, j, end);
+    }
+}
+
 /// "P.O. Box 4521, Austin TX 78701": post office boxes.
 pub(crate) fn detect_po_box(doc: &mut Doc) {
     let n = doc.toks.len();
     for i in 0..n {
-        if !doc.is(i, "box") || doc.claimed[i] || i == 0 {
+        if !doc.flag(i, flag::UNIT) || !doc.is(i, "box") || doc.claimed[i] || i == 0 {
             continue;
         }
         // "po box", "p.o. box", "p o box", "post office box"

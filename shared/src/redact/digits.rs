@@ -46,6 +46,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     let mut words = 0;
     let mut code = false;
     let mut back = false;
+    let mut digit_word = false;
     let mut preposition = false;
     let mut k = t0;
     while k > 0 && words < WINDOW {
@@ -82,10 +83,20 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         let t = doc.toks[k];
         if doc.letter(k) {
             // Spelled keywords: "d o b", "s s n", "c v v", "a b a", "m r n".
-            if k >= 2 && doc.letter(k - 1) && doc.letter(k - 2) {
+            let dotted = k >= 4
+                && doc.toks[k - 1].is_punct(b'.')
+                && doc.letter(k - 2)
+                && doc.toks[k - 3].is_punct(b'.')
+                && doc.letter(k - 4);
+            let (k1, k2) = if dotted {
+                (k - 2, k - 4)
+            } else {
+                (k.wrapping_sub(1), k.wrapping_sub(2))
+            };
+            if k >= 2 && doc.letter(k1) && doc.letter(k2) {
                 let w = [
-                    doc.bytes(k - 2)[0] | 0x20,
-                    doc.bytes(k - 1)[0] | 0x20,
+                    doc.bytes(k2)[0] | 0x20,
+                    doc.bytes(k1)[0] | 0x20,
                     doc.bytes(k)[0] | 0x20,
                 ];
                 let c = match &w {
@@ -119,6 +130,14 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         words += 1;
         if doc.is(k, "back") || doc.is(k, "front") {
             back = true;
+        }
+        if doc.is(k, "digits") || doc.is(k, "digit") || doc.is(k, "numbers") {
+            digit_word = true;
+        }
+        // "good through", "valid through"
+        if doc.is(k, "through") && k > 0 && (doc.is(k - 1, "good") || doc.is(k - 1, "valid")) {
+            a.concept = Concept::Expiry;
+            return a;
         }
         match t.lex.concept {
             Concept::None => {}
@@ -162,6 +181,10 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     }
     if code && a.concept == Concept::None {
         a.concept = Concept::Code;
+    }
+    // "the three digits on the back are 7 3 7"
+    if back && digit_word && matches!(a.concept, Concept::None | Concept::Code) {
+        a.concept = Concept::Cvv;
     }
     a
 }
@@ -514,13 +537,10 @@ fn classify(
             {
                 Some(E::RoutingNumber)
             } else if around.weak_number && !around.money && !datey {
-                if (10..=11).contains(&n) && validate::is_nanp(&run.digits) || at_end && n >= 3 {
-                    Some(E::Phone)
-                } else if (7..=15).contains(&n) && look_ahead_phone(doc, run.t1) {
-                    Some(E::Phone)
-                } else {
-                    None
-                }
+                let nanp = (10..=11).contains(&n) && validate::is_nanp(&run.digits);
+                let cut = at_end && n >= 3;
+                let cued = (7..=15).contains(&n) && look_ahead_phone(doc, run.t1);
+                (nanp || cut || cued).then_some(E::Phone)
             } else if !datey
                 && !around.money
                 && (7..=11).contains(&n)

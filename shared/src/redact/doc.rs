@@ -35,6 +35,10 @@ pub(crate) struct Doc<'a> {
     pub run_at: Vec<u32>,
     /// The text looks machine-formatted (capitals used): case is a signal.
     pub cased: bool,
+    /// Union of the lexicon flags of all words (lets detectors skip texts quickly).
+    pub flags: u32,
+    /// The text contains an '@'.
+    pub has_at_sign: bool,
 }
 
 impl<'a> Doc<'a> {

@@ -81,8 +81,9 @@ pub(crate) fn detect(doc: &mut Doc) {
     // Cut before "at": "... sent to t r a c e y hyphen f r"
     let last = doc.toks.iter().rposition(|t| t.kind != Kind::Punct);
     if let Some(last) = last {
-        let dotted_word =
-            last > 0 && doc.word(last) && (doc.is(last - 1, "dot") || doc.is(last - 1, "underscore"));
+        let dotted_word = last > 0
+            && doc.word(last)
+            && (doc.is(last - 1, "dot") || doc.is(last - 1, "underscore"));
         if !doc.claimed[last]
             && (doc.letter(last)
                 || doc.flag(last, flag::CONNECT)

@@ -130,7 +130,8 @@ pub struct Context<'a> {
     /// The previous turn of the conversation (typically the agent's question), used as a
     /// context window: "what's the card number?" makes a bare digit run a card number.
     pub previous_turn: Option<&'a str>,
-    /// The speaker of the utterance, when known.
+    /// The speaker of the utterance, when known. Agents read data back too, so both roles
+    /// are redacted with the same rules; the detector does not use it yet.
     pub role: Option<Role>,
 }
 

@@ -367,17 +367,20 @@ pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
     Action::Text
 }
 
+/// Redacted texts of one document: hash of (context, text) -> (output, entity types).
+type Memo = HashMap<
+    (u64, u64),
+    (String, Vec<EntityType>),
+    std::hash::BuildHasherDefault<crate::redact::lexicon::Fnv>,
+>;
+
 struct Walker<'r> {
     redactor: &'r Redactor,
     report: JsonRedaction,
     path: String,
     /// Texts already redacted in this document (the same utterance appears in
     /// `messages`, `messagesOpenAIFormatted`, legacy copies...): (context, text) -> result.
-    memo: HashMap<
-        (u64, u64),
-        (String, Vec<EntityType>),
-        std::hash::BuildHasherDefault<crate::redact::lexicon::Fnv>,
-    >,
+    memo: Memo,
 }
 
 /// Redacts `v` in place.
@@ -516,7 +519,18 @@ impl Walker<'_> {
             }
             Value::Object(map) => {
                 let mut remove: Vec<String> = Vec::new();
+                let person_parent = matches!(
+                    parent,
+                    "customer" | "contact" | "caller" | "customers" | "contacts"
+                );
                 for (key, val) in map.iter_mut() {
+                    // Numbers, booleans and nulls outside user data are kept: no policy needed.
+                    if !user_data
+                        && !person_parent
+                        && matches!(val, Value::Number(_) | Value::Bool(_) | Value::Null)
+                    {
+                        continue;
+                    }
                     let len = self.path.len();
                     if !self.path.is_empty() {
                         self.path.push('.');

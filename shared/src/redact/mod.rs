@@ -158,9 +158,19 @@ fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
         mut runs,
     } = b;
     tokens::tokenize(text, &mut toks);
-    let cased = toks
-        .iter()
-        .any(|t| t.kind == Kind::Word && t.case != Case::Lower);
+    let mut cased = false;
+    let mut flags = 0u32;
+    let mut has_at_sign = false;
+    for t in &toks {
+        match t.kind {
+            Kind::Word | Kind::Alnum => {
+                cased |= t.kind == Kind::Word && t.case != Case::Lower;
+                flags |= t.lex.flags;
+            }
+            Kind::Punct => has_at_sign |= t.ch == b'@',
+            _ => {}
+        }
+    }
     let n = toks.len();
     claimed.clear();
     claimed.resize(n, false);
@@ -176,6 +186,8 @@ fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
         runs,
         run_at,
         cased,
+        flags,
+        has_at_sign,
     }
 }
 
@@ -216,10 +228,21 @@ fn find_runs(doc: &mut Doc) {
 
 pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     let mut doc = tokenise_doc(text);
-    email::detect(&mut doc);
+    if doc.has_at_sign || doc.flags & (lexicon::flag::AT | lexicon::flag::CONNECT) != 0 {
+        email::detect(&mut doc);
+    }
     find_runs(&mut doc);
-    address::detect(&mut doc);
-    address::detect_po_box(&mut doc);
+    if !doc.runs.is_empty() {
+        if doc.flags & lexicon::flag::STREET != 0 {
+            address::detect(&mut doc);
+        }
+        if doc.flags & lexicon::flag::UNIT != 0 {
+            address::detect_po_box(&mut doc);
+        }
+        if doc.flags & lexicon::flag::ADDR_CUE != 0 {
+            address::detect_cued(&mut doc);
+        }
+    }
     let bank_here = doc
         .toks
         .iter()

@@ -143,6 +143,11 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         }
         roles.push(r);
     }
+    // Nothing numeric at all: no runs.
+    if !roles.iter().any(|r| is_numeric(*r)) {
+        ROLES.with(|r| *r.borrow_mut() = roles);
+        return;
+    }
     // Contextual roles: months and word ordinals need a numeric neighbour; "o"/"oh" need
     // another digit next to them; "." joins digits only when written tight ("252.529").
     for i in 0..n {
@@ -182,6 +187,9 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
     }
     // Second pass for months now that ordinals are settled.
     for i in 0..n {
+        if !matches!(roles[i], Role::Month(_)) {
+            continue;
+        }
         if let Role::Month(_) = roles[i] {
             let ok =
                 |r: Option<Role>| matches!(r, Some(Role::Digits | Role::Num(_) | Role::Ord(_)));
@@ -233,11 +241,10 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         let mut end_tok = last + 1;
         if end_tok < n
             && toks[end_tok].is_punct(b')')
-            && roles[i..end_tok].iter().any(|r| *r == Role::Digits)
+            && roles[i..end_tok].contains(&Role::Digits)
+            && toks[i].is_punct(b'(')
         {
-            if toks[i].is_punct(b'(') {
-                end_tok += 1;
-            }
+            end_tok += 1;
         }
         let run = build(bytes, toks, &roles, i, end_tok, &mut items);
         if let Some(run) = run {
@@ -300,11 +307,24 @@ fn below_hundred(items: &[(usize, Role)], k: usize) -> Option<(u32, usize)> {
 }
 
 fn push_num(digits: &mut String, v: u32, width: usize) {
-    let s = v.to_string();
-    for _ in s.len()..width {
+    // No allocation: at most 10 decimal digits.
+    let mut buf = [0u8; 10];
+    let mut n = 0;
+    let mut x = v;
+    loop {
+        buf[n] = b'0' + (x % 10) as u8;
+        n += 1;
+        x /= 10;
+        if x == 0 {
+            break;
+        }
+    }
+    for _ in n..width {
         digits.push('0');
     }
-    digits.push_str(&s);
+    for k in (0..n).rev() {
+        digits.push(char::from(buf[k]));
+    }
 }
 
 fn build(

@@ -71,13 +71,12 @@ fn initial(doc: &Doc, i: usize) -> Option<usize> {
 fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
     let first_ok = match cue {
         Cue::Strong => namey(doc, i),
-        Cue::Thanks => {
-            namey(doc, i) && (!doc.flag(i, flag::AMBIGUOUS) || doc.ends_after(i + 1) || true)
-        }
+        Cue::Thanks => namey(doc, i),
         Cue::Weak => {
             doc.flag(i, flag::FIRST)
                 && !doc.claimed[i]
                 && (!doc.flag(i, flag::AMBIGUOUS)
+                    || self_intro(doc, i) && namey(doc, i + 1)
                     || doc.titled(i)
                     || doc.flag(i + 1, flag::LAST)
                     || !namey(doc, i + 1))
@@ -257,6 +256,8 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                     cue = Some((Cue::Strong, after_is(doc, f)));
                 } else if let Some(p) = prev_word(doc, i).filter(|p| {
                     doc.is(*p, "first")
+                        || doc.is(*p, "family")
+                        || doc.is(*p, "maiden")
                         || doc.is(*p, "last")
                         || doc.is(*p, "middle")
                         || doc.is(*p, "full")
@@ -287,8 +288,16 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             if doc.is(j, "to") || doc.is(j, "with") {
                 cue = Some((Cue::Strong, doc.skip_fillers(j + 1, true)));
             } else if doc.is(i, "speaking") {
-                name_before(doc, i);
+                name_before(doc, i, false);
             }
+        } else if doc.is(i, "calling")
+            && i > 0
+            && !doc.is(i - 1, "i'm")
+            && !doc.is(i - 1, "am")
+            && !doc.is(i - 1, "is")
+        {
+            // "Sarah Jones calling about my bill"
+            name_before(doc, i, true);
         } else if l.has(flag::HONORIFIC) {
             let mut j = i + 1;
             if doc.toks.get(j).is_some_and(|t| t.is_punct(b'.')) {
@@ -310,8 +319,10 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             if namey(doc, j) && !doc.is(j, "is") {
                 cue = Some((Cue::Strong, j));
             }
-        } else if doc.is(i, "named") || doc.is(i, "called") && doc.is(i + 1, "me") {
-            let j = if doc.is(i, "called") { i + 2 } else { i + 1 };
+        } else if doc.is(i, "named")
+            || (doc.is(i, "called") || doc.is(i, "call")) && doc.is(i + 1, "me")
+        {
+            let j = if doc.is(i, "named") { i + 1 } else { i + 2 };
             cue = Some((Cue::Thanks, doc.skip_fillers(j, true)));
         } else if doc.is(i, "thanks")
             || doc.is(i, "thank") && doc.is(i + 1, "you")
@@ -333,9 +344,8 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             || doc.is(i, "hey")
         {
             cue = Some((Cue::Weak, doc.skip_fillers(i + 1, true)));
-        } else if doc.is(i, "this") && doc.is(i + 1, "is") {
-            cue = Some((Cue::Weak, doc.skip_fillers(i + 2, true)));
-        } else if doc.is(i, "i") && doc.is(i + 1, "am") {
+        } else if doc.is(i, "this") && doc.is(i + 1, "is") || doc.is(i, "i") && doc.is(i + 1, "am")
+        {
             cue = Some((Cue::Weak, doc.skip_fillers(i + 2, true)));
         }
         if let Some((c, j)) = cue {
@@ -402,6 +412,17 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
     }
 }
 
+/// "this is X", "I'm X", "I am X": a self-introduction right before `i`.
+fn self_intro(doc: &Doc, i: usize) -> bool {
+    let Some(p) = prev_word(doc, i) else {
+        return false;
+    };
+    doc.is(p, "i'm")
+        || doc.is(p, "im")
+        || p > 0 && doc.is(p, "is") && doc.is(p - 1, "this")
+        || p > 0 && doc.is(p, "am") && doc.is(p - 1, "i")
+}
+
 /// The previous word, skipping fillers.
 fn prev_word(doc: &Doc, i: usize) -> Option<usize> {
     let mut k = i;
@@ -449,7 +470,7 @@ fn sentence_start(doc: &Doc, i: usize) -> bool {
 }
 
 /// "Dana Smith speaking": up to three name words before `speaking`.
-fn name_before(doc: &mut Doc, i: usize) {
+fn name_before(doc: &mut Doc, i: usize, known_only: bool) {
     let mut k = i;
     let mut j = i;
     while k > 0 && j - k < 3 {
@@ -460,7 +481,10 @@ fn name_before(doc: &mut Doc, i: usize) {
             continue;
         }
         if namey(doc, p)
-            && (doc.flag(p, flag::FIRST) || doc.flag(p, flag::LAST) || doc.titled(p) || !doc.cased)
+            && (doc.flag(p, flag::FIRST)
+                || doc.flag(p, flag::LAST)
+                || doc.titled(p)
+                || !doc.cased && !known_only)
         {
             k = p;
         } else {

@@ -162,9 +162,45 @@ pub fn scrub_message(
             }
         }
     }
+    remove_system_prompts(&mut doc, "message", &mut audit.removed_fields, message_type);
     let r = redactor.redact_json(&mut doc);
     audit.add_json(message_type, &r);
     (doc, audit)
+}
+
+/// Replace the text of every history item with `role: "system"` (the assistant's system
+/// prompt, a secret per PROTOCOL.md §10) wherever it appears in the tree
+/// (`artifact.messages`, `messagesOpenAIFormatted`, legacy top-level `messages`, ...).
+fn remove_system_prompts(
+    v: &mut Value,
+    path: &str,
+    removed: &mut BTreeSet<String>,
+    message_type: &str,
+) {
+    match v {
+        Value::Object(obj) => {
+            if obj.get("role").and_then(Value::as_str) == Some("system") {
+                for field in ["message", "content"] {
+                    if obj.get(field).is_some_and(Value::is_string) {
+                        obj.insert(
+                            field.into(),
+                            Value::String("[SYSTEM_PROMPT removed]".into()),
+                        );
+                        removed.insert(bounded_path(&format!("{message_type}:{path}.{field}")));
+                    }
+                }
+            }
+            for (k, child) in obj.iter_mut() {
+                remove_system_prompts(child, &format!("{path}.{k}"), removed, message_type);
+            }
+        }
+        Value::Array(items) => {
+            for child in items {
+                remove_system_prompts(child, &format!("{path}[]"), removed, message_type);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A redacted final segment and the speaker's new stream state.

@@ -1,0 +1,99 @@
+//! The JSON field policy on hand-made payloads.
+
+use callwarden::redact::{redact_json, EntityType};
+use serde_json::json;
+
+#[test]
+fn secrets_removed_pii_fields_replaced_structure_kept() {
+    let mut v = json!({"message": {
+        "type": "status-update", "status": "in-progress", "timestamp": 1763481844530u64,
+        "call": {"id": "c7a2e9d4", "monitor": {"controlUrl": "https://x/control", "listenUrl": "wss://x/listen"},
+                 "customer": {"number": "+14155550142", "name": "Maria Gonzalez"}},
+        "phoneNumber": {"id": "pn1", "twilioAuthToken": "secret-token", "twilioAccountSid": "AC123", "number": "+18005550100"},
+        "assistant": {"id": "a1", "name": "Ava", "model": {"messages": [{"role": "system", "content": "secret prompt"}]}},
+        "artifact": {"recordingUrl": "https://r", "stereoRecordingUrl": "https://s", "logUrl": "https://l",
+                     "recording": {"mono": {"combinedUrl": "https://c"}}},
+        "cost": 0.1871,
+        "transcript": "my card is 4111 1111 1111 1111"
+    }});
+    let r = redact_json(&mut v);
+    let m = &v["message"];
+    assert_eq!(m["type"], "status-update");
+    assert_eq!(m["status"], "in-progress");
+    assert_eq!(m["timestamp"], 1763481844530u64);
+    assert_eq!(m["cost"], 0.1871);
+    assert_eq!(m["call"]["id"], "c7a2e9d4");
+    assert_eq!(m["phoneNumber"]["twilioAccountSid"], "AC123");
+    assert!(m["call"]["monitor"].get("controlUrl").is_none());
+    assert!(m["phoneNumber"].get("twilioAuthToken").is_none());
+    assert!(m["artifact"].get("recordingUrl").is_none());
+    assert!(m["artifact"]["recording"]["mono"]
+        .get("combinedUrl")
+        .is_none());
+    assert_eq!(m["assistant"], json!({"id": "a1", "name": "Ava"}));
+    assert_eq!(m["call"]["customer"]["number"], "[PHONE]");
+    assert_eq!(m["call"]["customer"]["name"], "[PERSON]");
+    assert_eq!(m["transcript"], "my card is [CREDIT_CARD]");
+    for p in [
+        "message.call.monitor.controlUrl",
+        "message.call.monitor.listenUrl",
+        "message.phoneNumber.twilioAuthToken",
+        "message.artifact.recordingUrl",
+        "message.assistant.model",
+    ] {
+        assert!(
+            r.removed_fields.iter().any(|x| x == p),
+            "{p} not listed in {:?}",
+            r.removed_fields
+        );
+    }
+    assert_eq!(r.by_type.get(&EntityType::CreditCard), Some(&1));
+    assert_eq!(r.by_field["message.transcript"][&EntityType::CreditCard], 1);
+    let text = serde_json::to_string(&v).unwrap();
+    assert!(!text.contains("secret"), "{text}");
+}
+
+#[test]
+fn tool_arguments_as_object_or_string() {
+    let args = json!({"name": "Maria Gonzalez", "dob": "1984-03-14", "accountId": "AC-88213457", "ticketId": "TKT-44109",
+                      "note": "call me at four one five five five five oh one four two"});
+    let mut v = json!({"message": {"toolCallList": [
+        {"id": "t1", "function": {"name": "createTicket", "arguments": args.clone()}},
+        {"id": "t2", "function": {"name": "createTicket", "arguments": args.to_string()}}
+    ]}});
+    let r = redact_json(&mut v);
+    let obj = &v["message"]["toolCallList"][0]["function"];
+    assert_eq!(obj["name"], "createTicket");
+    assert_eq!(obj["arguments"]["name"], "[PERSON]");
+    assert_eq!(obj["arguments"]["dob"], "[DATE_OF_BIRTH]");
+    assert_eq!(obj["arguments"]["accountId"], "[ACCOUNT_ID]");
+    assert_eq!(obj["arguments"]["ticketId"], "TKT-44109");
+    assert_eq!(obj["arguments"]["note"], "call me at [PHONE]");
+    let s = v["message"]["toolCallList"][1]["function"]["arguments"]
+        .as_str()
+        .expect("still a string");
+    let parsed: serde_json::Value = serde_json::from_str(s).expect("still JSON");
+    assert_eq!(parsed, obj["arguments"]);
+    assert!(r
+        .by_field
+        .contains_key("message.toolCallList[].function.arguments.name"));
+}
+
+#[test]
+fn deep_and_odd_documents_do_not_panic() {
+    let mut deep = json!("my ssn is 123-45-6789");
+    for _ in 0..200 {
+        deep = json!({"a": [deep]});
+    }
+    let _ = redact_json(&mut deep);
+    assert!(!serde_json::to_string(&deep).unwrap().contains("6789"));
+    for mut v in [
+        json!(null),
+        json!(42),
+        json!("4111 1111 1111 1111"),
+        json!([]),
+        json!({"arguments": "{not json"}),
+    ] {
+        let _ = redact_json(&mut v);
+    }
+}
