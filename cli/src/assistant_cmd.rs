@@ -28,7 +28,10 @@ enum AssistantCommand {
 }
 
 /// The definitions with `server` added when a URL is given.
-fn tool_definitions(server_url: Option<&str>, timeout_seconds: u16) -> Result<Vec<Value>, Box<dyn std::error::Error + Send + Sync>> {
+fn tool_definitions(
+    server_url: Option<&str>,
+    timeout_seconds: u16,
+) -> Result<Vec<Value>, Box<dyn std::error::Error + Send + Sync>> {
     let schemas = callwarden::crm::schema::shipped_schemas()?;
     let mut defs = schemas.definitions().to_vec();
     if let Some(url) = server_url {
@@ -45,7 +48,10 @@ fn tool_definitions(server_url: Option<&str>, timeout_seconds: u16) -> Result<Ve
 /// Run `callwarden assistant ...`.
 pub async fn run(args: AssistantArgs) -> CliResult {
     match args.command {
-        AssistantCommand::Tools { server_url, timeout_seconds } => {
+        AssistantCommand::Tools {
+            server_url,
+            timeout_seconds,
+        } => {
             let defs = tool_definitions(server_url.as_deref(), timeout_seconds)?;
             println!("{}", serde_json::to_string_pretty(&defs)?);
             Ok(())
@@ -60,11 +66,25 @@ mod tests {
     #[test]
     fn prints_the_four_tools_with_an_optional_server() {
         let defs = tool_definitions(None, 20).expect("defs");
-        let names: Vec<&str> = defs.iter().filter_map(|d| d["function"]["name"].as_str()).collect();
-        assert_eq!(names, ["lookupAccount", "getTicketStatus", "createTicket", "escalateToHuman"]);
+        let names: Vec<&str> = defs
+            .iter()
+            .filter_map(|d| d["function"]["name"].as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "lookupAccount",
+                "getTicketStatus",
+                "createTicket",
+                "escalateToHuman"
+            ]
+        );
         assert!(defs.iter().all(|d| d.get("server").is_none()));
-        let defs = tool_definitions(Some("https://api.example.com/webhook/vapi"), 20).expect("defs");
-        assert!(defs.iter().all(|d| d["server"]["url"] == "https://api.example.com/webhook/vapi"));
+        let defs =
+            tool_definitions(Some("https://api.example.com/webhook/vapi"), 20).expect("defs");
+        assert!(defs
+            .iter()
+            .all(|d| d["server"]["url"] == "https://api.example.com/webhook/vapi"));
         assert!(tool_definitions(Some("http://insecure.example.com"), 20).is_err());
     }
 }

@@ -34,7 +34,11 @@ enum CrmCommand {
 /// Run `callwarden crm ...`.
 pub async fn run(args: CrmArgs) -> CliResult {
     match args.command {
-        CrmCommand::Seed { file, table, create_table } => {
+        CrmCommand::Seed {
+            file,
+            table,
+            create_table,
+        } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| format!("cannot read seed file {}: {e}", file.display()))?;
             let seed = CrmSeed::parse(&text)?;

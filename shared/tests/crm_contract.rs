@@ -61,29 +61,67 @@ fn new_ticket(key: &str) -> NewTicket {
 }
 
 async fn seeded_records_read_back<C: All>(crm: Arc<C>) {
-    let c = crm.find_customer_by_phone(MARIA_PHONE, dl()).await.unwrap().expect("customer by phone");
-    assert_eq!((c.id.as_str(), c.first_name.as_str(), c.tier.as_str()), ("CUST-1001", "Maria", "gold"));
-    assert_eq!(crm.get_customer("CUST-1002", dl()).await.unwrap().map(|c| c.first_name), Some("Dev".into()));
-    let a = crm.get_account("AC-88213457", dl()).await.unwrap().expect("account");
-    assert_eq!((a.status.as_str(), a.card_last_four.as_deref()), ("active", Some("1111")));
-    let t = crm.get_ticket("TKT-44109", dl()).await.unwrap().expect("ticket");
+    let c = crm
+        .find_customer_by_phone(MARIA_PHONE, dl())
+        .await
+        .unwrap()
+        .expect("customer by phone");
+    assert_eq!(
+        (c.id.as_str(), c.first_name.as_str(), c.tier.as_str()),
+        ("CUST-1001", "Maria", "gold")
+    );
+    assert_eq!(
+        crm.get_customer("CUST-1002", dl())
+            .await
+            .unwrap()
+            .map(|c| c.first_name),
+        Some("Dev".into())
+    );
+    let a = crm
+        .get_account("AC-88213457", dl())
+        .await
+        .unwrap()
+        .expect("account");
+    assert_eq!(
+        (a.status.as_str(), a.card_last_four.as_deref()),
+        ("active", Some("1111"))
+    );
+    let t = crm
+        .get_ticket("TKT-44109", dl())
+        .await
+        .unwrap()
+        .expect("ticket");
     assert_eq!(t.status, "pending_customer_info");
     let open = crm.open_tickets("CUST-1001", dl()).await.unwrap();
     let ids: Vec<&str> = open.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(ids, ["TKT-44109"], "resolved tickets are not open");
-    let ctx = load_caller_context(crm.as_ref(), MARIA_PHONE, dl()).await.unwrap().expect("context");
+    let ctx = load_caller_context(crm.as_ref(), MARIA_PHONE, dl())
+        .await
+        .unwrap()
+        .expect("context");
     assert_eq!(ctx.first_name, "Maria");
     assert_eq!(ctx.accounts.len(), 1);
     assert_eq!(ctx.open_tickets.len(), 1);
 }
 
 async fn missing_records_are_none<C: All>(crm: Arc<C>) {
-    assert!(crm.find_customer_by_phone("+14155550100", dl()).await.unwrap().is_none());
+    assert!(crm
+        .find_customer_by_phone("+14155550100", dl())
+        .await
+        .unwrap()
+        .is_none());
     assert!(crm.get_customer("CUST-9", dl()).await.unwrap().is_none());
-    assert!(crm.get_account("AC-00000000", dl()).await.unwrap().is_none());
+    assert!(crm
+        .get_account("AC-00000000", dl())
+        .await
+        .unwrap()
+        .is_none());
     assert!(crm.get_ticket("TKT-00001", dl()).await.unwrap().is_none());
     assert!(crm.open_tickets("CUST-9", dl()).await.unwrap().is_empty());
-    assert!(load_caller_context(crm.as_ref(), "+14155550100", dl()).await.unwrap().is_none());
+    assert!(load_caller_context(crm.as_ref(), "+14155550100", dl())
+        .await
+        .unwrap()
+        .is_none());
 }
 
 async fn create_ticket_is_idempotent_per_key<C: All>(crm: Arc<C>) {
@@ -96,8 +134,17 @@ async fn create_ticket_is_idempotent_per_key<C: All>(crm: Arc<C>) {
     assert_eq!(again, first, "same key, same ticket");
     let other = crm.create_ticket(&new_ticket("k2"), dl()).await.unwrap();
     assert_ne!(other.id, first.id);
-    assert_eq!(crm.get_ticket(&first.id, dl()).await.unwrap().map(|t| t.id), Some(first.id.clone()));
-    let open: Vec<String> = crm.open_tickets("CUST-1001", dl()).await.unwrap().into_iter().map(|t| t.id).collect();
+    assert_eq!(
+        crm.get_ticket(&first.id, dl()).await.unwrap().map(|t| t.id),
+        Some(first.id.clone())
+    );
+    let open: Vec<String> = crm
+        .open_tickets("CUST-1001", dl())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
     assert!(open.contains(&first.id) && open.contains(&other.id));
 }
 
@@ -116,43 +163,127 @@ async fn racing_creations_with_one_key_make_one_ticket<C: All + 'static>(crm: Ar
     assert_eq!(ids.len(), 1, "every racer got the same ticket: {ids:?}");
     let open = crm.open_tickets("CUST-1001", dl()).await.unwrap();
     assert_eq!(open.iter().filter(|t| t.id == ids[0]).count(), 1);
-    assert_eq!(open.len(), 2, "one seeded open ticket plus exactly one new one");
+    assert_eq!(
+        open.len(),
+        2,
+        "one seeded open ticket plus exactly one new one"
+    );
 }
 
 async fn call_note_is_added_once<C: All>(crm: Arc<C>) {
-    let note = CallNote { call_id: CALL.into(), customer_id: Some("CUST-1001".into()), summary: "Caller [PERSON] asked about a ticket.".into(), outcome: "customer-ended-call".into(), created_at_ms: T0 };
-    assert_eq!(crm.add_call_note(&note, dl()).await.unwrap(), NoteOutcome::Added);
-    assert_eq!(crm.add_call_note(&note, dl()).await.unwrap(), NoteOutcome::AlreadyPresent);
+    let note = CallNote {
+        call_id: CALL.into(),
+        customer_id: Some("CUST-1001".into()),
+        summary: "Caller [PERSON] asked about a ticket.".into(),
+        outcome: "customer-ended-call".into(),
+        created_at_ms: T0,
+    };
+    assert_eq!(
+        crm.add_call_note(&note, dl()).await.unwrap(),
+        NoteOutcome::Added
+    );
+    assert_eq!(
+        crm.add_call_note(&note, dl()).await.unwrap(),
+        NoteOutcome::AlreadyPresent
+    );
 }
 
 async fn pending_record_lifecycle<C: All>(crm: Arc<C>) {
     let now = T0 / 1000;
-    let r = PendingTool { tool_call_id: "tc-1".into(), call_id: CALL.into(), tool_name: "lookupAccount".into(), state: PendingState::Running, answer_by_ms: T0 + 4000, expires_at_secs: now + 60 };
-    assert!(PendingTools::get(crm.as_ref(), "tc-1", now).await.unwrap().is_none());
+    let r = PendingTool {
+        tool_call_id: "tc-1".into(),
+        call_id: CALL.into(),
+        tool_name: "lookupAccount".into(),
+        state: PendingState::Running,
+        answer_by_ms: T0 + 4000,
+        expires_at_secs: now + 60,
+    };
+    assert!(PendingTools::get(crm.as_ref(), "tc-1", now)
+        .await
+        .unwrap()
+        .is_none());
     assert!(crm.begin(&r, now).await.unwrap());
-    assert!(!crm.begin(&r, now).await.unwrap(), "a duplicate delivery does not restart the record");
-    let got = PendingTools::get(crm.as_ref(), "tc-1", now).await.unwrap().expect("record");
+    assert!(
+        !crm.begin(&r, now).await.unwrap(),
+        "a duplicate delivery does not restart the record"
+    );
+    let got = PendingTools::get(crm.as_ref(), "tc-1", now)
+        .await
+        .unwrap()
+        .expect("record");
     assert_eq!(got, r);
     assert!(crm.mark_answered("tc-1").await.unwrap());
-    assert!(!crm.mark_answered("tc-1").await.unwrap(), "only RUNNING records are answered");
+    assert!(
+        !crm.mark_answered("tc-1").await.unwrap(),
+        "only RUNNING records are answered"
+    );
     assert!(!crm.mark_answered("tc-absent").await.unwrap());
-    assert_eq!(PendingTools::get(crm.as_ref(), "tc-1", now).await.unwrap().map(|r| r.state), Some(PendingState::Answered));
-    assert!(PendingTools::get(crm.as_ref(), "tc-1", now + 61).await.unwrap().is_none(), "expired records are absent");
-    assert!(crm.begin(&PendingTool { expires_at_secs: now + 200, ..r.clone() }, now + 61).await.unwrap(), "an expired record is replaced");
-    assert_eq!(PendingTools::get(crm.as_ref(), "tc-1", now + 61).await.unwrap().map(|r| r.state), Some(PendingState::Running));
+    assert_eq!(
+        PendingTools::get(crm.as_ref(), "tc-1", now)
+            .await
+            .unwrap()
+            .map(|r| r.state),
+        Some(PendingState::Answered)
+    );
+    assert!(
+        PendingTools::get(crm.as_ref(), "tc-1", now + 61)
+            .await
+            .unwrap()
+            .is_none(),
+        "expired records are absent"
+    );
+    assert!(
+        crm.begin(
+            &PendingTool {
+                expires_at_secs: now + 200,
+                ..r.clone()
+            },
+            now + 61
+        )
+        .await
+        .unwrap(),
+        "an expired record is replaced"
+    );
+    assert_eq!(
+        PendingTools::get(crm.as_ref(), "tc-1", now + 61)
+            .await
+            .unwrap()
+            .map(|r| r.state),
+        Some(PendingState::Running)
+    );
 }
 
 async fn caller_context_cache_and_failure_counter<C: All>(crm: Arc<C>) {
     let now = T0 / 1000;
-    assert_eq!(CallerContextStore::get(crm.as_ref(), CALL, now).await.unwrap(), Default::default());
+    assert_eq!(
+        CallerContextStore::get(crm.as_ref(), CALL, now)
+            .await
+            .unwrap(),
+        Default::default()
+    );
     assert_eq!(crm.add_tool_failure(CALL, now + 60).await.unwrap(), 1);
-    let ctx = load_caller_context(crm.as_ref(), MARIA_PHONE, dl()).await.unwrap().expect("context");
+    let ctx = load_caller_context(crm.as_ref(), MARIA_PHONE, dl())
+        .await
+        .unwrap()
+        .expect("context");
     crm.put_context(CALL, &ctx, now + 60).await.unwrap();
-    assert_eq!(crm.add_tool_failure(CALL, now + 60).await.unwrap(), 2, "the counter survives a context write");
-    let cached = CallerContextStore::get(crm.as_ref(), CALL, now).await.unwrap();
+    assert_eq!(
+        crm.add_tool_failure(CALL, now + 60).await.unwrap(),
+        2,
+        "the counter survives a context write"
+    );
+    let cached = CallerContextStore::get(crm.as_ref(), CALL, now)
+        .await
+        .unwrap();
     assert_eq!(cached.context, Some(ctx));
     assert_eq!(cached.tool_failures, 2);
-    assert_eq!(CallerContextStore::get(crm.as_ref(), CALL, now + 61).await.unwrap(), Default::default(), "expired");
+    assert_eq!(
+        CallerContextStore::get(crm.as_ref(), CALL, now + 61)
+            .await
+            .unwrap(),
+        Default::default(),
+        "expired"
+    );
 }
 
 async fn receipts_keep_the_first_ticket<C: All>(crm: Arc<C>) {
@@ -162,6 +293,12 @@ async fn receipts_keep_the_first_ticket<C: All>(crm: Arc<C>) {
     assert!(crm.get_receipt("r1", now).await.unwrap().is_none());
     crm.put_receipt("r1", &first, now + 60).await.unwrap();
     crm.put_receipt("r1", &second, now + 60).await.unwrap();
-    assert_eq!(crm.get_receipt("r1", now).await.unwrap().map(|t| t.id), Some(first.id));
-    assert!(crm.get_receipt("r1", now + 61).await.unwrap().is_none(), "expired");
+    assert_eq!(
+        crm.get_receipt("r1", now).await.unwrap().map(|t| t.id),
+        Some(first.id)
+    );
+    assert!(
+        crm.get_receipt("r1", now + 61).await.unwrap().is_none(),
+        "expired"
+    );
 }

@@ -53,17 +53,33 @@ async fn lookups_send_the_bearer_and_keep_phone_numbers_out_of_urls() {
     Mock::given(method("GET"))
         .and(path("/customers/CUST-1001/tickets"))
         .and(query_param("status", "open"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"tickets":[ticket_json(), {"id":"TKT-39001","status":"resolved"}]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"tickets":[ticket_json(), {"id":"TKT-39001","status":"resolved"}]}),
+        ))
         .mount(&server)
         .await;
     let crm = crm(&server, 0, 1000);
-    let c = crm.find_customer_by_phone("+14155550142", dl()).await.unwrap().expect("customer");
+    let c = crm
+        .find_customer_by_phone("+14155550142", dl())
+        .await
+        .unwrap()
+        .expect("customer");
     assert_eq!(c.first_name, "Maria");
     let debug = format!("{c:?}");
-    assert!(!debug.contains("6789") && !debug.contains("1984"), "unknown sensitive fields are dropped");
-    let a = crm.get_account("AC-88213457", dl()).await.unwrap().expect("account");
+    assert!(
+        !debug.contains("6789") && !debug.contains("1984"),
+        "unknown sensitive fields are dropped"
+    );
+    let a = crm
+        .get_account("AC-88213457", dl())
+        .await
+        .unwrap()
+        .expect("account");
     assert_eq!(a.card_last_four.as_deref(), Some("1111"));
-    assert!(!format!("{a:?}").contains("4111111111111111"), "full card numbers never enter the domain");
+    assert!(
+        !format!("{a:?}").contains("4111111111111111"),
+        "full card numbers never enter the domain"
+    );
     let open = crm.open_tickets("CUST-1001", dl()).await.unwrap();
     assert_eq!(open.len(), 1, "resolved tickets are filtered");
     for r in server.received_requests().await.unwrap_or_default() {
@@ -74,34 +90,90 @@ async fn lookups_send_the_bearer_and_keep_phone_numbers_out_of_urls() {
 #[tokio::test]
 async fn not_found_is_none_and_client_errors_are_not_retried() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/tickets/TKT-00001")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
-    Mock::given(method("GET")).and(path("/tickets/TKT-00002")).respond_with(ResponseTemplate::new(422)).expect(1).mount(&server).await;
-    Mock::given(method("GET")).and(path("/tickets/TKT-00003")).respond_with(ResponseTemplate::new(401)).expect(1).mount(&server).await;
-    Mock::given(method("GET")).and(path("/tickets/TKT-00004")).respond_with(ResponseTemplate::new(200).set_body_string("not json")).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/tickets/TKT-00001"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/tickets/TKT-00002"))
+        .respond_with(ResponseTemplate::new(422))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/tickets/TKT-00003"))
+        .respond_with(ResponseTemplate::new(401))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/tickets/TKT-00004"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("not json"))
+        .mount(&server)
+        .await;
     let crm = crm(&server, 3, 1000);
     assert_eq!(crm.get_ticket("TKT-00001", dl()).await.unwrap(), None);
-    assert_eq!(crm.get_ticket("TKT-00002", dl()).await.unwrap_err(), CrmError::Rejected { status: 422 });
+    assert_eq!(
+        crm.get_ticket("TKT-00002", dl()).await.unwrap_err(),
+        CrmError::Rejected { status: 422 }
+    );
     let e = crm.get_ticket("TKT-00003", dl()).await.unwrap_err();
-    assert!(matches!(&e, CrmError::Misconfigured(m) if m.contains("CRM_API_TOKEN")), "{e}");
-    assert!(!e.to_string().contains(TOKEN), "the token itself is never in an error");
-    assert!(matches!(crm.get_ticket("TKT-00004", dl()).await.unwrap_err(), CrmError::Malformed(_)));
+    assert!(
+        matches!(&e, CrmError::Misconfigured(m) if m.contains("CRM_API_TOKEN")),
+        "{e}"
+    );
+    assert!(
+        !e.to_string().contains(TOKEN),
+        "the token itself is never in an error"
+    );
+    assert!(matches!(
+        crm.get_ticket("TKT-00004", dl()).await.unwrap_err(),
+        CrmError::Malformed(_)
+    ));
 }
 
 #[tokio::test]
 async fn server_errors_are_retried_then_succeed() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/tickets/TKT-44109")).respond_with(ResponseTemplate::new(503)).up_to_n_times(2).expect(2).mount(&server).await;
-    Mock::given(method("GET")).and(path("/tickets/TKT-44109")).respond_with(ResponseTemplate::new(200).set_body_json(ticket_json())).expect(1).mount(&server).await;
-    let t = crm(&server, 2, 1000).get_ticket("TKT-44109", dl()).await.unwrap().expect("ticket");
+    Mock::given(method("GET"))
+        .and(path("/tickets/TKT-44109"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/tickets/TKT-44109"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(ticket_json()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let t = crm(&server, 2, 1000)
+        .get_ticket("TKT-44109", dl())
+        .await
+        .unwrap()
+        .expect("ticket");
     assert_eq!(t.status, "pending_customer_info");
 }
 
 #[tokio::test]
 async fn persistent_server_errors_give_up_after_the_retry_budget() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path("/accounts/AC-88213457")).respond_with(ResponseTemplate::new(500)).expect(3).mount(&server).await;
-    let e = crm(&server, 2, 1000).get_account("AC-88213457", dl()).await.unwrap_err();
-    assert!(matches!(&e, CrmError::Unavailable(m) if m.contains("500")), "{e}");
+    Mock::given(method("GET"))
+        .and(path("/accounts/AC-88213457"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let e = crm(&server, 2, 1000)
+        .get_account("AC-88213457", dl())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, CrmError::Unavailable(m) if m.contains("500")),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -109,7 +181,11 @@ async fn slow_answers_time_out_and_retries_never_pass_the_deadline() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/accounts/AC-88213457"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)).set_body_json(json!({"id":"AC-88213457","customerId":"C","status":"active"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_delay(Duration::from_secs(5))
+                .set_body_json(json!({"id":"AC-88213457","customerId":"C","status":"active"})),
+        )
         .mount(&server)
         .await;
     // Per-request timeout 150 ms, many retries allowed, but the deadline is 400 ms away.
@@ -118,7 +194,10 @@ async fn slow_answers_time_out_and_retries_never_pass_the_deadline() {
     let e = crm.get_account("AC-88213457", deadline).await.unwrap_err();
     assert_eq!(e, CrmError::Timeout);
     let attempts = server.received_requests().await.unwrap_or_default().len();
-    assert!((1..=3).contains(&attempts), "retries stop at the deadline ({attempts} attempts)");
+    assert!(
+        (1..=3).contains(&attempts),
+        "retries stop at the deadline ({attempts} attempts)"
+    );
 }
 
 #[tokio::test]
@@ -127,7 +206,9 @@ async fn ticket_creation_carries_the_idempotency_key_and_notes_report_conflicts(
     Mock::given(method("POST"))
         .and(path("/tickets"))
         .and(header("idempotency-key", "crm-tool:createTicket:call_Hf5r"))
-        .and(body_partial_json(json!({"priority":"high","customerId":"CUST-1001"})))
+        .and(body_partial_json(
+            json!({"priority":"high","customerId":"CUST-1001"}),
+        ))
         .respond_with(ResponseTemplate::new(500))
         .up_to_n_times(1)
         .mount(&server)
@@ -135,7 +216,10 @@ async fn ticket_creation_carries_the_idempotency_key_and_notes_report_conflicts(
     Mock::given(method("POST"))
         .and(path("/tickets"))
         .and(header("idempotency-key", "crm-tool:createTicket:call_Hf5r"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id":"TKT-50001","status":"open","priority":"high"})))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"id":"TKT-50001","status":"open","priority":"high"})),
+        )
         .mount(&server)
         .await;
     Mock::given(method("POST"))
@@ -154,9 +238,22 @@ async fn ticket_creation_carries_the_idempotency_key_and_notes_report_conflicts(
         call_id: Some("call-1".into()),
         created_at_ms: 0,
     };
-    assert_eq!(crm.create_ticket(&t, dl()).await.unwrap().id, "TKT-50001", "a retried POST keeps its key");
-    let note = CallNote { call_id: "call-1".into(), customer_id: None, summary: "s".into(), outcome: "o".into(), created_at_ms: 0 };
-    assert_eq!(crm.add_call_note(&note, dl()).await.unwrap(), NoteOutcome::AlreadyPresent);
+    assert_eq!(
+        crm.create_ticket(&t, dl()).await.unwrap().id,
+        "TKT-50001",
+        "a retried POST keeps its key"
+    );
+    let note = CallNote {
+        call_id: "call-1".into(),
+        customer_id: None,
+        summary: "s".into(),
+        outcome: "o".into(),
+        created_at_ms: 0,
+    };
+    assert_eq!(
+        crm.add_call_note(&note, dl()).await.unwrap(),
+        NoteOutcome::AlreadyPresent
+    );
 }
 
 #[tokio::test]
@@ -168,6 +265,13 @@ async fn an_unreachable_crm_is_unavailable() {
     let mut c = HttpCrmConfig::new(format!("http://127.0.0.1:{port}"), TOKEN);
     c.max_retries = 1;
     c.backoff_start = Duration::from_millis(5);
-    let e = HttpCrm::new(c).expect("adapter").get_ticket("TKT-44109", dl()).await.unwrap_err();
-    assert!(matches!(&e, CrmError::Unavailable(m) if !m.contains("127.0.0.1")), "{e}");
+    let e = HttpCrm::new(c)
+        .expect("adapter")
+        .get_ticket("TKT-44109", dl())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, CrmError::Unavailable(m) if !m.contains("127.0.0.1")),
+        "{e}"
+    );
 }

@@ -192,9 +192,15 @@ pub async fn run(args: DevArgs) -> CliResult {
     }
     let queue: Arc<dyn Queue> = faulty_queue;
 
+    let twilio = callwarden::twilio::twilio_endpoints_from_lookup(
+        |k| std::env::var(k).ok(),
+        &config.assistant_answer,
+        queue.clone(),
+        clock.clone(),
+    )?;
     let webhook = Webhook::new(
         config,
-        WebhookDeps { queue, tools: Arc::new(NoTools), clock: clock.clone(), twilio: None },
+        WebhookDeps { queue, tools: Arc::new(NoTools), clock: clock.clone(), twilio },
     );
     log_startup(&webhook);
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));

@@ -4,6 +4,10 @@
 //! - numbers by their digits: runs of digits and digit words ("four oh eight", "4 0 8",
 //!   "408-821") are read as one digit string and searched for every value with at least
 //!   [`MIN_DIGITS`] digits, so a number stored in another format or spelled out is found.
+//!   Values shorter than [`SUBSTRING_DIGITS`] must make up a whole run (a 7-digit value
+//!   inside a 13-digit epoch timestamp is chance, not a leak); longer ones may sit inside
+//!   a longer run. The logs' own `"timestamp"` field is not scanned (its microseconds
+//!   are random digits).
 //!
 //! Needles too short to be told apart from ordinary text (a 3-digit CVV, a 2-letter
 //! name) are not searched; their count is reported so nobody mistakes it for a pass.
@@ -16,7 +20,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use super::corpus::SpokenValue;
 
 /// Shortest digit string searched by digits.
-pub const MIN_DIGITS: usize = 6;
+pub const MIN_DIGITS: usize = 7;
+/// Digit values at least this long are also found inside longer runs.
+pub const SUBSTRING_DIGITS: usize = 9;
 /// Shortest text needle searched as text.
 pub const MIN_TEXT_CHARS: usize = 8;
 
@@ -173,7 +179,10 @@ impl LeakScanner {
         if let Some(ac) = &self.digits {
             for run in digit_runs(haystack) {
                 for m in ac.find_overlapping_iter(&run) {
-                    hits.add(&self.digit_kinds[m.pattern().as_usize()]);
+                    let whole = m.start() == 0 && m.end() == run.len();
+                    if whole || m.len() >= SUBSTRING_DIGITS {
+                        hits.add(&self.digit_kinds[m.pattern().as_usize()]);
+                    }
                 }
             }
         }
@@ -209,6 +218,16 @@ mod tests {
         assert_eq!(hits.by_type.get("PHONE"), Some(&1));
         assert_eq!(hits.by_type.get("PERSON"), Some(&1));
         assert_eq!(hits.total, 2);
+    }
+
+    #[test]
+    fn short_numbers_must_fill_a_run() {
+        let s = LeakScanner::new(&[v("DATE_OF_BIRTH", "03141984", "03141984")]);
+        let mut hits = LeakHits::default();
+        s.scan("ts 1795303141984000 arrival", &mut hits);
+        assert_eq!(hits.total, 0);
+        s.scan("born 03/14/1984.", &mut hits);
+        assert_eq!(hits.total, 1);
     }
 
     #[test]

@@ -409,7 +409,7 @@ pub async fn run(args: LoadtestArgs) -> CliResult {
                 if line.contains("answered_not_archived") {
                     summary.answered_not_archived += 1;
                 }
-                scanner.scan(line, &mut hits);
+                scanner.scan(&without_log_timestamp(line), &mut hits);
             }
             report::set_hits(&mut summary.pii_hits_logs_by_type, &mut summary.pii_hits_logs, &hits);
         }
@@ -466,6 +466,19 @@ pub async fn run(args: LoadtestArgs) -> CliResult {
     }
 }
 
+/// A JSON log line without its own `"timestamp":"..."` field (random microsecond digits).
+fn without_log_timestamp(line: &str) -> std::borrow::Cow<'_, str> {
+    const KEY: &str = "\"timestamp\":\"";
+    let Some(start) = line.find(KEY) else {
+        return std::borrow::Cow::Borrowed(line);
+    };
+    let value_start = start + KEY.len();
+    match line[value_start..].find('"') {
+        Some(end) => std::borrow::Cow::Owned(format!("{}{}", &line[..start], &line[value_start + end + 1..])),
+        None => std::borrow::Cow::Borrowed(line),
+    }
+}
+
 fn stats_percentile(sorted: &[u32], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -477,6 +490,13 @@ fn stats_percentile(sorted: &[u32], p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_log_timestamp_is_dropped_before_scanning() {
+        let line = r#"{"timestamp":"2026-11-22T03:37:50.123456Z","level":"INFO","bytes":12}"#;
+        assert_eq!(without_log_timestamp(line), r#"{,"level":"INFO","bytes":12}"#);
+        assert_eq!(without_log_timestamp("plain"), "plain");
+    }
 
     #[test]
     fn non_loopback_targets_are_refused() {

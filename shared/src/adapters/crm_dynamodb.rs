@@ -24,7 +24,9 @@ use std::future::Future;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, PutRequest, ReturnValue, TransactWriteItem, WriteRequest};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Put, PutRequest, ReturnValue, TransactWriteItem, WriteRequest,
+};
 use aws_sdk_dynamodb::Client;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -65,14 +67,19 @@ fn get_s(item: &Item, name: &str) -> Option<String> {
 }
 
 fn get_n(item: &Item, name: &str) -> Option<i64> {
-    item.get(name).and_then(|v| v.as_n().ok()).and_then(|x| x.parse().ok())
+    item.get(name)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|x| x.parse().ok())
 }
 
 /// An SDK error as a CRM error: operation and error code only (never request content).
 fn sdk_err<E: ProvideErrorMetadata, R>(op: &str, e: &SdkError<E, R>) -> CrmError {
     match e {
         SdkError::TimeoutError(_) => CrmError::Timeout,
-        _ => CrmError::Unavailable(format!("DynamoDB {op}: {}", e.code().unwrap_or("dispatch failure"))),
+        _ => CrmError::Unavailable(format!(
+            "DynamoDB {op}: {}",
+            e.code().unwrap_or("dispatch failure")
+        )),
     }
 }
 
@@ -81,27 +88,41 @@ fn conditional_failed<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
 }
 
 fn doc<T: Serialize>(v: &T) -> Result<AttributeValue, CrmError> {
-    serde_json::to_string(v).map(s).map_err(|e| CrmError::Malformed(e.to_string()))
+    serde_json::to_string(v)
+        .map(s)
+        .map_err(|e| CrmError::Malformed(e.to_string()))
 }
 
 fn parse_doc<T: DeserializeOwned>(item: &Item) -> Result<T, CrmError> {
-    let text = get_s(item, "doc").ok_or_else(|| CrmError::Malformed("CRM item without doc".into()))?;
+    let text =
+        get_s(item, "doc").ok_or_else(|| CrmError::Malformed("CRM item without doc".into()))?;
     serde_json::from_str(&text).map_err(|_| CrmError::Malformed("CRM item doc".into()))
 }
 
 /// The phone lookup key: a hash, so the number never appears in a key.
 fn phone_pk(phone: &str) -> String {
-    format!("CRM#PHONE#{}", hex::encode(Sha256::digest(phone.as_bytes())))
+    format!(
+        "CRM#PHONE#{}",
+        hex::encode(Sha256::digest(phone.as_bytes()))
+    )
 }
 
-async fn within<T>(deadline: Deadline, fut: impl Future<Output = Result<T, CrmError>>) -> Result<T, CrmError> {
-    tokio::time::timeout_at(deadline.instant(), fut).await.unwrap_or(Err(CrmError::Timeout))
+async fn within<T>(
+    deadline: Deadline,
+    fut: impl Future<Output = Result<T, CrmError>>,
+) -> Result<T, CrmError> {
+    tokio::time::timeout_at(deadline.instant(), fut)
+        .await
+        .unwrap_or(Err(CrmError::Timeout))
 }
 
 impl DynamoCrm {
     /// The CRM on `table`.
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self {
+            client,
+            table: table.into(),
+        }
     }
 
     async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, CrmError> {
@@ -118,7 +139,11 @@ impl DynamoCrm {
         Ok(out.item().cloned())
     }
 
-    async fn get_doc<T: DeserializeOwned>(&self, pk: String, sk: &str) -> Result<Option<T>, CrmError> {
+    async fn get_doc<T: DeserializeOwned>(
+        &self,
+        pk: String,
+        sk: &str,
+    ) -> Result<Option<T>, CrmError> {
         match self.get(pk, sk).await? {
             Some(item) => parse_doc(&item).map(Some),
             None => Ok(None),
@@ -126,10 +151,18 @@ impl DynamoCrm {
     }
 
     fn item(pk: String, sk: &str, body: AttributeValue) -> Item {
-        HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk)), ("doc".to_owned(), body)])
+        HashMap::from([
+            ("pk".to_owned(), s(pk)),
+            ("sk".to_owned(), s(sk)),
+            ("doc".to_owned(), body),
+        ])
     }
 
-    fn ticket_items(ticket: &Ticket, description: Option<&str>, call_id: Option<&str>) -> Result<Vec<Item>, CrmError> {
+    fn ticket_items(
+        ticket: &Ticket,
+        description: Option<&str>,
+        call_id: Option<&str>,
+    ) -> Result<Vec<Item>, CrmError> {
         let body = doc(ticket)?;
         let mut main = Self::item(format!("CRM#TICKET#{}", ticket.id), "TICKET", body.clone());
         if let Some(d) = description {
@@ -140,7 +173,11 @@ impl DynamoCrm {
         }
         let mut items = vec![main];
         if let Some(cid) = &ticket.customer_id {
-            items.push(Self::item(format!("CRM#CUSTOMER#{cid}"), &format!("TICKET#{}", ticket.id), body));
+            items.push(Self::item(
+                format!("CRM#CUSTOMER#{cid}"),
+                &format!("TICKET#{}", ticket.id),
+                body,
+            ));
         }
         Ok(items)
     }
@@ -151,11 +188,19 @@ impl DynamoCrm {
     pub async fn seed(&self, seed: &CrmSeed) -> Result<usize, CrmError> {
         let mut items: Vec<Item> = Vec::new();
         for c in &seed.customers {
-            items.push(Self::item(format!("CRM#CUSTOMER#{}", c.id), "CUSTOMER", doc(c)?));
+            items.push(Self::item(
+                format!("CRM#CUSTOMER#{}", c.id),
+                "CUSTOMER",
+                doc(c)?,
+            ));
             items.push(Self::item(phone_pk(&c.phone), "CUSTOMER", doc(c)?));
         }
         for a in &seed.accounts {
-            items.push(Self::item(format!("CRM#ACCOUNT#{}", a.id), "ACCOUNT", doc(a)?));
+            items.push(Self::item(
+                format!("CRM#ACCOUNT#{}", a.id),
+                "ACCOUNT",
+                doc(a)?,
+            ));
         }
         for t in &seed.tickets {
             items.extend(Self::ticket_items(t, None, None)?);
@@ -180,14 +225,20 @@ impl DynamoCrm {
                     .send()
                     .await
                     .map_err(|e| sdk_err("BatchWriteItem", &e))?;
-                requests = out.unprocessed_items().and_then(|m| m.get(&self.table)).cloned().unwrap_or_default();
+                requests = out
+                    .unprocessed_items()
+                    .and_then(|m| m.get(&self.table))
+                    .cloned()
+                    .unwrap_or_default();
                 if requests.is_empty() {
                     break;
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
             }
             if !requests.is_empty() {
-                return Err(CrmError::Unavailable("BatchWriteItem left unprocessed items".into()));
+                return Err(CrmError::Unavailable(
+                    "BatchWriteItem left unprocessed items".into(),
+                ));
             }
         }
         let max = i64::try_from(seed.max_ticket_number()).unwrap_or(i64::MAX);
@@ -199,7 +250,10 @@ impl DynamoCrm {
             .key("sk", s("TICKET"))
             .update_expression("SET n = :m")
             .condition_expression("attribute_not_exists(n) OR n < :m")
-            .expression_attribute_values(":m", n(max.max(i64::try_from(FIRST_TICKET_NUMBER).unwrap_or(0))))
+            .expression_attribute_values(
+                ":m",
+                n(max.max(i64::try_from(FIRST_TICKET_NUMBER).unwrap_or(0))),
+            )
             .send()
             .await;
         match res {
@@ -217,7 +271,10 @@ impl DynamoCrm {
             .key("pk", s("CRM#COUNTER"))
             .key("sk", s("TICKET"))
             .update_expression("SET n = if_not_exists(n, :floor) + :one")
-            .expression_attribute_values(":floor", n(i64::try_from(FIRST_TICKET_NUMBER).unwrap_or(0)))
+            .expression_attribute_values(
+                ":floor",
+                n(i64::try_from(FIRST_TICKET_NUMBER).unwrap_or(0)),
+            )
             .expression_attribute_values(":one", n(1))
             .return_values(ReturnValue::UpdatedNew)
             .send()
@@ -230,10 +287,14 @@ impl DynamoCrm {
     }
 
     async fn ticket_by_key(&self, key: &str) -> Result<Option<Ticket>, CrmError> {
-        let Some(item) = self.get(format!("CRM#TICKETKEY#{key}"), "TICKETKEY").await? else {
+        let Some(item) = self
+            .get(format!("CRM#TICKETKEY#{key}"), "TICKETKEY")
+            .await?
+        else {
             return Ok(None);
         };
-        let id = get_s(&item, "ticket_id").ok_or_else(|| CrmError::Malformed("ticket key item".into()))?;
+        let id = get_s(&item, "ticket_id")
+            .ok_or_else(|| CrmError::Malformed("ticket key item".into()))?;
         self.get_doc(format!("CRM#TICKET#{id}"), "TICKET")
             .await?
             .map(Some)
@@ -266,7 +327,10 @@ impl DynamoCrm {
                 opened_at: utc_date(t.created_at_ms),
             };
             let mut key_item = HashMap::from([
-                ("pk".to_owned(), s(format!("CRM#TICKETKEY#{}", t.idempotency_key))),
+                (
+                    "pk".to_owned(),
+                    s(format!("CRM#TICKETKEY#{}", t.idempotency_key)),
+                ),
                 ("sk".to_owned(), s("TICKETKEY")),
                 ("ticket_id".to_owned(), s(ticket.id.clone())),
             ]);
@@ -275,12 +339,24 @@ impl DynamoCrm {
             for item in Self::ticket_items(&ticket, Some(&t.description), t.call_id.as_deref())? {
                 writes.push(self.put_if_absent(item)?);
             }
-            let res = self.client.transact_write_items().set_transact_items(Some(writes)).send().await;
+            let res = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(writes))
+                .send()
+                .await;
             match res {
                 Ok(_) => return Ok(ticket),
                 // Lost a race (the key exists, a transaction conflict, or a ticket number
                 // taken outside the counter): read the winner, or try again.
-                Err(e) if matches!(e.as_service_error(), Some(TransactWriteItemsError::TransactionCanceledException(_))) => continue,
+                Err(e)
+                    if matches!(
+                        e.as_service_error(),
+                        Some(TransactWriteItemsError::TransactionCanceledException(_))
+                    ) =>
+                {
+                    continue
+                }
                 Err(e) => return Err(sdk_err("TransactWriteItems", &e)),
             }
         }
@@ -292,23 +368,55 @@ impl DynamoCrm {
 
 #[async_trait]
 impl Crm for DynamoCrm {
-    async fn find_customer_by_phone(&self, phone: &str, deadline: Deadline) -> Result<Option<Customer>, CrmError> {
+    async fn find_customer_by_phone(
+        &self,
+        phone: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Customer>, CrmError> {
         within(deadline, self.get_doc(phone_pk(phone), "CUSTOMER")).await
     }
 
-    async fn get_customer(&self, customer_id: &str, deadline: Deadline) -> Result<Option<Customer>, CrmError> {
-        within(deadline, self.get_doc(format!("CRM#CUSTOMER#{customer_id}"), "CUSTOMER")).await
+    async fn get_customer(
+        &self,
+        customer_id: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Customer>, CrmError> {
+        within(
+            deadline,
+            self.get_doc(format!("CRM#CUSTOMER#{customer_id}"), "CUSTOMER"),
+        )
+        .await
     }
 
-    async fn get_account(&self, account_id: &str, deadline: Deadline) -> Result<Option<Account>, CrmError> {
-        within(deadline, self.get_doc(format!("CRM#ACCOUNT#{account_id}"), "ACCOUNT")).await
+    async fn get_account(
+        &self,
+        account_id: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Account>, CrmError> {
+        within(
+            deadline,
+            self.get_doc(format!("CRM#ACCOUNT#{account_id}"), "ACCOUNT"),
+        )
+        .await
     }
 
-    async fn get_ticket(&self, ticket_id: &str, deadline: Deadline) -> Result<Option<Ticket>, CrmError> {
-        within(deadline, self.get_doc(format!("CRM#TICKET#{ticket_id}"), "TICKET")).await
+    async fn get_ticket(
+        &self,
+        ticket_id: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Ticket>, CrmError> {
+        within(
+            deadline,
+            self.get_doc(format!("CRM#TICKET#{ticket_id}"), "TICKET"),
+        )
+        .await
     }
 
-    async fn open_tickets(&self, customer_id: &str, deadline: Deadline) -> Result<Vec<Ticket>, CrmError> {
+    async fn open_tickets(
+        &self,
+        customer_id: &str,
+        deadline: Deadline,
+    ) -> Result<Vec<Ticket>, CrmError> {
         within(deadline, async {
             let out = self
                 .client
@@ -334,17 +442,29 @@ impl Crm for DynamoCrm {
         .await
     }
 
-    async fn create_ticket(&self, ticket: &NewTicket, deadline: Deadline) -> Result<Ticket, CrmError> {
+    async fn create_ticket(
+        &self,
+        ticket: &NewTicket,
+        deadline: Deadline,
+    ) -> Result<Ticket, CrmError> {
         within(deadline, self.create(ticket)).await
     }
 
-    async fn add_call_note(&self, note: &CallNote, deadline: Deadline) -> Result<NoteOutcome, CrmError> {
+    async fn add_call_note(
+        &self,
+        note: &CallNote,
+        deadline: Deadline,
+    ) -> Result<NoteOutcome, CrmError> {
         within(deadline, async {
             let res = self
                 .client
                 .put_item()
                 .table_name(&self.table)
-                .set_item(Some(Self::item(format!("CRM#NOTE#{}", note.call_id), "NOTE", doc(note)?)))
+                .set_item(Some(Self::item(
+                    format!("CRM#NOTE#{}", note.call_id),
+                    "NOTE",
+                    doc(note)?,
+                )))
                 .condition_expression("attribute_not_exists(pk)")
                 .send()
                 .await;
@@ -404,8 +524,14 @@ impl PendingTools for DynamoCrm {
         }
     }
 
-    async fn get(&self, tool_call_id: &str, now_secs: i64) -> Result<Option<PendingTool>, CrmError> {
-        let Some(item) = DynamoCrm::get(self, format!("CRM#TOOL#{tool_call_id}"), "PENDING").await? else {
+    async fn get(
+        &self,
+        tool_call_id: &str,
+        now_secs: i64,
+    ) -> Result<Option<PendingTool>, CrmError> {
+        let Some(item) =
+            DynamoCrm::get(self, format!("CRM#TOOL#{tool_call_id}"), "PENDING").await?
+        else {
             return Ok(None);
         };
         let expires = get_n(&item, "expires_at").unwrap_or(0);
@@ -428,7 +554,12 @@ impl PendingTools for DynamoCrm {
 
 #[async_trait]
 impl CallerContextStore for DynamoCrm {
-    async fn put_context(&self, call_id: &str, context: &CallerContext, expires_at_secs: i64) -> Result<(), CrmError> {
+    async fn put_context(
+        &self,
+        call_id: &str,
+        context: &CallerContext,
+        expires_at_secs: i64,
+    ) -> Result<(), CrmError> {
         self.client
             .update_item()
             .table_name(&self.table)
@@ -457,11 +588,16 @@ impl CallerContextStore for DynamoCrm {
             .send()
             .await
             .map_err(|e| sdk_err("UpdateItem", &e))?;
-        Ok(out.attributes().and_then(|a| get_n(a, "failures")).and_then(|v| u32::try_from(v).ok()).unwrap_or(0))
+        Ok(out
+            .attributes()
+            .and_then(|a| get_n(a, "failures"))
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(0))
     }
 
     async fn get(&self, call_id: &str, now_secs: i64) -> Result<CachedCall, CrmError> {
-        let Some(item) = DynamoCrm::get(self, format!("CRM#CALL#{call_id}"), "CONTEXT").await? else {
+        let Some(item) = DynamoCrm::get(self, format!("CRM#CALL#{call_id}"), "CONTEXT").await?
+        else {
             return Ok(CachedCall::default());
         };
         if get_n(&item, "expires_at").unwrap_or(0) < now_secs {
@@ -471,14 +607,24 @@ impl CallerContextStore for DynamoCrm {
             Some(_) => Some(parse_doc(&item)?),
             None => None,
         };
-        let tool_failures = get_n(&item, "failures").and_then(|v| u32::try_from(v).ok()).unwrap_or(0);
-        Ok(CachedCall { context, tool_failures })
+        let tool_failures = get_n(&item, "failures")
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(0);
+        Ok(CachedCall {
+            context,
+            tool_failures,
+        })
     }
 }
 
 #[async_trait]
 impl TicketReceipts for DynamoCrm {
-    async fn put_receipt(&self, key: &str, ticket: &Ticket, expires_at_secs: i64) -> Result<(), CrmError> {
+    async fn put_receipt(
+        &self,
+        key: &str,
+        ticket: &Ticket,
+        expires_at_secs: i64,
+    ) -> Result<(), CrmError> {
         let mut item = Self::item(format!("CRM#RECEIPT#{key}"), "RECEIPT", doc(ticket)?);
         item.insert("expires_at".into(), n(expires_at_secs));
         let res = self
@@ -499,7 +645,9 @@ impl TicketReceipts for DynamoCrm {
 
     async fn get_receipt(&self, key: &str, now_secs: i64) -> Result<Option<Ticket>, CrmError> {
         match self.get(format!("CRM#RECEIPT#{key}"), "RECEIPT").await? {
-            Some(item) if get_n(&item, "expires_at").unwrap_or(0) >= now_secs => parse_doc(&item).map(Some),
+            Some(item) if get_n(&item, "expires_at").unwrap_or(0) >= now_secs => {
+                parse_doc(&item).map(Some)
+            }
             _ => Ok(None),
         }
     }

@@ -123,12 +123,23 @@ impl HttpCrm {
         Ok(Self { client, config })
     }
 
-    async fn attempt(&self, method: &Method, url: &str, body: Option<&Value>, key: Option<&str>, deadline: Deadline) -> Attempt {
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &str,
+        body: Option<&Value>,
+        key: Option<&str>,
+        deadline: Deadline,
+    ) -> Attempt {
         let timeout = self.config.request_timeout.min(deadline.remaining());
         if timeout.is_zero() {
             return Attempt::Retry(CrmError::Timeout);
         }
-        let mut req = self.client.request(method.clone(), url).bearer_auth(&self.config.token).timeout(timeout);
+        let mut req = self
+            .client
+            .request(method.clone(), url)
+            .bearer_auth(&self.config.token)
+            .timeout(timeout);
         if let Some(b) = body {
             req = req.json(b);
         }
@@ -136,28 +147,52 @@ impl HttpCrm {
             req = req.header("Idempotency-Key", k);
         }
         match req.send().await {
-            Ok(res) if res.status().is_server_error() || res.status() == StatusCode::TOO_MANY_REQUESTS => {
-                Attempt::Retry(CrmError::Unavailable(format!("status {}", res.status().as_u16())))
+            Ok(res)
+                if res.status().is_server_error()
+                    || res.status() == StatusCode::TOO_MANY_REQUESTS =>
+            {
+                Attempt::Retry(CrmError::Unavailable(format!(
+                    "status {}",
+                    res.status().as_u16()
+                )))
             }
             Ok(res) => Attempt::Done(res),
             Err(e) if e.is_timeout() => Attempt::Retry(CrmError::Timeout),
-            Err(e) => Attempt::Retry(CrmError::Unavailable(format!("request failed: {}", e.without_url()))),
+            Err(e) => Attempt::Retry(CrmError::Unavailable(format!(
+                "request failed: {}",
+                e.without_url()
+            ))),
         }
     }
 
     /// Send with bounded retries; the final non-retriable response, or the last error.
-    async fn send(&self, method: Method, path: &str, body: Option<Value>, key: Option<&str>, deadline: Deadline) -> Result<reqwest::Response, CrmError> {
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        key: Option<&str>,
+        deadline: Deadline,
+    ) -> Result<reqwest::Response, CrmError> {
         let url = format!("{}{}", self.config.base_url, path);
         let mut retry = 0;
         loop {
-            let err = match self.attempt(&method, &url, body.as_ref(), key, deadline).await {
+            let err = match self
+                .attempt(&method, &url, body.as_ref(), key, deadline)
+                .await
+            {
                 Attempt::Done(res) => return Ok(res),
                 Attempt::Retry(e) => e,
             };
             if retry >= self.config.max_retries {
                 return Err(err);
             }
-            let delay = backoff_delay(self.config.backoff_start, self.config.backoff_cap, retry, &mut rand::rng());
+            let delay = backoff_delay(
+                self.config.backoff_start,
+                self.config.backoff_cap,
+                retry,
+                &mut rand::rng(),
+            );
             // Never past the deadline: stop when the pause would leave no time to try.
             if delay + Duration::from_millis(50) >= deadline.remaining() {
                 return Err(match err {
@@ -172,8 +207,11 @@ impl HttpCrm {
     }
 
     async fn parse<T: DeserializeOwned>(res: reqwest::Response) -> Result<T, CrmError> {
-        let bytes = res.bytes().await.map_err(|e| CrmError::Unavailable(format!("reading the answer: {}", e.without_url())))?;
-        serde_json::from_slice(&bytes).map_err(|e| CrmError::Malformed(format!("line {} column {}", e.line(), e.column())))
+        let bytes = res.bytes().await.map_err(|e| {
+            CrmError::Unavailable(format!("reading the answer: {}", e.without_url()))
+        })?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| CrmError::Malformed(format!("line {} column {}", e.line(), e.column())))
     }
 
     fn refused(status: StatusCode) -> CrmError {
@@ -186,7 +224,13 @@ impl HttpCrm {
         }
     }
 
-    async fn get_optional<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<Value>, deadline: Deadline) -> Result<Option<T>, CrmError> {
+    async fn get_optional<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        deadline: Deadline,
+    ) -> Result<Option<T>, CrmError> {
         let res = self.send(method, path, body, None, deadline).await?;
         match res.status() {
             s if s.is_success() => Self::parse(res).await.map(Some),
@@ -198,25 +242,72 @@ impl HttpCrm {
 
 #[async_trait]
 impl Crm for HttpCrm {
-    async fn find_customer_by_phone(&self, phone: &str, deadline: Deadline) -> Result<Option<Customer>, CrmError> {
-        self.get_optional(Method::POST, "/customers/search", Some(json!({ "phone": phone })), deadline).await
+    async fn find_customer_by_phone(
+        &self,
+        phone: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Customer>, CrmError> {
+        self.get_optional(
+            Method::POST,
+            "/customers/search",
+            Some(json!({ "phone": phone })),
+            deadline,
+        )
+        .await
     }
 
-    async fn get_customer(&self, customer_id: &str, deadline: Deadline) -> Result<Option<Customer>, CrmError> {
-        self.get_optional(Method::GET, &format!("/customers/{}", segment(customer_id)), None, deadline).await
+    async fn get_customer(
+        &self,
+        customer_id: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Customer>, CrmError> {
+        self.get_optional(
+            Method::GET,
+            &format!("/customers/{}", segment(customer_id)),
+            None,
+            deadline,
+        )
+        .await
     }
 
-    async fn get_account(&self, account_id: &str, deadline: Deadline) -> Result<Option<Account>, CrmError> {
-        self.get_optional(Method::GET, &format!("/accounts/{}", segment(account_id)), None, deadline).await
+    async fn get_account(
+        &self,
+        account_id: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Account>, CrmError> {
+        self.get_optional(
+            Method::GET,
+            &format!("/accounts/{}", segment(account_id)),
+            None,
+            deadline,
+        )
+        .await
     }
 
-    async fn get_ticket(&self, ticket_id: &str, deadline: Deadline) -> Result<Option<Ticket>, CrmError> {
-        self.get_optional(Method::GET, &format!("/tickets/{}", segment(ticket_id)), None, deadline).await
+    async fn get_ticket(
+        &self,
+        ticket_id: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Ticket>, CrmError> {
+        self.get_optional(
+            Method::GET,
+            &format!("/tickets/{}", segment(ticket_id)),
+            None,
+            deadline,
+        )
+        .await
     }
 
-    async fn open_tickets(&self, customer_id: &str, deadline: Deadline) -> Result<Vec<Ticket>, CrmError> {
+    async fn open_tickets(
+        &self,
+        customer_id: &str,
+        deadline: Deadline,
+    ) -> Result<Vec<Ticket>, CrmError> {
         let path = format!("/customers/{}/tickets?status=open", segment(customer_id));
-        let Some(v) = self.get_optional::<Value>(Method::GET, &path, None, deadline).await? else {
+        let Some(v) = self
+            .get_optional::<Value>(Method::GET, &path, None, deadline)
+            .await?
+        else {
             return Ok(Vec::new());
         };
         let list = match v {
@@ -224,11 +315,20 @@ impl Crm for HttpCrm {
             Value::Object(mut o) => o.remove("tickets").unwrap_or(Value::Array(Vec::new())),
             _ => return Err(CrmError::Malformed("expected a list of tickets".into())),
         };
-        let tickets: Vec<Ticket> = serde_json::from_value(list).map_err(|_| CrmError::Malformed("ticket list".into()))?;
-        Ok(tickets.into_iter().filter(Ticket::is_open).take(20).collect())
+        let tickets: Vec<Ticket> =
+            serde_json::from_value(list).map_err(|_| CrmError::Malformed("ticket list".into()))?;
+        Ok(tickets
+            .into_iter()
+            .filter(Ticket::is_open)
+            .take(20)
+            .collect())
     }
 
-    async fn create_ticket(&self, ticket: &NewTicket, deadline: Deadline) -> Result<Ticket, CrmError> {
+    async fn create_ticket(
+        &self,
+        ticket: &NewTicket,
+        deadline: Deadline,
+    ) -> Result<Ticket, CrmError> {
         let body = json!({
             "subject": ticket.subject,
             "description": ticket.description,
@@ -236,18 +336,32 @@ impl Crm for HttpCrm {
             "customerId": ticket.customer_id,
             "callId": ticket.call_id,
         });
-        let res = self.send(Method::POST, "/tickets", Some(body), Some(&ticket.idempotency_key), deadline).await?;
+        let res = self
+            .send(
+                Method::POST,
+                "/tickets",
+                Some(body),
+                Some(&ticket.idempotency_key),
+                deadline,
+            )
+            .await?;
         match res.status() {
             s if s.is_success() => Self::parse(res).await,
             s => Err(Self::refused(s)),
         }
     }
 
-    async fn add_call_note(&self, note: &CallNote, deadline: Deadline) -> Result<NoteOutcome, CrmError> {
+    async fn add_call_note(
+        &self,
+        note: &CallNote,
+        deadline: Deadline,
+    ) -> Result<NoteOutcome, CrmError> {
         let path = format!("/calls/{}/notes", segment(&note.call_id));
         let key = format!("note-{}", segment(&note.call_id));
         let body = serde_json::to_value(note).map_err(|e| CrmError::Malformed(e.to_string()))?;
-        let res = self.send(Method::POST, &path, Some(body), Some(&key), deadline).await?;
+        let res = self
+            .send(Method::POST, &path, Some(body), Some(&key), deadline)
+            .await?;
         match res.status() {
             StatusCode::CONFLICT => Ok(NoteOutcome::AlreadyPresent),
             s if s.is_success() => Ok(NoteOutcome::Added),
@@ -270,7 +384,10 @@ mod tests {
             let d0 = backoff_delay(start, cap, 0, &mut rng);
             assert!(d0 >= Duration::from_millis(250) && d0 <= start, "{d0:?}");
             let d2 = backoff_delay(start, cap, 2, &mut rng);
-            assert!(d2 >= Duration::from_millis(1000) && d2 <= Duration::from_millis(2000), "{d2:?}");
+            assert!(
+                d2 >= Duration::from_millis(1000) && d2 <= Duration::from_millis(2000),
+                "{d2:?}"
+            );
             let d9 = backoff_delay(start, cap, 9, &mut rng);
             assert!(d9 >= Duration::from_millis(2500) && d9 <= cap, "{d9:?}");
         }

@@ -12,8 +12,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use tokio::sync::watch;
 
-use crate::crm::create_once::TicketReceipts;
 use crate::crm::caller_context::{CachedCall, CallerContext, CallerContextStore};
+use crate::crm::create_once::TicketReceipts;
 use crate::crm::pending::{PendingState, PendingTool, PendingTools};
 use crate::crm::seed::CrmSeed;
 use crate::ports::crm::{
@@ -60,7 +60,14 @@ impl MemoryCrm {
     /// An empty CRM.
     pub fn new() -> Self {
         let (gate, _) = watch::channel(true);
-        Self { tables: Mutex::new(Tables { last_ticket: FIRST_TICKET_NUMBER, ..Default::default() }), gate, failing: AtomicBool::new(false) }
+        Self {
+            tables: Mutex::new(Tables {
+                last_ticket: FIRST_TICKET_NUMBER,
+                ..Default::default()
+            }),
+            gate,
+            failing: AtomicBool::new(false),
+        }
     }
 
     /// A CRM holding `seed`.
@@ -115,7 +122,9 @@ impl MemoryCrm {
 
     /// Every stored value rendered as text, for leak tests.
     pub fn dump_text(&self) -> Vec<String> {
-        let Ok(t) = self.tables.lock() else { return Vec::new() };
+        let Ok(t) = self.tables.lock() else {
+            return Vec::new();
+        };
         let mut out: Vec<String> = t.tickets.values().map(|v| format!("{v:?}")).collect();
         out.extend(t.notes.values().map(|v| format!("{v:?}")));
         out.extend(t.pending.values().map(|v| format!("{v:?}")));
@@ -143,28 +152,69 @@ impl MemoryCrm {
 
 #[async_trait]
 impl Crm for MemoryCrm {
-    async fn find_customer_by_phone(&self, phone: &str, deadline: Deadline) -> Result<Option<Customer>, CrmError> {
+    async fn find_customer_by_phone(
+        &self,
+        phone: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Customer>, CrmError> {
         self.enter(deadline).await?;
         let t = self.tables.lock().map_err(|_| poisoned())?;
-        Ok(t.by_phone.get(phone).and_then(|id| t.customers.get(id)).cloned())
+        Ok(t.by_phone
+            .get(phone)
+            .and_then(|id| t.customers.get(id))
+            .cloned())
     }
 
-    async fn get_customer(&self, customer_id: &str, deadline: Deadline) -> Result<Option<Customer>, CrmError> {
+    async fn get_customer(
+        &self,
+        customer_id: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Customer>, CrmError> {
         self.enter(deadline).await?;
-        Ok(self.tables.lock().map_err(|_| poisoned())?.customers.get(customer_id).cloned())
+        Ok(self
+            .tables
+            .lock()
+            .map_err(|_| poisoned())?
+            .customers
+            .get(customer_id)
+            .cloned())
     }
 
-    async fn get_account(&self, account_id: &str, deadline: Deadline) -> Result<Option<Account>, CrmError> {
+    async fn get_account(
+        &self,
+        account_id: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Account>, CrmError> {
         self.enter(deadline).await?;
-        Ok(self.tables.lock().map_err(|_| poisoned())?.accounts.get(account_id).cloned())
+        Ok(self
+            .tables
+            .lock()
+            .map_err(|_| poisoned())?
+            .accounts
+            .get(account_id)
+            .cloned())
     }
 
-    async fn get_ticket(&self, ticket_id: &str, deadline: Deadline) -> Result<Option<Ticket>, CrmError> {
+    async fn get_ticket(
+        &self,
+        ticket_id: &str,
+        deadline: Deadline,
+    ) -> Result<Option<Ticket>, CrmError> {
         self.enter(deadline).await?;
-        Ok(self.tables.lock().map_err(|_| poisoned())?.tickets.get(ticket_id).cloned())
+        Ok(self
+            .tables
+            .lock()
+            .map_err(|_| poisoned())?
+            .tickets
+            .get(ticket_id)
+            .cloned())
     }
 
-    async fn open_tickets(&self, customer_id: &str, deadline: Deadline) -> Result<Vec<Ticket>, CrmError> {
+    async fn open_tickets(
+        &self,
+        customer_id: &str,
+        deadline: Deadline,
+    ) -> Result<Vec<Ticket>, CrmError> {
         self.enter(deadline).await?;
         let t = self.tables.lock().map_err(|_| poisoned())?;
         Ok(t.tickets
@@ -175,10 +225,18 @@ impl Crm for MemoryCrm {
             .collect())
     }
 
-    async fn create_ticket(&self, ticket: &NewTicket, deadline: Deadline) -> Result<Ticket, CrmError> {
+    async fn create_ticket(
+        &self,
+        ticket: &NewTicket,
+        deadline: Deadline,
+    ) -> Result<Ticket, CrmError> {
         self.enter(deadline).await?;
         let mut t = self.tables.lock().map_err(|_| poisoned())?;
-        if let Some(existing) = t.ticket_keys.get(&ticket.idempotency_key).and_then(|id| t.tickets.get(id)) {
+        if let Some(existing) = t
+            .ticket_keys
+            .get(&ticket.idempotency_key)
+            .and_then(|id| t.tickets.get(id))
+        {
             return Ok(existing.clone());
         }
         let mut n = t.last_ticket + 1;
@@ -196,12 +254,17 @@ impl Crm for MemoryCrm {
             priority: ticket.priority.clone(),
             opened_at: utc_date(ticket.created_at_ms),
         };
-        t.ticket_keys.insert(ticket.idempotency_key.clone(), created.id.clone());
+        t.ticket_keys
+            .insert(ticket.idempotency_key.clone(), created.id.clone());
         t.tickets.insert(created.id.clone(), created.clone());
         Ok(created)
     }
 
-    async fn add_call_note(&self, note: &CallNote, deadline: Deadline) -> Result<NoteOutcome, CrmError> {
+    async fn add_call_note(
+        &self,
+        note: &CallNote,
+        deadline: Deadline,
+    ) -> Result<NoteOutcome, CrmError> {
         self.enter(deadline).await?;
         let mut t = self.tables.lock().map_err(|_| poisoned())?;
         if t.notes.contains_key(&note.call_id) {
@@ -216,7 +279,10 @@ impl Crm for MemoryCrm {
 impl PendingTools for MemoryCrm {
     async fn begin(&self, record: &PendingTool, now_secs: i64) -> Result<bool, CrmError> {
         let mut t = self.tables.lock().map_err(|_| poisoned())?;
-        if t.pending.get(&record.tool_call_id).is_some_and(|r| r.expires_at_secs >= now_secs) {
+        if t.pending
+            .get(&record.tool_call_id)
+            .is_some_and(|r| r.expires_at_secs >= now_secs)
+        {
             return Ok(false);
         }
         let mut r = record.clone();
@@ -236,17 +302,32 @@ impl PendingTools for MemoryCrm {
         }
     }
 
-    async fn get(&self, tool_call_id: &str, now_secs: i64) -> Result<Option<PendingTool>, CrmError> {
+    async fn get(
+        &self,
+        tool_call_id: &str,
+        now_secs: i64,
+    ) -> Result<Option<PendingTool>, CrmError> {
         let t = self.tables.lock().map_err(|_| poisoned())?;
-        Ok(t.pending.get(tool_call_id).filter(|r| r.expires_at_secs >= now_secs).cloned())
+        Ok(t.pending
+            .get(tool_call_id)
+            .filter(|r| r.expires_at_secs >= now_secs)
+            .cloned())
     }
 }
 
 #[async_trait]
 impl CallerContextStore for MemoryCrm {
-    async fn put_context(&self, call_id: &str, context: &CallerContext, expires_at_secs: i64) -> Result<(), CrmError> {
+    async fn put_context(
+        &self,
+        call_id: &str,
+        context: &CallerContext,
+        expires_at_secs: i64,
+    ) -> Result<(), CrmError> {
         let mut t = self.tables.lock().map_err(|_| poisoned())?;
-        let entry = t.contexts.entry(call_id.to_owned()).or_insert((None, 0, expires_at_secs));
+        let entry = t
+            .contexts
+            .entry(call_id.to_owned())
+            .or_insert((None, 0, expires_at_secs));
         entry.0 = Some(context.clone());
         entry.2 = expires_at_secs;
         Ok(())
@@ -254,7 +335,10 @@ impl CallerContextStore for MemoryCrm {
 
     async fn add_tool_failure(&self, call_id: &str, expires_at_secs: i64) -> Result<u32, CrmError> {
         let mut t = self.tables.lock().map_err(|_| poisoned())?;
-        let entry = t.contexts.entry(call_id.to_owned()).or_insert((None, 0, expires_at_secs));
+        let entry = t
+            .contexts
+            .entry(call_id.to_owned())
+            .or_insert((None, 0, expires_at_secs));
         entry.1 = entry.1.saturating_add(1);
         entry.2 = entry.2.max(expires_at_secs);
         Ok(entry.1)
@@ -263,9 +347,10 @@ impl CallerContextStore for MemoryCrm {
     async fn get(&self, call_id: &str, now_secs: i64) -> Result<CachedCall, CrmError> {
         let t = self.tables.lock().map_err(|_| poisoned())?;
         Ok(match t.contexts.get(call_id) {
-            Some((context, failures, exp)) if *exp >= now_secs => {
-                CachedCall { context: context.clone(), tool_failures: *failures }
-            }
+            Some((context, failures, exp)) if *exp >= now_secs => CachedCall {
+                context: context.clone(),
+                tool_failures: *failures,
+            },
             _ => CachedCall::default(),
         })
     }
@@ -273,14 +358,24 @@ impl CallerContextStore for MemoryCrm {
 
 #[async_trait]
 impl TicketReceipts for MemoryCrm {
-    async fn put_receipt(&self, key: &str, ticket: &Ticket, expires_at_secs: i64) -> Result<(), CrmError> {
+    async fn put_receipt(
+        &self,
+        key: &str,
+        ticket: &Ticket,
+        expires_at_secs: i64,
+    ) -> Result<(), CrmError> {
         let mut t = self.tables.lock().map_err(|_| poisoned())?;
-        t.receipts.entry(key.to_owned()).or_insert_with(|| (ticket.clone(), expires_at_secs));
+        t.receipts
+            .entry(key.to_owned())
+            .or_insert_with(|| (ticket.clone(), expires_at_secs));
         Ok(())
     }
 
     async fn get_receipt(&self, key: &str, now_secs: i64) -> Result<Option<Ticket>, CrmError> {
         let t = self.tables.lock().map_err(|_| poisoned())?;
-        Ok(t.receipts.get(key).filter(|(_, exp)| *exp >= now_secs).map(|(ticket, _)| ticket.clone()))
+        Ok(t.receipts
+            .get(key)
+            .filter(|(_, exp)| *exp >= now_secs)
+            .map(|(ticket, _)| ticket.clone()))
     }
 }

@@ -161,7 +161,7 @@ impl IdempotencyStore for MemoryStore {
         if let Some(old) = t.idempotency.get(key) {
             let expired = old.expires_at_secs < now_secs;
             let stale = old.status == IdemStatus::InProgress && old.in_progress_until_ms < now_ms;
-            if false && !expired && !stale {
+            if !expired && !stale {
                 return Ok(match old.status {
                     IdemStatus::Completed => ClaimOutcome::AlreadyCompleted,
                     IdemStatus::InProgress => ClaimOutcome::InProgress,
@@ -363,7 +363,7 @@ impl CallArchive for MemoryStore {
                 .get(&c.call_id)
                 .is_some_and(|m| m.contains_key(&e.sort_key()))
         }) || (c.report.is_some() && t.reports.contains_key(&c.call_id));
-        if entry_exists && false {
+        if entry_exists {
             return Ok(CommitOutcome::EntryExists);
         }
         let archived = t

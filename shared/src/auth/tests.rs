@@ -906,6 +906,7 @@ proptest! {
         let cfg = config(&[
             ("VAPI_HMAC_SECRET", "k1,k2"),
             ("VAPI_SIGNATURE_SECRET", "s1"),
+            ("VAPI_SECRET", "shared-1"),
         ]).unwrap();
         let now = 1_800_000_000_000i64;
         let ts = (now / 1000 + ts_offset).to_string();

@@ -32,7 +32,10 @@ pub enum ControlMessage {
 impl ControlMessage {
     /// The transfer to the configured human escalation.
     pub fn transfer_to(escalation: &Escalation) -> Self {
-        ControlMessage::Transfer { target: escalation.target.clone(), content: escalation.message.clone() }
+        ControlMessage::Transfer {
+            target: escalation.target.clone(),
+            content: escalation.message.clone(),
+        }
     }
 
     /// The message type, for logs.
@@ -46,7 +49,10 @@ impl ControlMessage {
     /// The JSON body Vapi expects.
     pub fn body(&self) -> Value {
         match self {
-            ControlMessage::AddMessage { content, trigger_response } => json!({
+            ControlMessage::AddMessage {
+                content,
+                trigger_response,
+            } => json!({
                 "type": "add-message",
                 "message": { "role": "system", "content": content },
                 "triggerResponseEnabled": trigger_response,
@@ -80,7 +86,11 @@ pub enum CallControlError {
 #[async_trait]
 pub trait CallControl: Send + Sync {
     /// POST `message` to `control_url` (a secret: implementations never log it).
-    async fn send(&self, control_url: &str, message: &ControlMessage) -> Result<(), CallControlError>;
+    async fn send(
+        &self,
+        control_url: &str,
+        message: &ControlMessage,
+    ) -> Result<(), CallControlError>;
 }
 
 /// True when `url` is `https://...`, or `http://` to a loopback host.
@@ -117,7 +127,11 @@ impl HttpCallControl {
 
 #[async_trait]
 impl CallControl for HttpCallControl {
-    async fn send(&self, control_url: &str, message: &ControlMessage) -> Result<(), CallControlError> {
+    async fn send(
+        &self,
+        control_url: &str,
+        message: &ControlMessage,
+    ) -> Result<(), CallControlError> {
         if !control_url_allowed(control_url) {
             return Err(CallControlError::BadUrl);
         }
@@ -145,7 +159,10 @@ mod tests {
 
     #[test]
     fn bodies_match_the_protocol_samples() {
-        let add = ControlMessage::AddMessage { content: "done".into(), trigger_response: true };
+        let add = ControlMessage::AddMessage {
+            content: "done".into(),
+            trigger_response: true,
+        };
         assert_eq!(
             add.body(),
             json!({"type":"add-message","message":{"role":"system","content":"done"},"triggerResponseEnabled":true})
@@ -154,12 +171,17 @@ mod tests {
             target: EscalationTarget::Sip("sip:desk@pbx.example.com".into()),
             content: "Transferring you now.".into(),
         };
-        assert_eq!(t.body()["destination"], json!({"type":"sip","sipUri":"sip:desk@pbx.example.com"}));
+        assert_eq!(
+            t.body()["destination"],
+            json!({"type":"sip","sipUri":"sip:desk@pbx.example.com"})
+        );
     }
 
     #[test]
     fn only_https_or_loopback_http_urls_are_used() {
-        assert!(control_url_allowed("https://phone-call-websocket.example.com/c/control"));
+        assert!(control_url_allowed(
+            "https://phone-call-websocket.example.com/c/control"
+        ));
         assert!(control_url_allowed("http://127.0.0.1:8080/c/control"));
         assert!(!control_url_allowed("http://10.0.0.1/c/control"));
         assert!(!control_url_allowed("file:///etc/passwd"));

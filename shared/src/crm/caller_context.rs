@@ -94,7 +94,11 @@ pub trait CallerContextStore: Send + Sync {
 }
 
 fn brief_account(a: &Account) -> AccountBrief {
-    AccountBrief { id: a.id.clone(), status: a.status.clone(), card_last_four: a.card_last_four.clone() }
+    AccountBrief {
+        id: a.id.clone(),
+        status: a.status.clone(),
+        card_last_four: a.card_last_four.clone(),
+    }
 }
 
 /// The brief form of a ticket.
@@ -123,8 +127,12 @@ pub async fn load_caller_context(
             accounts.push(brief_account(&a));
         }
     }
-    let mut open: Vec<TicketBrief> =
-        crm.open_tickets(&customer.id, deadline).await?.iter().map(brief_ticket).collect();
+    let mut open: Vec<TicketBrief> = crm
+        .open_tickets(&customer.id, deadline)
+        .await?
+        .iter()
+        .map(brief_ticket)
+        .collect();
     open.sort_by(|a, b| b.opened_at.cmp(&a.opened_at).then(a.id.cmp(&b.id)));
     open.truncate(10);
     Ok(Some(CallerContext {

@@ -14,6 +14,7 @@
 //! | `ESCALATION_NEGATIVE_PHRASES` | comma-separated negative-sentiment phrases | built-in list |
 //! | `ESCALATION_MAX_TOOL_FAILURES` | failed tool calls that escalate (0 = never, max 20) | 2 |
 //! | `VAPI_CONTROL_API_KEY` | bearer for Live Call Control when `controlAuthenticationEnabled` | unset |
+//! | `CRM_PENDING_MAX_WAIT_MS` | how long the worker waits in-process for a tool call the webhook may still answer (0-10000) | 0 |
 //! | `TOOL_DEADLINE_MS` | the webhook's tool deadline (read here by the worker hooks) | 4000 |
 
 use std::sync::Arc;
@@ -29,7 +30,10 @@ use crate::clock::{Clock, SystemClock};
 use crate::crm::call_control::{control_url_allowed, CallControl, HttpCallControl};
 use crate::crm::caller_context::CallerContextStore;
 use crate::crm::create_once::{ExactlyOnce, TicketReceipts};
-use crate::crm::escalation::{phrase_list, EscalationRules, DEFAULT_MAX_TOOL_FAILURES, DEFAULT_NEGATIVE_PHRASES, DEFAULT_PERSON_PHRASES};
+use crate::crm::escalation::{
+    phrase_list, EscalationRules, DEFAULT_MAX_TOOL_FAILURES, DEFAULT_NEGATIVE_PHRASES,
+    DEFAULT_PERSON_PHRASES,
+};
 use crate::crm::pending::PendingTools;
 use crate::crm::schema::SchemaError;
 use crate::crm::seed::{CrmSeed, SeedError};
@@ -89,19 +93,36 @@ pub struct CrmConfig {
 }
 
 fn invalid(var: &'static str, reason: impl Into<String>) -> CrmConfigError {
-    CrmConfigError::Invalid { var, reason: reason.into() }
+    CrmConfigError::Invalid {
+        var,
+        reason: reason.into(),
+    }
 }
 
 fn value(get: &impl Fn(&str) -> Option<String>, var: &str) -> Option<String> {
-    get(var).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    get(var)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
-fn number(get: &impl Fn(&str) -> Option<String>, var: &'static str, default: u64, range: std::ops::RangeInclusive<u64>) -> Result<u64, CrmConfigError> {
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, CrmConfigError> {
     match value(get, var) {
         None => Ok(default),
         Some(v) => match v.parse::<u64>() {
             Ok(n) if range.contains(&n) => Ok(n),
-            _ => Err(invalid(var, format!("expected a whole number between {} and {}", range.start(), range.end()))),
+            _ => Err(invalid(
+                var,
+                format!(
+                    "expected a whole number between {} and {}",
+                    range.start(),
+                    range.end()
+                ),
+            )),
         },
     }
 }
@@ -123,38 +144,66 @@ impl CrmConfig {
 
     /// Read the configuration through `get` (tests pass a map).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, CrmConfigError> {
-        let table = value(&get, "TABLE_NAME")
-            .ok_or_else(|| invalid("TABLE_NAME", "is required: the DynamoDB table of the built-in CRM and the tool records"))?;
+        let table = value(&get, "TABLE_NAME").ok_or_else(|| {
+            invalid(
+                "TABLE_NAME",
+                "is required: the DynamoDB table of the built-in CRM and the tool records",
+            )
+        })?;
         let backend = match value(&get, "CRM_BASE_URL") {
             None => CrmBackend::BuiltIn,
             Some(url) => {
                 if !control_url_allowed(&url) {
-                    return Err(invalid("CRM_BASE_URL", "expected an https:// URL (http:// only on a loopback address)"));
+                    return Err(invalid(
+                        "CRM_BASE_URL",
+                        "expected an https:// URL (http:// only on a loopback address)",
+                    ));
                 }
-                let token = value(&get, "CRM_API_TOKEN")
-                    .ok_or_else(|| invalid("CRM_API_TOKEN", "is required when CRM_BASE_URL is set"))?;
+                let token = value(&get, "CRM_API_TOKEN").ok_or_else(|| {
+                    invalid("CRM_API_TOKEN", "is required when CRM_BASE_URL is set")
+                })?;
                 let mut c = HttpCrmConfig::new(url, token);
-                c.request_timeout = Duration::from_millis(number(&get, "CRM_TIMEOUT_MS", 1500, 100..=10_000)?);
-                c.max_retries = u32::try_from(number(&get, "CRM_MAX_RETRIES", 2, 0..=5)?).unwrap_or(2);
+                c.request_timeout =
+                    Duration::from_millis(number(&get, "CRM_TIMEOUT_MS", 1500, 100..=10_000)?);
+                c.max_retries =
+                    u32::try_from(number(&get, "CRM_MAX_RETRIES", 2, 0..=5)?).unwrap_or(2);
                 CrmBackend::Http(c)
             }
         };
-        let ttl = i64::try_from(number(&get, "CRM_RECORD_TTL_SECS", 3600, 60..=86_400)?).unwrap_or(3600);
+        let ttl =
+            i64::try_from(number(&get, "CRM_RECORD_TTL_SECS", 3600, 60..=86_400)?).unwrap_or(3600);
         let deadline = number(&get, "TOOL_DEADLINE_MS", 4000, 100..=19_000)?;
         let side_effects = SideEffectSettings {
             call_notes: flag(&get, "CRM_CALL_NOTES")?,
             auto_transfer: flag(&get, "ESCALATION_AUTO_TRANSFER")?,
             webhook_deadline: Duration::from_millis(deadline),
+            max_wait: Duration::from_millis(number(
+                &get,
+                "CRM_PENDING_MAX_WAIT_MS",
+                0,
+                0..=10_000,
+            )?),
             ..SideEffectSettings::default()
         };
         let own = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        let person = value(&get, "ESCALATION_PERSON_PHRASES").map_or_else(|| own(DEFAULT_PERSON_PHRASES), |v| phrase_list(&v));
-        let negative = value(&get, "ESCALATION_NEGATIVE_PHRASES").map_or_else(|| own(DEFAULT_NEGATIVE_PHRASES), |v| phrase_list(&v));
-        let max_failures = u32::try_from(number(&get, "ESCALATION_MAX_TOOL_FAILURES", u64::from(DEFAULT_MAX_TOOL_FAILURES), 0..=20)?).unwrap_or(2);
+        let person = value(&get, "ESCALATION_PERSON_PHRASES")
+            .map_or_else(|| own(DEFAULT_PERSON_PHRASES), |v| phrase_list(&v));
+        let negative = value(&get, "ESCALATION_NEGATIVE_PHRASES")
+            .map_or_else(|| own(DEFAULT_NEGATIVE_PHRASES), |v| phrase_list(&v));
+        let max_failures = u32::try_from(number(
+            &get,
+            "ESCALATION_MAX_TOOL_FAILURES",
+            u64::from(DEFAULT_MAX_TOOL_FAILURES),
+            0..=20,
+        )?)
+        .unwrap_or(2);
         Ok(Self {
             table,
             backend,
-            tools: ToolSettings { record_ttl_secs: ttl, ..ToolSettings::default() },
+            tools: ToolSettings {
+                record_ttl_secs: ttl,
+                ..ToolSettings::default()
+            },
             side_effects,
             rules: EscalationRules::new(&person, &negative, max_failures),
             control_bearer: value(&get, "VAPI_CONTROL_API_KEY"),
@@ -183,7 +232,12 @@ pub fn build_tools<R: ToolRecords + 'static, S: ToolStore + 'static>(
     clock: Arc<dyn Clock>,
     settings: ToolSettings,
 ) -> Result<CrmTools, CrmConfigError> {
-    let once = ExactlyOnce { idempotency: store.clone(), receipts: records.clone(), clock: clock.clone(), ttl_secs: EFFECT_TTL_SECS };
+    let once = ExactlyOnce {
+        idempotency: store.clone(),
+        receipts: records.clone(),
+        clock: clock.clone(),
+        ttl_secs: EFFECT_TTL_SECS,
+    };
     Ok(CrmTools::new(
         CrmToolsDeps {
             crm,
@@ -206,7 +260,10 @@ fn control_client(bearer: Option<String>) -> Result<Arc<dyn CallControl>, CrmCon
 }
 
 /// The tools and their DynamoDB store, built from the environment.
-pub async fn crm_tools_from_env(escalation: Option<Escalation>, budget: AwsCallBudget) -> Result<(CrmTools, Arc<DynamoStore>, CrmConfig), CrmConfigError> {
+pub async fn crm_tools_from_env(
+    escalation: Option<Escalation>,
+    budget: AwsCallBudget,
+) -> Result<(CrmTools, Arc<DynamoStore>, CrmConfig), CrmConfigError> {
     let config = CrmConfig::from_env()?;
     let client = aws_sdk_dynamodb::Client::new(&load_sdk_config(budget).await);
     let records = Arc::new(DynamoCrm::new(client.clone(), config.table.clone()));
@@ -215,21 +272,38 @@ pub async fn crm_tools_from_env(escalation: Option<Escalation>, budget: AwsCallB
         CrmBackend::BuiltIn => records.clone(),
         CrmBackend::Http(h) => Arc::new(HttpCrm::new(h.clone())?),
     };
-    let tools = build_tools(crm, records, store.clone(), control_client(config.control_bearer.clone())?, escalation, Arc::new(SystemClock), config.tools)?;
+    let tools = build_tools(
+        crm,
+        records,
+        store.clone(),
+        control_client(config.control_bearer.clone())?,
+        escalation,
+        Arc::new(SystemClock),
+        config.tools,
+    )?;
     Ok((tools, store, config))
 }
 
 /// The webhook's tool registry: the built-in CRM on `TABLE_NAME`, or the HTTP CRM when
 /// `CRM_BASE_URL` is set. A misconfiguration fails here, naming the variable.
-pub async fn tools_from_env(escalation: Option<Escalation>) -> Result<Arc<dyn ToolRegistry>, CrmConfigError> {
+pub async fn tools_from_env(
+    escalation: Option<Escalation>,
+) -> Result<Arc<dyn ToolRegistry>, CrmConfigError> {
     let (tools, _, _) = crm_tools_from_env(escalation, AwsCallBudget::WEBHOOK).await?;
     Ok(Arc::new(tools))
 }
 
 /// The worker's CRM hooks, built from the environment.
-pub async fn side_effects_from_env(escalation: Option<Escalation>) -> Result<CallSideEffects, CrmConfigError> {
+pub async fn side_effects_from_env(
+    escalation: Option<Escalation>,
+) -> Result<CallSideEffects, CrmConfigError> {
     let (tools, store, config) = crm_tools_from_env(escalation, AwsCallBudget::WORKER).await?;
-    Ok(CallSideEffects::new(tools, store, config.rules, config.side_effects))
+    Ok(CallSideEffects::new(
+        tools,
+        store,
+        config.rules,
+        config.side_effects,
+    ))
 }
 
 /// `callwarden dev`: the in-memory CRM (seeded from `config/crm-seed.json` unless `seed`
@@ -244,13 +318,41 @@ pub struct DevCrm {
 }
 
 /// Build the dev CRM over `store` (the dev server's in-memory worker store).
-pub fn dev_crm(store: Arc<MemoryStore>, seed: bool, escalation: Option<Escalation>) -> Result<DevCrm, CrmConfigError> {
-    let crm = Arc::new(if seed { MemoryCrm::seeded(&CrmSeed::example()?)? } else { MemoryCrm::new() });
+pub fn dev_crm(
+    store: Arc<MemoryStore>,
+    seed: bool,
+    escalation: Option<Escalation>,
+) -> Result<DevCrm, CrmConfigError> {
+    let crm = Arc::new(if seed {
+        MemoryCrm::seeded(&CrmSeed::example()?)?
+    } else {
+        MemoryCrm::new()
+    });
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let tools = build_tools(crm.clone(), crm.clone(), store.clone(), control_client(None)?, escalation, clock, ToolSettings::default())?;
+    let tools = build_tools(
+        crm.clone(),
+        crm.clone(),
+        store.clone(),
+        control_client(None)?,
+        escalation,
+        clock,
+        ToolSettings::default(),
+    )?;
     let locks: Arc<dyn CallLock> = store;
-    let side_effects = CallSideEffects::new(tools.clone(), locks, EscalationRules::default(), SideEffectSettings { call_notes: true, ..SideEffectSettings::default() });
-    Ok(DevCrm { tools, side_effects, crm })
+    let side_effects = CallSideEffects::new(
+        tools.clone(),
+        locks,
+        EscalationRules::default(),
+        SideEffectSettings {
+            call_notes: true,
+            ..SideEffectSettings::default()
+        },
+    );
+    Ok(DevCrm {
+        tools,
+        side_effects,
+        crm,
+    })
 }
 
 #[cfg(test)]
@@ -259,7 +361,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         move |k| m.get(k).cloned()
     }
 
@@ -275,7 +380,14 @@ mod tests {
         let c = CrmConfig::from_lookup(lookup(&[("TABLE_NAME", "t")])).expect("valid");
         assert_eq!(c.backend, CrmBackend::BuiltIn);
         assert!(!c.side_effects.call_notes);
-        let c = CrmConfig::from_lookup(lookup(&[("TABLE_NAME", "t"), ("CRM_BASE_URL", "https://crm.example.com/api/"), ("CRM_API_TOKEN", "x"), ("CRM_TIMEOUT_MS", "900"), ("CRM_CALL_NOTES", "true")])).expect("valid");
+        let c = CrmConfig::from_lookup(lookup(&[
+            ("TABLE_NAME", "t"),
+            ("CRM_BASE_URL", "https://crm.example.com/api/"),
+            ("CRM_API_TOKEN", "x"),
+            ("CRM_TIMEOUT_MS", "900"),
+            ("CRM_CALL_NOTES", "true"),
+        ]))
+        .expect("valid");
         match c.backend {
             CrmBackend::Http(h) => {
                 assert_eq!(h.base_url, "https://crm.example.com/api");
@@ -288,10 +400,47 @@ mod tests {
 
     #[test]
     fn misconfiguration_names_the_variable() {
-        assert_eq!(var_of(CrmConfig::from_lookup(lookup(&[])).unwrap_err()), "TABLE_NAME");
-        assert_eq!(var_of(CrmConfig::from_lookup(lookup(&[("TABLE_NAME", "t"), ("CRM_BASE_URL", "https://crm.example.com")])).unwrap_err()), "CRM_API_TOKEN");
-        assert_eq!(var_of(CrmConfig::from_lookup(lookup(&[("TABLE_NAME", "t"), ("CRM_BASE_URL", "http://crm.example.com"), ("CRM_API_TOKEN", "x")])).unwrap_err()), "CRM_BASE_URL");
-        assert_eq!(var_of(CrmConfig::from_lookup(lookup(&[("TABLE_NAME", "t"), ("CRM_CALL_NOTES", "maybe")])).unwrap_err()), "CRM_CALL_NOTES");
-        assert_eq!(var_of(CrmConfig::from_lookup(lookup(&[("TABLE_NAME", "t"), ("ESCALATION_MAX_TOOL_FAILURES", "99")])).unwrap_err()), "ESCALATION_MAX_TOOL_FAILURES");
+        assert_eq!(
+            var_of(CrmConfig::from_lookup(lookup(&[])).unwrap_err()),
+            "TABLE_NAME"
+        );
+        assert_eq!(
+            var_of(
+                CrmConfig::from_lookup(lookup(&[
+                    ("TABLE_NAME", "t"),
+                    ("CRM_BASE_URL", "https://crm.example.com")
+                ]))
+                .unwrap_err()
+            ),
+            "CRM_API_TOKEN"
+        );
+        assert_eq!(
+            var_of(
+                CrmConfig::from_lookup(lookup(&[
+                    ("TABLE_NAME", "t"),
+                    ("CRM_BASE_URL", "http://crm.example.com"),
+                    ("CRM_API_TOKEN", "x")
+                ]))
+                .unwrap_err()
+            ),
+            "CRM_BASE_URL"
+        );
+        assert_eq!(
+            var_of(
+                CrmConfig::from_lookup(lookup(&[("TABLE_NAME", "t"), ("CRM_CALL_NOTES", "maybe")]))
+                    .unwrap_err()
+            ),
+            "CRM_CALL_NOTES"
+        );
+        assert_eq!(
+            var_of(
+                CrmConfig::from_lookup(lookup(&[
+                    ("TABLE_NAME", "t"),
+                    ("ESCALATION_MAX_TOOL_FAILURES", "99")
+                ]))
+                .unwrap_err()
+            ),
+            "ESCALATION_MAX_TOOL_FAILURES"
+        );
     }
 }

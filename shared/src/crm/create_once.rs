@@ -27,7 +27,12 @@ use crate::ports::store::{ClaimOutcome, IdempotencyStore, StoreError};
 #[async_trait]
 pub trait TicketReceipts: Send + Sync {
     /// Store the receipt unless one exists (the first one wins).
-    async fn put_receipt(&self, key: &str, ticket: &Ticket, expires_at_secs: i64) -> Result<(), CrmError>;
+    async fn put_receipt(
+        &self,
+        key: &str,
+        ticket: &Ticket,
+        expires_at_secs: i64,
+    ) -> Result<(), CrmError>;
     /// The live receipt of `key`.
     async fn get_receipt(&self, key: &str, now_secs: i64) -> Result<Option<Ticket>, CrmError>;
 }
@@ -93,12 +98,24 @@ impl ExactlyOnce {
         loop {
             let now_ms = self.clock.now_ms();
             let remaining_ms = i64::try_from(deadline.remaining().as_millis()).unwrap_or(i64::MAX);
-            let lease_until = now_ms.saturating_add(remaining_ms).saturating_add(LEASE_SLACK_MS);
+            let lease_until = now_ms
+                .saturating_add(remaining_ms)
+                .saturating_add(LEASE_SLACK_MS);
             let expires = now_ms.div_euclid(1000) + self.ttl_secs;
-            match self.idempotency.claim(key, &token, now_ms, lease_until, expires).await? {
-                ClaimOutcome::Claimed => return self.create_claimed(crm, ticket, &token, deadline).await,
+            match self
+                .idempotency
+                .claim(key, &token, now_ms, lease_until, expires)
+                .await?
+            {
+                ClaimOutcome::Claimed => {
+                    return self.create_claimed(crm, ticket, &token, deadline).await
+                }
                 ClaimOutcome::AlreadyCompleted => {
-                    if let Some(t) = self.receipts.get_receipt(key, self.clock.now_secs()).await? {
+                    if let Some(t) = self
+                        .receipts
+                        .get_receipt(key, self.clock.now_secs())
+                        .await?
+                    {
                         return Ok(t);
                     }
                     // Receipt gone (expired): the adapter's own key deduplication answers.
@@ -128,8 +145,14 @@ impl ExactlyOnce {
             Ok(Some(t)) => Ok(t),
             Ok(None) => match crm.create_ticket(ticket, deadline).await {
                 Ok(t) => {
-                    let receipt = Ticket { subject: String::new(), ..t.clone() };
-                    self.receipts.put_receipt(key, &receipt, expires).await.map(|()| t)
+                    let receipt = Ticket {
+                        subject: String::new(),
+                        ..t.clone()
+                    };
+                    self.receipts
+                        .put_receipt(key, &receipt, expires)
+                        .await
+                        .map(|()| t)
                 }
                 Err(e) => Err(e),
             },
@@ -152,7 +175,12 @@ impl ExactlyOnce {
     /// Run `effect` at most once per `key` (escalation transfers, notes): `Ok(true)` when it
     /// ran now, `Ok(false)` when it already ran. A live claim by another delivery is
     /// [`CreateOnceError::StillInProgress`]; a failed effect releases the claim.
-    pub async fn run_once<F, Fut, E>(&self, key: &str, lease_ms: i64, effect: F) -> Result<bool, CreateOnceError>
+    pub async fn run_once<F, Fut, E>(
+        &self,
+        key: &str,
+        lease_ms: i64,
+        effect: F,
+    ) -> Result<bool, CreateOnceError>
     where
         F: FnOnce() -> Fut + Send,
         Fut: std::future::Future<Output = Result<(), E>> + Send,
@@ -161,7 +189,11 @@ impl ExactlyOnce {
         let token = uuid::Uuid::new_v4().simple().to_string();
         let now_ms = self.clock.now_ms();
         let expires = now_ms.div_euclid(1000) + self.ttl_secs;
-        match self.idempotency.claim(key, &token, now_ms, now_ms + lease_ms, expires).await? {
+        match self
+            .idempotency
+            .claim(key, &token, now_ms, now_ms + lease_ms, expires)
+            .await?
+        {
             ClaimOutcome::AlreadyCompleted => Ok(false),
             ClaimOutcome::InProgress => Err(CreateOnceError::StillInProgress),
             ClaimOutcome::Claimed => match effect().await {

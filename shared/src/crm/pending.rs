@@ -69,5 +69,6 @@ pub trait PendingTools: Send + Sync {
     /// `RUNNING` → `ANSWERED`. False when the record is absent or not `RUNNING`.
     async fn mark_answered(&self, tool_call_id: &str) -> Result<bool, CrmError>;
     /// The live record of `tool_call_id` (expired records count as absent).
-    async fn get(&self, tool_call_id: &str, now_secs: i64) -> Result<Option<PendingTool>, CrmError>;
+    async fn get(&self, tool_call_id: &str, now_secs: i64)
+        -> Result<Option<PendingTool>, CrmError>;
 }

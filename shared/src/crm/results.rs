@@ -25,7 +25,11 @@ pub fn account_result(
     if let Some(name) = holder_first_name {
         v["holderFirstName"] = json!(name);
     }
-    if let Some(last4) = account.card_last_four.as_deref().filter(|l| is_last_four(l)) {
+    if let Some(last4) = account
+        .card_last_four
+        .as_deref()
+        .filter(|l| is_last_four(l))
+    {
         v["cardLastFour"] = json!(last4);
     }
     v.to_string()
@@ -50,7 +54,8 @@ pub fn ticket_status_result(ticket: &TicketBrief) -> String {
 
 /// The `createTicket` result.
 pub fn created_ticket_result(ticket: &Ticket) -> String {
-    json!({ "ticketId": ticket.id, "status": ticket.status, "priority": ticket.priority }).to_string()
+    json!({ "ticketId": ticket.id, "status": ticket.status, "priority": ticket.priority })
+        .to_string()
 }
 
 /// The `escalateToHuman` result when the transfer was requested.
@@ -87,10 +92,24 @@ mod tests {
 
     #[test]
     fn account_result_carries_only_the_minimum() {
-        let a = AccountBrief { id: "AC-88213457".into(), status: "active".into(), card_last_four: Some("1111".into()) };
-        let r: Value = serde_json::from_str(&account_result(&a, Some("Maria"), 1, true)).expect("json");
-        assert_eq!(r, json!({"accountId":"AC-88213457","status":"active","openTickets":1,"callerVerifiedByPhone":true,"holderFirstName":"Maria","cardLastFour":"1111"}));
-        let full = AccountBrief { card_last_four: Some("4111111111111111".into()), ..a };
-        assert!(!account_result(&full, None, 0, false).contains("4111"), "a full card number is never passed on");
+        let a = AccountBrief {
+            id: "AC-88213457".into(),
+            status: "active".into(),
+            card_last_four: Some("1111".into()),
+        };
+        let r: Value =
+            serde_json::from_str(&account_result(&a, Some("Maria"), 1, true)).expect("json");
+        assert_eq!(
+            r,
+            json!({"accountId":"AC-88213457","status":"active","openTickets":1,"callerVerifiedByPhone":true,"holderFirstName":"Maria","cardLastFour":"1111"})
+        );
+        let full = AccountBrief {
+            card_last_four: Some("4111111111111111".into()),
+            ..a
+        };
+        assert!(
+            !account_result(&full, None, 0, false).contains("4111"),
+            "a full card number is never passed on"
+        );
     }
 }

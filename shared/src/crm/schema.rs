@@ -14,8 +14,14 @@ use serde_json::{Map, Value};
 pub const TOOLS_JSON: &str = include_str!("../../../config/tools.json");
 
 /// Schema keywords the validator implements for a parameter.
-const PROPERTY_KEYWORDS: &[&str] =
-    &["type", "description", "minLength", "maxLength", "pattern", "enum"];
+const PROPERTY_KEYWORDS: &[&str] = &[
+    "type",
+    "description",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "enum",
+];
 
 /// Why `config/tools.json` cannot be used.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -132,7 +138,10 @@ fn parse_property(tool: &str, name: &str, v: &Value) -> Result<PropertySchema, S
     let obj = v
         .as_object()
         .ok_or_else(|| bad(format!("{tool}.{name}: property schema must be an object")))?;
-    if let Some(k) = obj.keys().find(|k| !PROPERTY_KEYWORDS.contains(&k.as_str())) {
+    if let Some(k) = obj
+        .keys()
+        .find(|k| !PROPERTY_KEYWORDS.contains(&k.as_str()))
+    {
         return Err(bad(format!(
             "{tool}.{name}: keyword {k:?} is not implemented by the validator"
         )));
@@ -156,7 +165,9 @@ fn parse_property(tool: &str, name: &str, v: &Value) -> Result<PropertySchema, S
     let pattern = match obj.get("pattern") {
         None => None,
         Some(p) => {
-            let p = p.as_str().ok_or_else(|| bad(format!("{tool}.{name}.pattern")))?;
+            let p = p
+                .as_str()
+                .ok_or_else(|| bad(format!("{tool}.{name}.pattern")))?;
             Some(Regex::new(p).map_err(|e| bad(format!("{tool}.{name}.pattern: {e}")))?)
         }
     };
@@ -196,7 +207,8 @@ fn parse_tool(def: &Value) -> Result<ToolSchema, SchemaError> {
         .filter(|n| {
             !n.is_empty()
                 && n.len() <= 64
-                && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         })
         .ok_or_else(|| bad("function.name must be 1-64 of [A-Za-z0-9_-]"))?
         .to_owned();
@@ -211,7 +223,9 @@ fn parse_tool(def: &Value) -> Result<ToolSchema, SchemaError> {
         .keys()
         .find(|k| !["type", "properties", "required"].contains(&k.as_str()))
     {
-        return Err(bad(format!("{name}: parameters keyword {k:?} is not implemented")));
+        return Err(bad(format!(
+            "{name}: parameters keyword {k:?} is not implemented"
+        )));
     }
     let mut properties = BTreeMap::new();
     if let Some(props) = params.get("properties").and_then(Value::as_object) {
@@ -221,11 +235,17 @@ fn parse_tool(def: &Value) -> Result<ToolSchema, SchemaError> {
     }
     let required: Vec<String> = match params.get("required") {
         None => Vec::new(),
-        Some(Value::Array(r)) => r.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Some(Value::Array(r)) => r
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
         Some(_) => return Err(bad(format!("{name}: required must be an array"))),
     };
     if let Some(r) = required.iter().find(|r| !properties.contains_key(*r)) {
-        return Err(bad(format!("{name}: required {r:?} has no property schema")));
+        return Err(bad(format!(
+            "{name}: required {r:?} has no property schema"
+        )));
     }
     Ok(ToolSchema {
         name,
@@ -272,10 +292,9 @@ impl ToolSchemas {
     /// every known argument of the right type, length, format and value set. Strings are
     /// trimmed; unknown arguments are dropped (they are never stored or echoed).
     pub fn validate(&self, name: &str, args: &Value) -> Result<Map<String, Value>, ArgumentError> {
-        let tool = self
-            .tools
-            .get(name)
-            .ok_or_else(|| ArgumentError::UnknownTool(crate::webhook::tool_runner::spoken_name(name)))?;
+        let tool = self.tools.get(name).ok_or_else(|| {
+            ArgumentError::UnknownTool(crate::webhook::tool_runner::spoken_name(name))
+        })?;
         let empty = Map::new();
         let obj = match args {
             Value::Object(o) => o,
@@ -305,18 +324,24 @@ impl ToolSchemas {
 
 fn check_property(prop: &str, schema: &PropertySchema, v: &Value) -> Result<Value, ArgumentError> {
     match schema.kind {
-        JsonType::Boolean => v.as_bool().map(Value::Bool).ok_or(ArgumentError::WrongType {
+        JsonType::Boolean => v
+            .as_bool()
+            .map(Value::Bool)
+            .ok_or(ArgumentError::WrongType {
+                name: prop.to_owned(),
+                expected: "boolean",
+            }),
+        JsonType::Integer => v.as_i64().map(Value::from).ok_or(ArgumentError::WrongType {
             name: prop.to_owned(),
-            expected: "boolean",
+            expected: "whole number",
         }),
-        JsonType::Integer => v
-            .as_i64()
-            .map(Value::from)
-            .ok_or(ArgumentError::WrongType { name: prop.to_owned(), expected: "whole number" }),
         JsonType::String => {
             let s = v
                 .as_str()
-                .ok_or(ArgumentError::WrongType { name: prop.to_owned(), expected: "text" })?
+                .ok_or(ArgumentError::WrongType {
+                    name: prop.to_owned(),
+                    expected: "text",
+                })?
                 .trim();
             if s.is_empty() {
                 return Err(ArgumentError::Missing(prop.to_owned()));
@@ -324,7 +349,10 @@ fn check_property(prop: &str, schema: &PropertySchema, v: &Value) -> Result<Valu
             let len = s.chars().count();
             if len < schema.min_length || len > schema.max_length {
                 return Err(match &schema.pattern {
-                    Some(_) => ArgumentError::Format { name: prop.to_owned(), hint: schema.hint.clone() },
+                    Some(_) => ArgumentError::Format {
+                        name: prop.to_owned(),
+                        hint: schema.hint.clone(),
+                    },
                     None => ArgumentError::Length {
                         name: prop.to_owned(),
                         min: schema.min_length,
@@ -334,7 +362,10 @@ fn check_property(prop: &str, schema: &PropertySchema, v: &Value) -> Result<Valu
             }
             if let Some(p) = &schema.pattern {
                 if !p.is_match(s) {
-                    return Err(ArgumentError::Format { name: prop.to_owned(), hint: schema.hint.clone() });
+                    return Err(ArgumentError::Format {
+                        name: prop.to_owned(),
+                        hint: schema.hint.clone(),
+                    });
                 }
             }
             if let Some(allowed) = &schema.allowed {
@@ -363,14 +394,22 @@ mod tests {
     fn shipped_file_defines_exactly_the_four_tools() {
         assert_eq!(
             schemas().names(),
-            ["createTicket", "escalateToHuman", "getTicketStatus", "lookupAccount"]
+            [
+                "createTicket",
+                "escalateToHuman",
+                "getTicketStatus",
+                "lookupAccount"
+            ]
         );
     }
 
     #[test]
     fn valid_arguments_pass_and_are_trimmed() {
         let v = schemas()
-            .validate("lookupAccount", &json!({"accountId": " AC-88213457 ", "extra": "x"}))
+            .validate(
+                "lookupAccount",
+                &json!({"accountId": " AC-88213457 ", "extra": "x"}),
+            )
             .expect("valid");
         assert_eq!(v.get("accountId"), Some(&json!("AC-88213457")));
         assert!(!v.contains_key("extra"), "unknown arguments are dropped");
@@ -381,19 +420,48 @@ mod tests {
     #[test]
     fn bad_arguments_get_errors_naming_the_argument_never_the_value() {
         let s = schemas();
-        let e = s.validate("lookupAccount", &json!({"accountId": "4111111111111111"})).unwrap_err();
+        let e = s
+            .validate("lookupAccount", &json!({"accountId": "4111111111111111"}))
+            .unwrap_err();
         assert!(matches!(e, ArgumentError::Format { .. }));
         assert!(e.to_string().contains("accountId") && !e.to_string().contains("4111"));
-        assert_eq!(s.validate("lookupAccount", &json!({})).unwrap_err(), ArgumentError::Missing("accountId".into()));
-        assert_eq!(s.validate("lookupAccount", &json!({"accountId": "  "})).unwrap_err(), ArgumentError::Missing("accountId".into()));
-        assert!(matches!(s.validate("lookupAccount", &json!({"accountId": 5})).unwrap_err(), ArgumentError::WrongType { .. }));
-        assert_eq!(s.validate("lookupAccount", &json!([1])).unwrap_err(), ArgumentError::NotAnObject);
-        let e = s.validate("createTicket", &json!({"subject": "ok subject", "description": "d d d", "priority": "asap"})).unwrap_err();
+        assert_eq!(
+            s.validate("lookupAccount", &json!({})).unwrap_err(),
+            ArgumentError::Missing("accountId".into())
+        );
+        assert_eq!(
+            s.validate("lookupAccount", &json!({"accountId": "  "}))
+                .unwrap_err(),
+            ArgumentError::Missing("accountId".into())
+        );
+        assert!(matches!(
+            s.validate("lookupAccount", &json!({"accountId": 5}))
+                .unwrap_err(),
+            ArgumentError::WrongType { .. }
+        ));
+        assert_eq!(
+            s.validate("lookupAccount", &json!([1])).unwrap_err(),
+            ArgumentError::NotAnObject
+        );
+        let e = s
+            .validate(
+                "createTicket",
+                &json!({"subject": "ok subject", "description": "d d d", "priority": "asap"}),
+            )
+            .unwrap_err();
         assert!(matches!(e, ArgumentError::NotAllowed { .. }));
         let long = "x".repeat(2001);
-        let e = s.validate("createTicket", &json!({"subject": "ok subject", "description": long, "priority": "low"})).unwrap_err();
+        let e = s
+            .validate(
+                "createTicket",
+                &json!({"subject": "ok subject", "description": long, "priority": "low"}),
+            )
+            .unwrap_err();
         assert!(matches!(e, ArgumentError::Length { max: 2000, .. }));
-        assert!(matches!(s.validate("nope", &json!({})).unwrap_err(), ArgumentError::UnknownTool(_)));
+        assert!(matches!(
+            s.validate("nope", &json!({})).unwrap_err(),
+            ArgumentError::UnknownTool(_)
+        ));
     }
 
     #[test]

@@ -44,7 +44,8 @@ pub enum SeedError {
 
 /// True for `AC-` and eight digits.
 pub fn is_account_id(s: &str) -> bool {
-    s.strip_prefix("AC-").is_some_and(|d| d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()))
+    s.strip_prefix("AC-")
+        .is_some_and(|d| d.len() == 8 && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// True for `TKT-` and five to eight digits.
@@ -59,17 +60,24 @@ pub fn ticket_number(id: &str) -> Option<u64> {
 }
 
 fn is_simple_token(s: &str, max: usize) -> bool {
-    !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !s.is_empty()
+        && s.len() <= max
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 impl CrmSeed {
     /// Parse and check seed JSON.
     pub fn parse(text: &str) -> Result<Self, SeedError> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| SeedError::Parse(e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| SeedError::Parse(e.to_string()))?;
         if !value.is_object() {
-            return Err(SeedError::Parse("expected a JSON object with customers, accounts and tickets".into()));
+            return Err(SeedError::Parse(
+                "expected a JSON object with customers, accounts and tickets".into(),
+            ));
         }
-        let seed: CrmSeed = serde_json::from_value(value).map_err(|e| SeedError::Parse(e.to_string()))?;
+        let seed: CrmSeed =
+            serde_json::from_value(value).map_err(|e| SeedError::Parse(e.to_string()))?;
         seed.check()?;
         Ok(seed)
     }
@@ -80,7 +88,10 @@ impl CrmSeed {
     }
 
     fn check(&self) -> Result<(), SeedError> {
-        let bad = |record: String, problem: &str| SeedError::Invalid { record, problem: problem.to_owned() };
+        let bad = |record: String, problem: &str| SeedError::Invalid {
+            record,
+            problem: problem.to_owned(),
+        };
         let mut customers = BTreeSet::new();
         let mut phones = BTreeSet::new();
         for (i, c) in self.customers.iter().enumerate() {
@@ -113,7 +124,10 @@ impl CrmSeed {
             if !is_simple_token(&a.status, 32) {
                 return Err(bad(r, "status must be 1-32 of [A-Za-z0-9_-]"));
             }
-            if a.card_last_four.as_ref().is_some_and(|l| l.len() != 4 || !l.bytes().all(|b| b.is_ascii_digit())) {
+            if a.card_last_four
+                .as_ref()
+                .is_some_and(|l| l.len() != 4 || !l.bytes().all(|b| b.is_ascii_digit()))
+            {
                 return Err(bad(r, "cardLastFour must be exactly four digits"));
             }
             if !accounts.insert(a.id.as_str()) {
@@ -126,10 +140,16 @@ impl CrmSeed {
             if !is_ticket_id(&t.id) {
                 return Err(bad(r, "id must look like TKT-#####"));
             }
-            if t.customer_id.as_ref().is_some_and(|c| !customers.contains(c.as_str())) {
+            if t.customer_id
+                .as_ref()
+                .is_some_and(|c| !customers.contains(c.as_str()))
+            {
                 return Err(bad(r, "customerId does not name a customer of the file"));
             }
-            if t.account_id.as_ref().is_some_and(|a| !accounts.contains(a.as_str())) {
+            if t.account_id
+                .as_ref()
+                .is_some_and(|a| !accounts.contains(a.as_str()))
+            {
                 return Err(bad(r, "accountId does not name an account of the file"));
             }
             if !is_simple_token(&t.status, 40) || !is_simple_token(&t.priority, 16) {
@@ -144,7 +164,11 @@ impl CrmSeed {
 
     /// The highest ticket number in the file (0 when none): new tickets are numbered above.
     pub fn max_ticket_number(&self) -> u64 {
-        self.tickets.iter().filter_map(|t| ticket_number(&t.id)).max().unwrap_or(0)
+        self.tickets
+            .iter()
+            .filter_map(|t| ticket_number(&t.id))
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -158,17 +182,33 @@ mod tests {
         assert!(seed.customers.len() >= 3 && !seed.tickets.is_empty());
         for c in &seed.customers {
             let national = &c.phone[c.phone.len() - 7..];
-            assert!(national.starts_with("55501"), "fictional 555-01xx numbers only");
-            assert!(c.email.as_deref().is_none_or(|e| e.ends_with("@example.com")));
+            assert!(
+                national.starts_with("55501"),
+                "fictional 555-01xx numbers only"
+            );
+            assert!(c
+                .email
+                .as_deref()
+                .is_none_or(|e| e.ends_with("@example.com")));
         }
         assert_eq!(seed.max_ticket_number(), 44187);
     }
 
     #[test]
     fn broken_seeds_name_the_record() {
-        let e = CrmSeed::parse(r#"{"customers":[{"id":"C1","firstName":"A","phone":"555"}]}"#).unwrap_err();
-        assert_eq!(e, SeedError::Invalid { record: "customers[0]".into(), problem: "phone must be E.164 (+ and 8-15 digits)".into() });
-        let e = CrmSeed::parse(r#"{"accounts":[{"id":"AC-12345678","customerId":"nobody","status":"active"}]}"#).unwrap_err();
+        let e = CrmSeed::parse(r#"{"customers":[{"id":"C1","firstName":"A","phone":"555"}]}"#)
+            .unwrap_err();
+        assert_eq!(
+            e,
+            SeedError::Invalid {
+                record: "customers[0]".into(),
+                problem: "phone must be E.164 (+ and 8-15 digits)".into()
+            }
+        );
+        let e = CrmSeed::parse(
+            r#"{"accounts":[{"id":"AC-12345678","customerId":"nobody","status":"active"}]}"#,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("accounts[0]"));
         assert!(CrmSeed::parse("[]").is_err());
     }

@@ -63,6 +63,10 @@ pub struct SideEffectSettings {
     pub grace: Duration,
     /// Lifetime of the call lock taken for the note.
     pub lock_lease: Duration,
+    /// How long [`CallSideEffects::complete_pending_tools`] may wait in-process for the
+    /// webhook's window to close before answering `RetryLater` (zero: never wait). A few
+    /// seconds avoids failing most `tool-calls` records once, at the cost of worker time.
+    pub max_wait: Duration,
 }
 
 impl Default for SideEffectSettings {
@@ -74,6 +78,7 @@ impl Default for SideEffectSettings {
             webhook_deadline: Duration::from_millis(4000),
             grace: Duration::from_millis(2000),
             lock_lease: Duration::from_secs(30),
+            max_wait: Duration::ZERO,
         }
     }
 }
@@ -148,8 +153,18 @@ fn ms(d: Duration) -> i64 {
 
 impl CallSideEffects {
     /// Hooks over the tools' adapters plus the call lock.
-    pub fn new(tools: CrmTools, locks: Arc<dyn CallLock>, rules: EscalationRules, settings: SideEffectSettings) -> Self {
-        Self { tools, locks, rules, settings }
+    pub fn new(
+        tools: CrmTools,
+        locks: Arc<dyn CallLock>,
+        rules: EscalationRules,
+        settings: SideEffectSettings,
+    ) -> Self {
+        Self {
+            tools,
+            locks,
+            rules,
+            settings,
+        }
     }
 
     async fn ended(&self, call_id: &str) -> Result<bool, SideEffectError> {
@@ -161,7 +176,11 @@ impl CallSideEffects {
 
     /// Look the caller up once per call and cache the context. Returns the cached context
     /// (`None` for unknown or anonymous callers and ended calls).
-    pub async fn on_call_started(&self, call_id: &str, customer_number: Option<&str>) -> Result<Option<CallerContext>, SideEffectError> {
+    pub async fn on_call_started(
+        &self,
+        call_id: &str,
+        customer_number: Option<&str>,
+    ) -> Result<Option<CallerContext>, SideEffectError> {
         let deps = self.tools.deps();
         let (Some(store), Some(number)) = (&deps.contexts, customer_number) else {
             return Ok(None);
@@ -173,10 +192,18 @@ impl CallSideEffects {
         if self.ended(call_id).await? {
             return Ok(None);
         }
-        let Some(context) = load_caller_context(deps.crm.as_ref(), number, Deadline::after(self.settings.crm_budget)).await? else {
+        let Some(context) = load_caller_context(
+            deps.crm.as_ref(),
+            number,
+            Deadline::after(self.settings.crm_budget),
+        )
+        .await?
+        else {
             return Ok(None);
         };
-        store.put_context(call_id, &context, now + self.tools_ttl()).await?;
+        store
+            .put_context(call_id, &context, now + self.tools_ttl())
+            .await?;
         tracing::info!(target: "callwarden::crm", accounts = context.accounts.len(), open_tickets = context.open_tickets.len(), "caller context cached");
         Ok(Some(context))
     }
@@ -188,7 +215,13 @@ impl CallSideEffects {
     /// Apply the escalation rules to one final transcript segment; with
     /// `auto_transfer`, transfer the call (once per call). The worker stores the returned
     /// flags on the session.
-    pub async fn on_transcript(&self, call_id: &str, role: &str, text: &str, control_url: Option<&str>) -> Result<Option<EscalationDecision>, SideEffectError> {
+    pub async fn on_transcript(
+        &self,
+        call_id: &str,
+        role: &str,
+        text: &str,
+        control_url: Option<&str>,
+    ) -> Result<Option<EscalationDecision>, SideEffectError> {
         let deps = self.tools.deps();
         let failures = match &deps.contexts {
             Some(s) => s.get(call_id, deps.clock.now_secs()).await?.tool_failures,
@@ -198,12 +231,20 @@ impl CallSideEffects {
             return Ok(None);
         };
         tracing::info!(target: "callwarden::crm", reason = decision.reason.as_str(), "escalation rule fired");
-        if let (true, Some(escalation), Some(url)) = (self.settings.auto_transfer, &deps.escalation, control_url) {
+        if let (true, Some(escalation), Some(url)) =
+            (self.settings.auto_transfer, &deps.escalation, control_url)
+        {
             if !self.ended(call_id).await? {
                 let control = deps.control.clone();
                 let message = ControlMessage::transfer_to(escalation);
                 let key = format!("crm-escalation-transfer:{}", sanitize(call_id));
-                match deps.once.run_once(&key, ms(self.settings.crm_budget), || async move { control.send(url, &message).await }).await {
+                match deps
+                    .once
+                    .run_once(&key, ms(self.settings.crm_budget), || async move {
+                        control.send(url, &message).await
+                    })
+                    .await
+                {
                     Ok(_) | Err(CreateOnceError::StillInProgress) => {}
                     Err(e) => return Err(e.into()),
                 }
@@ -214,15 +255,35 @@ impl CallSideEffects {
 
     /// Finish the tool calls of a `tool-calls` delivery that the webhook could not answer
     /// in time and deliver each outcome into the live call (exactly once per tool call).
-    pub async fn complete_pending_tools(&self, delivery: &ToolCallsDelivery) -> Result<Vec<PendingToolOutcome>, SideEffectError> {
+    pub async fn complete_pending_tools(
+        &self,
+        delivery: &ToolCallsDelivery,
+    ) -> Result<Vec<PendingToolOutcome>, SideEffectError> {
         let mut out = Vec::with_capacity(delivery.tool_calls.len());
         for call in &delivery.tool_calls {
             out.push(self.complete_one(delivery, call).await?);
         }
+        // Bounded in-process wait for calls the webhook may still answer (real time).
+        let give_up = tokio::time::Instant::now() + self.settings.max_wait;
+        while out.contains(&PendingToolOutcome::RetryLater) && tokio::time::Instant::now() < give_up
+        {
+            let pause = Duration::from_millis(250)
+                .min(give_up.saturating_duration_since(tokio::time::Instant::now()));
+            tokio::time::sleep(pause).await;
+            for (slot, call) in out.iter_mut().zip(&delivery.tool_calls) {
+                if *slot == PendingToolOutcome::RetryLater {
+                    *slot = self.complete_one(delivery, call).await?;
+                }
+            }
+        }
         Ok(out)
     }
 
-    async fn complete_one(&self, d: &ToolCallsDelivery, call: &ToolCall) -> Result<PendingToolOutcome, SideEffectError> {
+    async fn complete_one(
+        &self,
+        d: &ToolCallsDelivery,
+        call: &ToolCall,
+    ) -> Result<PendingToolOutcome, SideEffectError> {
         let deps = self.tools.deps();
         let (Some(pending), Some(call_id)) = (&deps.pending, &d.call_id) else {
             return Ok(PendingToolOutcome::NotPending);
@@ -231,10 +292,16 @@ impl CallSideEffects {
         let grace = ms(self.settings.grace);
         let record = pending.get(&call.id, now_ms.div_euclid(1000)).await?;
         match record {
-            None if now_ms < d.received_at_ms + ms(self.settings.webhook_deadline) + grace => return Ok(PendingToolOutcome::RetryLater),
+            None if now_ms < d.received_at_ms + ms(self.settings.webhook_deadline) + grace => {
+                return Ok(PendingToolOutcome::RetryLater)
+            }
             None => return Ok(PendingToolOutcome::NotPending),
-            Some(r) if r.state == PendingState::Answered => return Ok(PendingToolOutcome::Answered),
-            Some(r) if now_ms < r.answer_by_ms + grace => return Ok(PendingToolOutcome::RetryLater),
+            Some(r) if r.state == PendingState::Answered => {
+                return Ok(PendingToolOutcome::Answered)
+            }
+            Some(r) if now_ms < r.answer_by_ms + grace => {
+                return Ok(PendingToolOutcome::RetryLater)
+            }
             Some(_) => {}
         }
         if self.ended(call_id).await? {
@@ -258,10 +325,19 @@ impl CallSideEffects {
             .run_once(&key, ms(budget) + 5000, || async move {
                 // Deferred again (CRM too slow, or another delivery still creating): release
                 // the claim and let SQS bring the record back.
-                let outcome = tools.run_tool(call, &ctx, Deadline::after(budget)).await.map_err(|_| CreateOnceError::StillInProgress)?;
+                let outcome = tools
+                    .run_tool(call, &ctx, Deadline::after(budget))
+                    .await
+                    .map_err(|_| CreateOnceError::StillInProgress)?;
                 let content = late_result_message(call, &outcome);
                 control
-                    .send(url, &ControlMessage::AddMessage { content, trigger_response: true })
+                    .send(
+                        url,
+                        &ControlMessage::AddMessage {
+                            content,
+                            trigger_response: true,
+                        },
+                    )
                     .await
                     .map_err(|e: CallControlError| CreateOnceError::from(e))
             })
@@ -292,11 +368,22 @@ impl CallSideEffects {
         }
         let deps = self.tools.deps();
         if let LockMode::Acquire(owner) = lock {
-            if !self.locks.acquire(call_id, owner, deps.clock.now_ms(), ms(self.settings.lock_lease)).await? {
+            if !self
+                .locks
+                .acquire(
+                    call_id,
+                    owner,
+                    deps.clock.now_ms(),
+                    ms(self.settings.lock_lease),
+                )
+                .await?
+            {
                 return Err(SideEffectError::LockContended);
             }
         }
-        let result = self.add_note(call_id, customer_number, summary, ended_reason).await;
+        let result = self
+            .add_note(call_id, customer_number, summary, ended_reason)
+            .await;
         if let LockMode::Acquire(owner) = lock {
             if let Err(e) = self.locks.release(call_id, owner).await {
                 tracing::warn!(target: "callwarden::crm", error = %e, "call lock not released; it expires with its lease");
@@ -305,22 +392,40 @@ impl CallSideEffects {
         result
     }
 
-    async fn add_note(&self, call_id: &str, customer_number: Option<&str>, summary: &str, ended_reason: &str) -> Result<NoteResult, SideEffectError> {
+    async fn add_note(
+        &self,
+        call_id: &str,
+        customer_number: Option<&str>,
+        summary: &str,
+        ended_reason: &str,
+    ) -> Result<NoteResult, SideEffectError> {
         let deps = self.tools.deps();
         let deadline = Deadline::after(self.settings.crm_budget);
         let mut customer_id = match &deps.contexts {
-            Some(s) => s.get(call_id, deps.clock.now_secs()).await?.context.map(|c| c.customer_id),
+            Some(s) => s
+                .get(call_id, deps.clock.now_secs())
+                .await?
+                .context
+                .map(|c| c.customer_id),
             None => None,
         };
         if customer_id.is_none() {
             if let Some(n) = customer_number {
-                customer_id = deps.crm.find_customer_by_phone(n, deadline).await?.map(|c| c.id);
+                customer_id = deps
+                    .crm
+                    .find_customer_by_phone(n, deadline)
+                    .await?
+                    .map(|c| c.id);
             }
         }
         let note = CallNote {
             call_id: call_id.to_owned(),
             customer_id,
-            summary: redact_text(summary, &Context::default()).text.chars().take(4000).collect(),
+            summary: redact_text(summary, &Context::default())
+                .text
+                .chars()
+                .take(4000)
+                .collect(),
             outcome: sanitize(ended_reason),
             created_at_ms: deps.clock.now_ms(),
         };
@@ -328,15 +433,24 @@ impl CallSideEffects {
         let key = format!("crm-note:{}", sanitize(call_id));
         let added = deps
             .once
-            .run_once(&key, ms(self.settings.lock_lease), || async move { crm.add_call_note(&note, deadline).await.map(|_| ()) })
+            .run_once(&key, ms(self.settings.lock_lease), || async move {
+                crm.add_call_note(&note, deadline).await.map(|_| ())
+            })
             .await?;
-        Ok(if added { NoteResult::Added } else { NoteResult::AlreadyAdded })
+        Ok(if added {
+            NoteResult::Added
+        } else {
+            NoteResult::AlreadyAdded
+        })
     }
 }
 
 /// Ids and enum-like strings as they go into keys and notes: `[A-Za-z0-9_.-]`, bounded.
 fn sanitize(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')).take(128).collect()
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .take(128)
+        .collect()
 }
 
 /// The system message that brings a late tool outcome into the conversation.

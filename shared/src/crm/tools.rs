@@ -74,7 +74,10 @@ pub struct ToolSettings {
 
 impl Default for ToolSettings {
     fn default() -> Self {
-        Self { answer_margin: Duration::from_millis(300), record_ttl_secs: 3600 }
+        Self {
+            answer_margin: Duration::from_millis(300),
+            record_ttl_secs: 3600,
+        }
     }
 }
 
@@ -89,7 +92,11 @@ pub struct CrmTools {
 /// Normalise an id the model may have spelled loosely ("ac 8821 3457", "tkt44109"):
 /// upper-case, no spaces, a dash after the prefix.
 fn normalise_id(raw: &str, prefix: &str) -> String {
-    let compact: String = raw.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect();
+    let compact: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect();
     match compact.strip_prefix(prefix) {
         Some(rest) if !rest.starts_with('-') => format!("{prefix}-{rest}"),
         _ => compact,
@@ -119,7 +126,11 @@ fn redacted(text: &str) -> String {
 impl CrmTools {
     /// Tools over `deps`, validated by the shipped `config/tools.json`.
     pub fn new(deps: CrmToolsDeps, settings: ToolSettings) -> Result<Self, SchemaError> {
-        Ok(Self { deps, settings, schemas: shipped_schemas()? })
+        Ok(Self {
+            deps,
+            settings,
+            schemas: shipped_schemas()?,
+        })
     }
 
     /// The adapters.
@@ -132,10 +143,14 @@ impl CrmTools {
         &self.settings
     }
 
-
     /// Validate and run one tool call until `deadline`, without pending-record bookkeeping
     /// (the worker uses this to finish a tool the webhook answered "still checking").
-    pub async fn run_tool(&self, call: &ToolCall, ctx: &ToolContext, deadline: Deadline) -> Result<ToolOutcome, Deferred> {
+    pub async fn run_tool(
+        &self,
+        call: &ToolCall,
+        ctx: &ToolContext,
+        deadline: Deadline,
+    ) -> Result<ToolOutcome, Deferred> {
         let args = match self.validate(call) {
             Ok(a) => a,
             Err(outcome) => return Ok(outcome),
@@ -190,10 +205,22 @@ impl CrmTools {
         }
     }
 
-    async fn execute(&self, call: &ToolCall, args: &Map<String, Value>, ctx: &ToolContext, deadline: Deadline) -> Result<ToolOutcome, Deferred> {
+    async fn execute(
+        &self,
+        call: &ToolCall,
+        args: &Map<String, Value>,
+        ctx: &ToolContext,
+        deadline: Deadline,
+    ) -> Result<ToolOutcome, Deferred> {
         match call.name.as_str() {
-            "lookupAccount" => self.lookup_account(arg(args, "accountId"), ctx, deadline).await,
-            "getTicketStatus" => self.ticket_status(arg(args, "ticketId"), ctx, deadline).await,
+            "lookupAccount" => {
+                self.lookup_account(arg(args, "accountId"), ctx, deadline)
+                    .await
+            }
+            "getTicketStatus" => {
+                self.ticket_status(arg(args, "ticketId"), ctx, deadline)
+                    .await
+            }
             "createTicket" => self.create_ticket(call, args, ctx, deadline).await,
             "escalateToHuman" => Ok(self.escalate(call, ctx).await),
             other => Ok(ToolOutcome::Error(format!(
@@ -203,21 +230,33 @@ impl CrmTools {
         }
     }
 
-    async fn lookup_account(&self, account_id: &str, ctx: &ToolContext, deadline: Deadline) -> Result<ToolOutcome, Deferred> {
+    async fn lookup_account(
+        &self,
+        account_id: &str,
+        ctx: &ToolContext,
+        deadline: Deadline,
+    ) -> Result<ToolOutcome, Deferred> {
         let cached = self.cached(ctx).await;
         if let Some(c) = &cached.context {
             if let Some(a) = c.account(account_id) {
-                return Ok(ToolOutcome::Result(account_result(a, Some(&c.first_name), c.open_tickets.len(), true)));
+                return Ok(ToolOutcome::Result(account_result(
+                    a,
+                    Some(&c.first_name),
+                    c.open_tickets.len(),
+                    true,
+                )));
             }
         }
         let crm = self.deps.crm.as_ref();
-        let account = match crm.get_account(account_id, deadline).await {
-            Ok(Some(a)) => a,
-            Ok(None) => {
-                return Ok(ToolOutcome::Error("I could not find an account with that ID. Please check it with the caller.".into()))
-            }
-            Err(e) => return self.failed(ctx, &e).await,
-        };
+        let account =
+            match crm.get_account(account_id, deadline).await {
+                Ok(Some(a)) => a,
+                Ok(None) => return Ok(ToolOutcome::Error(
+                    "I could not find an account with that ID. Please check it with the caller."
+                        .into(),
+                )),
+                Err(e) => return self.failed(ctx, &e).await,
+            };
         let (customer, open) = tokio::join!(
             crm.get_customer(&account.customer_id, deadline),
             crm.open_tickets(&account.customer_id, deadline)
@@ -230,18 +269,40 @@ impl CrmTools {
             (Some(c), Some(n)) => &c.phone == n,
             _ => false,
         };
-        let brief = AccountBrief { id: account.id, status: account.status, card_last_four: account.card_last_four };
+        let brief = AccountBrief {
+            id: account.id,
+            status: account.status,
+            card_last_four: account.card_last_four,
+        };
         let first = customer.as_ref().map(|c| c.first_name.as_str());
-        Ok(ToolOutcome::Result(account_result(&brief, first, open.len(), caller_matches)))
+        Ok(ToolOutcome::Result(account_result(
+            &brief,
+            first,
+            open.len(),
+            caller_matches,
+        )))
     }
 
-    async fn ticket_status(&self, ticket_id: &str, ctx: &ToolContext, deadline: Deadline) -> Result<ToolOutcome, Deferred> {
-        if let Some(t) = self.cached(ctx).await.context.as_ref().and_then(|c| c.ticket(ticket_id)) {
+    async fn ticket_status(
+        &self,
+        ticket_id: &str,
+        ctx: &ToolContext,
+        deadline: Deadline,
+    ) -> Result<ToolOutcome, Deferred> {
+        if let Some(t) = self
+            .cached(ctx)
+            .await
+            .context
+            .as_ref()
+            .and_then(|c| c.ticket(ticket_id))
+        {
             return Ok(ToolOutcome::Result(ticket_status_result(t)));
         }
         match self.deps.crm.get_ticket(ticket_id, deadline).await {
             Ok(Some(t)) => Ok(ToolOutcome::Result(ticket_status_result(&brief_ticket(&t)))),
-            Ok(None) => Ok(ToolOutcome::Error("I could not find a ticket with that ID. Please check it with the caller.".into())),
+            Ok(None) => Ok(ToolOutcome::Error(
+                "I could not find a ticket with that ID. Please check it with the caller.".into(),
+            )),
             Err(e) => self.failed(ctx, &e).await,
         }
     }
@@ -253,15 +314,35 @@ impl CrmTools {
             return tool_effect_key(&call.name, &call.id);
         }
         let digest = Sha256::digest(call.arguments.to_string().as_bytes());
-        let id = format!("{}-{}", ctx.call_id.as_deref().unwrap_or("nocall"), hex::encode(&digest[..12]));
+        let id = format!(
+            "{}-{}",
+            ctx.call_id.as_deref().unwrap_or("nocall"),
+            hex::encode(&digest[..12])
+        );
         tool_effect_key(&call.name, &id)
     }
 
-    async fn create_ticket(&self, call: &ToolCall, args: &Map<String, Value>, ctx: &ToolContext, deadline: Deadline) -> Result<ToolOutcome, Deferred> {
+    async fn create_ticket(
+        &self,
+        call: &ToolCall,
+        args: &Map<String, Value>,
+        ctx: &ToolContext,
+        deadline: Deadline,
+    ) -> Result<ToolOutcome, Deferred> {
         if self.call_ended(ctx).await {
             return Ok(ToolOutcome::Error(CALL_ENDED.into()));
         }
-        let customer_id = self.cached(ctx).await.context.map(|c| c.customer_id);
+        // Link the ticket to the caller: from the cached context, else by phone number.
+        let mut customer_id = self.cached(ctx).await.context.map(|c| c.customer_id);
+        if let (None, Some(number)) = (&customer_id, &ctx.customer_number) {
+            match self.deps.crm.find_customer_by_phone(number, deadline).await {
+                Ok(found) => customer_id = found.map(|c| c.id),
+                Err(CrmError::Timeout) => return Err(Deferred),
+                Err(e) => {
+                    tracing::warn!(target: "callwarden::crm", error = %e, "caller not identified; ticket created unlinked")
+                }
+            }
+        }
         let ticket = NewTicket {
             idempotency_key: Self::effect_key(call, ctx),
             subject: redacted(arg(args, "subject")),
@@ -271,13 +352,20 @@ impl CrmTools {
             call_id: ctx.call_id.clone(),
             created_at_ms: self.deps.clock.now_ms(),
         };
-        match self.deps.once.create_ticket(self.deps.crm.as_ref(), &ticket, deadline).await {
+        match self
+            .deps
+            .once
+            .create_ticket(self.deps.crm.as_ref(), &ticket, deadline)
+            .await
+        {
             Ok(t) => Ok(ToolOutcome::Result(created_ticket_result(&t))),
             Err(CreateOnceError::StillInProgress) => Err(Deferred),
             Err(CreateOnceError::Crm(e)) => self.failed(ctx, &e).await,
             Err(e) => {
                 tracing::error!(target: "callwarden::crm", error = %e, "createTicket bookkeeping failed");
-                Ok(ToolOutcome::Error("I couldn't create the ticket right now. Please try again in a moment.".into()))
+                Ok(ToolOutcome::Error(
+                    "I couldn't create the ticket right now. Please try again in a moment.".into(),
+                ))
             }
         }
     }
@@ -287,7 +375,10 @@ impl CrmTools {
             return ToolOutcome::Error("No one is available to take the call right now. Please offer to take a message or open a ticket.".into());
         };
         let Some(url) = ctx.control_url.as_deref() else {
-            return ToolOutcome::Error("I can't transfer this call automatically. Please offer to open a ticket instead.".into());
+            return ToolOutcome::Error(
+                "I can't transfer this call automatically. Please offer to open a ticket instead."
+                    .into(),
+            );
         };
         if self.call_ended(ctx).await {
             return ToolOutcome::Error(CALL_ENDED.into());
@@ -297,13 +388,20 @@ impl CrmTools {
         let sent = self
             .deps
             .once
-            .run_once(&Self::effect_key(call, ctx), 15_000, || async move { control.send(url, &message).await })
+            .run_once(&Self::effect_key(call, ctx), 15_000, || async move {
+                control.send(url, &message).await
+            })
             .await;
         match sent {
-            Ok(_) | Err(CreateOnceError::StillInProgress) => ToolOutcome::Result(transfer_result(&escalation.message)),
+            Ok(_) | Err(CreateOnceError::StillInProgress) => {
+                ToolOutcome::Result(transfer_result(&escalation.message))
+            }
             Err(e) => {
                 tracing::warn!(target: "callwarden::crm", error = %e, "escalation transfer failed");
-                ToolOutcome::Error("I couldn't transfer the call just now. Please offer to open a ticket instead.".into())
+                ToolOutcome::Error(
+                    "I couldn't transfer the call just now. Please offer to open a ticket instead."
+                        .into(),
+                )
             }
         }
     }
@@ -346,14 +444,23 @@ impl ToolRegistry for CrmTools {
             }
         };
         let is_async = call.is_async || self.schemas.tool(&call.name).is_some_and(|t| t.is_async());
-        if is_async && ctx.control_url.is_some() && self.begin_pending(call, ctx, self.deps.clock.now_ms()).await {
+        if is_async
+            && ctx.control_url.is_some()
+            && self
+                .begin_pending(call, ctx, self.deps.clock.now_ms())
+                .await
+        {
             log_outcome(call, "deferred_async", started);
-            return ToolOutcome::Result("Working on it in the background; I'll share the result shortly.".into());
+            return ToolOutcome::Result(
+                "Working on it in the background; I'll share the result shortly.".into(),
+            );
         }
         let tracked = self.begin_pending(call, ctx, ctx.deadline_ms).await;
         let deadline = Deadline::from_epoch_ms(ctx.deadline_ms, self.deps.clock.now_ms())
             .earlier_by(self.settings.answer_margin);
-        match tokio::time::timeout_at(deadline.instant(), self.execute(call, &args, ctx, deadline)).await {
+        match tokio::time::timeout_at(deadline.instant(), self.execute(call, &args, ctx, deadline))
+            .await
+        {
             Ok(Ok(outcome)) => {
                 if tracked {
                     if let Some(p) = &self.deps.pending {
@@ -362,11 +469,27 @@ impl ToolRegistry for CrmTools {
                         }
                     }
                 }
-                log_outcome(call, if matches!(outcome, ToolOutcome::Result(_)) { "result" } else { "error" }, started);
+                log_outcome(
+                    call,
+                    if matches!(outcome, ToolOutcome::Result(_)) {
+                        "result"
+                    } else {
+                        "error"
+                    },
+                    started,
+                );
                 outcome
             }
             Ok(Err(Deferred)) | Err(_) => {
-                log_outcome(call, if tracked { "deferred_to_worker" } else { "timed_out" }, started);
+                log_outcome(
+                    call,
+                    if tracked {
+                        "deferred_to_worker"
+                    } else {
+                        "timed_out"
+                    },
+                    started,
+                );
                 self.still_working(call)
             }
         }
@@ -374,7 +497,9 @@ impl ToolRegistry for CrmTools {
 
     fn still_working(&self, call: &ToolCall) -> ToolOutcome {
         ToolOutcome::Result(match call.name.as_str() {
-            "createTicket" => "Still creating that ticket; I'll confirm the ticket number in a moment.".into(),
+            "createTicket" => {
+                "Still creating that ticket; I'll confirm the ticket number in a moment.".into()
+            }
             "escalateToHuman" => "Connecting you now; please hold.".into(),
             _ => "Still checking on that; I'll let you know as soon as I have it.".into(),
         })
@@ -394,6 +519,74 @@ fn log_outcome(call: &ToolCall, outcome: &'static str, started: Instant) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every tool of `config/tools.json` has a handler and nothing else answers: a tool
+    /// added to the file without a handler (or renamed on one side) fails here.
+    #[tokio::test]
+    async fn every_defined_tool_has_a_handler() {
+        use crate::adapters::crm_memory::MemoryCrm;
+        use crate::adapters::memory_store::MemoryStore;
+        use crate::crm::call_control::{CallControlError, ControlMessage};
+
+        struct NoControl;
+        #[async_trait]
+        impl CallControl for NoControl {
+            async fn send(&self, _: &str, _: &ControlMessage) -> Result<(), CallControlError> {
+                Ok(())
+            }
+        }
+        let crm = Arc::new(MemoryCrm::new());
+        let clock = Arc::new(crate::clock::ManualClock::at(1_763_481_800_000));
+        let tools = crate::crm::config::build_tools(
+            crm.clone(),
+            crm,
+            Arc::new(MemoryStore::new()),
+            Arc::new(NoControl),
+            None,
+            clock,
+            ToolSettings::default(),
+        )
+        .expect("tools");
+        let schemas = shipped_schemas().expect("schemas");
+        let ctx = ToolContext {
+            deadline_ms: i64::MAX / 2,
+            ..ToolContext::default()
+        };
+        let unknown =
+            |o: &ToolOutcome| matches!(o, ToolOutcome::Error(e) if e.contains("not available"));
+        for name in schemas.names() {
+            let call = ToolCall {
+                id: "t".into(),
+                name: name.into(),
+                arguments: Value::Null,
+                is_async: false,
+            };
+            let out = tools
+                .execute(
+                    &call,
+                    &Map::new(),
+                    &ctx,
+                    Deadline::after(Duration::from_secs(1)),
+                )
+                .await;
+            assert!(!out.as_ref().is_ok_and(unknown), "{name} has no handler");
+        }
+        let call = ToolCall {
+            id: "t".into(),
+            name: "notATool".into(),
+            arguments: Value::Null,
+            is_async: false,
+        };
+        let out = tools
+            .execute(
+                &call,
+                &Map::new(),
+                &ctx,
+                Deadline::after(Duration::from_secs(1)),
+            )
+            .await;
+        assert!(out.as_ref().is_ok_and(unknown));
+    }
 
     #[test]
     fn loosely_spoken_ids_are_normalised() {

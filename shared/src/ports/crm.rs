@@ -39,7 +39,8 @@ impl Deadline {
     }
     /// Time left until the deadline (zero when past).
     pub fn remaining(&self) -> Duration {
-        self.0.saturating_duration_since(tokio::time::Instant::now())
+        self.0
+            .saturating_duration_since(tokio::time::Instant::now())
     }
     /// This deadline moved earlier by `margin` (never before now).
     pub fn earlier_by(&self, margin: Duration) -> Self {
@@ -245,8 +246,11 @@ pub trait Crm: Send + Sync {
 
     /// Open a ticket, exactly once per `ticket.idempotency_key`: a repeated key returns the
     /// ticket first created under it, however many requests race.
-    async fn create_ticket(&self, ticket: &NewTicket, deadline: Deadline)
-        -> Result<Ticket, CrmError>;
+    async fn create_ticket(
+        &self,
+        ticket: &NewTicket,
+        deadline: Deadline,
+    ) -> Result<Ticket, CrmError>;
 
     /// Add the end-of-call note, at most once per `note.call_id`.
     async fn add_call_note(

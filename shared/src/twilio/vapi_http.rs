@@ -60,8 +60,16 @@ impl HttpVapiApi {
         if e.is_timeout() {
             VapiApiError::Timeout(self.timeout_ms())
         } else {
-            // Without the URL: it is configuration, but keep messages short.
-            VapiApiError::Transport(e.without_url().to_string())
+            // The error and its causes (connection refused, DNS, TLS), without the URL.
+            let e = e.without_url();
+            let mut message = e.to_string();
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                message.push_str(": ");
+                message.push_str(&c.to_string());
+                cause = c.source();
+            }
+            VapiApiError::Transport(message)
         }
     }
 }

@@ -27,6 +27,9 @@ pub enum ConfigError {
     /// The assistant answer file is unreadable or invalid.
     #[error(transparent)]
     Assistant(#[from] AssistantConfigError),
+    /// The Twilio routes are misconfigured.
+    #[error(transparent)]
+    Twilio(#[from] crate::twilio::TwilioSetupError),
     /// A variable has a value that cannot be used.
     #[error("{var}: {reason}")]
     Invalid {

@@ -33,13 +33,19 @@ pub async fn aws_webhook_from_env(tools: Arc<dyn ToolRegistry>) -> Result<Webhoo
     let sdk = load_sdk_config(AwsCallBudget::WEBHOOK).await;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let blobs = Arc::new(DynamoBlobStore::new(aws_sdk_dynamodb::Client::new(&sdk), table));
-    let queue = Arc::new(SqsQueue::new(
+    let queue: Arc<dyn crate::ports::Queue> = Arc::new(SqsQueue::new(
         aws_sdk_sqs::Client::new(&sdk),
         queue_url,
         blobs,
         clock.clone(),
     ));
-    Ok(Webhook::new(config, WebhookDeps { queue, tools, clock, twilio: None }))
+    let twilio = crate::twilio::twilio_endpoints_from_lookup(
+        get,
+        &config.assistant_answer,
+        queue.clone(),
+        clock.clone(),
+    )?;
+    Ok(Webhook::new(config, WebhookDeps { queue, tools, clock, twilio }))
 }
 
 /// Log the start-up summary: schemes (never secrets) and, loudly, an unauthenticated

@@ -26,9 +26,18 @@ impl Audit {
         for (t, n) in &self.by_type {
             out.insert(format!("audit.type.{t}"), *n);
         }
+        let mut distinct = 0usize;
         for (field, types) in &self.by_field {
             for (t, n) in types {
-                out.insert(format!("audit.field.{field}.{t}"), *n);
+                distinct += 1;
+                // Bound the update expression (DynamoDB: 4 KB) and the summary item: fields
+                // past the cap are counted together, per type.
+                let key = if distinct <= MAX_FIELD_COUNTERS {
+                    format!("audit.field.{field}.{t}")
+                } else {
+                    format!("audit.field.(other fields).{t}")
+                };
+                *out.entry(key).or_insert(0) += *n;
             }
         }
         out
@@ -72,6 +81,9 @@ impl Audit {
         }
     }
 }
+
+/// Most distinct per-field audit counters one event adds (the rest are folded together).
+pub const MAX_FIELD_COUNTERS: usize = 64;
 
 fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -279,4 +291,42 @@ pub fn redact_flag(redactor: &Redactor, value: &str) -> Option<String> {
         return None;
     }
     Some(redactor.redact_text(value, &Context::default()).text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_counters_are_bounded_and_keep_totals() {
+        let mut audit = Audit::default();
+        for i in 0..200 {
+            audit
+                .by_field
+                .entry(format!("x:message.analysis.structuredData.f{i:03}"))
+                .or_default()
+                .insert("PHONE".into(), 2);
+        }
+        let counters = audit.summary_counters();
+        assert!(counters.len() <= MAX_FIELD_COUNTERS + 1);
+        assert_eq!(counters.values().sum::<i64>(), 400);
+        assert_eq!(
+            counters.get("audit.field.(other fields).PHONE"),
+            Some(&(2 * (200 - MAX_FIELD_COUNTERS as i64)))
+        );
+    }
+
+    #[test]
+    fn system_prompts_are_removed_everywhere_in_the_tree() {
+        let mut v = serde_json::json!({
+            "artifact": {"messages": [{"role": "system", "message": "secret prompt"}, {"role": "user", "message": "hi"}]},
+            "messagesOpenAIFormatted": [{"role": "system", "content": "secret prompt"}]
+        });
+        let mut removed = BTreeSet::new();
+        remove_system_prompts(&mut v, "message", &mut removed, "end-of-call-report");
+        assert!(!v.to_string().contains("secret prompt"));
+        assert!(v.to_string().contains("hi"));
+        assert!(removed.contains("end-of-call-report:message.artifact.messages[].message"));
+        assert!(removed.contains("end-of-call-report:message.messagesOpenAIFormatted[].content"));
+    }
 }

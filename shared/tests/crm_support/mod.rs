@@ -8,10 +8,14 @@ use std::time::Duration;
 use async_trait::async_trait;
 use callwarden::adapters::crm_dynamodb::DynamoCrm;
 use callwarden::adapters::crm_memory::MemoryCrm;
-use callwarden::adapters::dynamodb::{create_table_if_missing, dynamodb_client_from_env, DynamoStore};
+use callwarden::adapters::dynamodb::{
+    create_table_if_missing, dynamodb_client_from_env, DynamoStore,
+};
 use callwarden::adapters::memory_store::MemoryStore;
 use callwarden::clock::{Clock, ManualClock};
-use callwarden::crm::call_control::{CallControl, CallControlError, ControlMessage, HttpCallControl};
+use callwarden::crm::call_control::{
+    CallControl, CallControlError, ControlMessage, HttpCallControl,
+};
 use callwarden::crm::config::{build_tools, ToolRecords, ToolStore};
 use callwarden::crm::seed::CrmSeed;
 use callwarden::crm::{CrmTools, ToolSettings};
@@ -35,7 +39,9 @@ pub fn seed() -> CrmSeed {
 
 /// DynamoDB Local client and a fresh table, or `None` (skipped) when not configured.
 pub async fn dynamo(test: &str) -> Option<(aws_sdk_dynamodb::Client, String)> {
-    let endpoint = std::env::var("AWS_ENDPOINT_URL_DYNAMODB").ok().filter(|e| !e.is_empty());
+    let endpoint = std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
+        .ok()
+        .filter(|e| !e.is_empty());
     let Some(endpoint) = endpoint else {
         assert!(
             std::env::var("CALLWARDEN_REQUIRE_LOCAL_AWS").as_deref() != Ok("1"),
@@ -60,7 +66,9 @@ pub async fn dynamo(test: &str) -> Option<(aws_sdk_dynamodb::Client, String)> {
     }
     let client = dynamodb_client_from_env().await;
     let table = format!("cw-crm-{}", uuid::Uuid::new_v4().simple());
-    create_table_if_missing(&client, &table).await.expect("create table on DynamoDB Local");
+    create_table_if_missing(&client, &table)
+        .await
+        .expect("create table on DynamoDB Local");
     Some((client, table))
 }
 
@@ -82,14 +90,20 @@ pub struct RecordingControl {
 #[async_trait]
 impl CallControl for RecordingControl {
     async fn send(&self, url: &str, message: &ControlMessage) -> Result<(), CallControlError> {
-        self.sent.lock().expect("lock").push((url.to_owned(), message.body()));
+        self.sent
+            .lock()
+            .expect("lock")
+            .push((url.to_owned(), message.body()));
         Ok(())
     }
 }
 
 /// The escalation used in the tests.
 pub fn escalation() -> Escalation {
-    Escalation { target: EscalationTarget::Number("+14155550177".into()), message: "Connecting you with our team.".into() }
+    Escalation {
+        target: EscalationTarget::Number("+14155550177".into()),
+        message: "Connecting you with our team.".into(),
+    }
 }
 
 /// Tools over given adapters, a manual clock at `T0` and a control client.
@@ -101,11 +115,23 @@ pub fn tools_over<R: ToolRecords + 'static, S: ToolStore + 'static>(
     clock: &ManualClock,
 ) -> CrmTools {
     let clock: Arc<dyn Clock> = Arc::new(clock.clone());
-    build_tools(crm, records, store, control, Some(escalation()), clock, ToolSettings::default()).expect("tools")
+    build_tools(
+        crm,
+        records,
+        store,
+        control,
+        Some(escalation()),
+        clock,
+        ToolSettings::default(),
+    )
+    .expect("tools")
 }
 
 /// Tools over a seeded memory CRM and memory store.
-pub fn memory_tools(clock: &ManualClock, control: Arc<dyn CallControl>) -> (CrmTools, Arc<MemoryCrm>, Arc<MemoryStore>) {
+pub fn memory_tools(
+    clock: &ManualClock,
+    control: Arc<dyn CallControl>,
+) -> (CrmTools, Arc<MemoryCrm>, Arc<MemoryStore>) {
     let crm = Arc::new(MemoryCrm::seeded(&seed()).expect("seed"));
     let store = Arc::new(MemoryStore::new());
     let tools = tools_over(crm.clone(), crm.clone(), store.clone(), control, clock);
@@ -119,7 +145,12 @@ pub fn http_control() -> Arc<dyn CallControl> {
 
 /// A tool call.
 pub fn call(id: &str, name: &str, args: Value) -> ToolCall {
-    ToolCall { id: id.into(), name: name.into(), arguments: args, is_async: false }
+    ToolCall {
+        id: id.into(),
+        name: name.into(),
+        arguments: args,
+        is_async: false,
+    }
 }
 
 /// The context of a live call from the seeded caller, deadline `budget_ms` from `clock`.
@@ -135,7 +166,10 @@ pub fn ctx(clock: &ManualClock, budget_ms: i64, control_url: Option<&str>) -> To
 /// Archive the call as ended (an end-of-call report commit).
 pub async fn end_call<S: ToolStore + ?Sized>(store: &S, call_id: &str) {
     let key = format!("test-report:{call_id}");
-    store.claim(&key, "tok", T0, T0 + 60_000, T0 / 1000 + 3600).await.expect("claim");
+    store
+        .claim(&key, "tok", T0, T0 + 60_000, T0 / 1000 + 3600)
+        .await
+        .expect("claim");
     let commit = EventCommit {
         call_id: call_id.into(),
         idempotency_key: key,
@@ -150,11 +184,18 @@ pub async fn end_call<S: ToolStore + ?Sized>(store: &S, call_id: &str) {
             ts_ms: T0,
             arrival_ms: T0,
             ended_reason: Some("customer-ended-call".into()),
-            body: StoredDocument { inline: Some("{}".into()), parts: 0, bytes: 2 },
+            body: StoredDocument {
+                inline: Some("{}".into()),
+                parts: 0,
+                bytes: 2,
+            },
         }),
         late: false,
     };
-    assert_eq!(store.commit(&commit).await.expect("commit"), CommitOutcome::Committed);
+    assert_eq!(
+        store.commit(&commit).await.expect("commit"),
+        CommitOutcome::Committed
+    );
     assert!(store.report_archived(call_id).await.expect("archived"));
 }
 
