@@ -114,13 +114,24 @@ async fn get_json(url: &str) -> Result<Option<Value>, String> {
     Ok(Some(body))
 }
 
-fn print_table(calls: &[CallListEntry]) {
-    println!(
+/// Write `text` and a newline to stdout; a closed pipe (`| head`) is not an error.
+fn emit(text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write to stdout: {e}")),
+    }
+}
+
+fn print_table(calls: &[CallListEntry]) -> Result<(), String> {
+    let mut lines = vec![format!(
         "{:<40} {:<6} {:>6} {:>5} {:>8}  last event (UTC ms)",
         "CALL ID", "ENDED", "EVENTS", "LATE", "REDACTED"
-    );
+    )];
     for c in calls {
-        println!(
+        lines.push(format!(
             "{:<40} {:<6} {:>6} {:>5} {:>8}  {}",
             c.call_id,
             if c.ended { "yes" } else { "no" },
@@ -128,8 +139,9 @@ fn print_table(calls: &[CallListEntry]) {
             c.late_events,
             c.redacted,
             c.last_event_at_ms
-        );
+        ));
     }
+    emit(&lines.join("\n"))
 }
 
 fn pretty(v: &impl serde::Serialize) -> Result<String, String> {
@@ -169,11 +181,11 @@ pub async fn run(args: CallsArgs) -> CliResult {
                 }
             };
             if *json {
-                println!("{}", pretty(&serde_json::json!({ "calls": calls }))?);
+                emit(&pretty(&serde_json::json!({ "calls": calls }))?)?;
             } else if calls.is_empty() {
-                println!("no calls archived in the last {days} day(s)");
+                emit(&format!("no calls archived in the last {days} day(s)"))?;
             } else {
-                print_table(&calls);
+                print_table(&calls)?;
             }
         }
         CallsCommand::Show { call_id } => {
@@ -188,7 +200,7 @@ pub async fn run(args: CallsArgs) -> CliResult {
                 Source::Dev(url) => get_json(&format!("{url}/calls/{id}")).await?,
             };
             match view {
-                Some(v) => println!("{}", pretty(&v)?),
+                Some(v) => emit(&pretty(&v)?)?,
                 None => return Err(format!("no archived call with id {id}").into()),
             }
         }

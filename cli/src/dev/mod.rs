@@ -24,7 +24,7 @@ use callwarden::clock::{Clock, SystemClock};
 use callwarden::ports::store::CallArchive;
 use callwarden::ports::{BlobStore, Queue};
 use callwarden::webhook::runtime::{log_startup, required_var};
-use callwarden::webhook::tool_runner::NoTools;
+use callwarden::ports::ToolRegistry;
 use callwarden::webhook::{Webhook, WebhookConfig, WebhookDeps};
 use callwarden::worker::{WorkerConfig, WorkerDeps};
 use tokio::sync::watch;
@@ -120,6 +120,9 @@ pub async fn run(args: DevArgs) -> CliResult {
     let stats = Arc::new(DevStats::default());
     let store_faults = args.store_faults();
     let mut pool: Option<Arc<WorkerPool>> = None;
+    // CRM-backed tools: the built-in CRM on the table with --aws (or the HTTP CRM when
+    // CRM_BASE_URL is set); otherwise an in-memory CRM seeded with config/crm-seed.json.
+    let tools: Arc<dyn ToolRegistry>;
     let (queue, archive, worker_tasks, dev_parts): (Arc<dyn Queue>, Arc<dyn CallArchive>, _, _) = if args.aws {
         let get = |k: &str| std::env::var(k).ok();
         let table = required_var(&get, "TABLE_NAME", "the DynamoDB table for --aws")?;
@@ -129,6 +132,7 @@ pub async fn run(args: DevArgs) -> CliResult {
         create_table_if_missing(&ddb, &table).await?;
         let blobs: Arc<dyn BlobStore> = Arc::new(DynamoBlobStore::new(ddb.clone(), table.clone()));
         let store = Arc::new(DynamoStore::new(ddb.clone(), table.clone()));
+        tools = callwarden::crm::config::tools_from_env(config.escalation.clone()).await?;
         let audited = Arc::new(LockAudit::new(store.clone(), clock.clone()));
         let faulty = Arc::new(FaultyStore::new(audited.clone(), store_faults));
         let sqs = aws_sdk_sqs::Client::new(&sdk);
@@ -145,6 +149,8 @@ pub async fn run(args: DevArgs) -> CliResult {
     } else {
         let blobs: Arc<dyn BlobStore> = Arc::new(MemoryBlobStore::default());
         let store = Arc::new(MemoryStore::new());
+        let dev_crm = callwarden::crm::config::dev_crm(store.clone(), !args.no_seed, config.escalation.clone())?;
+        tools = Arc::new(dev_crm.tools.clone());
         let audited = Arc::new(LockAudit::new(store.clone(), clock.clone()));
         let faulty = Arc::new(FaultyStore::new(audited.clone(), store_faults));
         let queue = Arc::new(MemoryQueue::new());
@@ -200,7 +206,7 @@ pub async fn run(args: DevArgs) -> CliResult {
     )?;
     let webhook = Webhook::new(
         config,
-        WebhookDeps { queue, tools: Arc::new(NoTools), clock: clock.clone(), twilio },
+        WebhookDeps { queue, tools, clock: clock.clone(), twilio },
     );
     log_startup(&webhook);
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));

