@@ -27,7 +27,12 @@ fn webhook() -> (Webhook, Arc<MemoryQueue>) {
     .expect("config");
     let queue = Arc::new(MemoryQueue::new());
     let clock: Arc<dyn Clock> = Arc::new(ManualClock::at(NOW_MS));
-    let deps = WebhookDeps { queue: queue.clone(), tools: Arc::new(NoTools), clock, twilio: None };
+    let deps = WebhookDeps {
+        queue: queue.clone(),
+        tools: Arc::new(NoTools),
+        clock,
+        twilio: None,
+    };
     (Webhook::new(config, deps), queue)
 }
 
@@ -58,8 +63,15 @@ const SAMPLE: &str = r#"{"message":{"type":"tool-calls","timestamp":176348179512
 
 fn body() -> impl Strategy<Value = Vec<u8>> {
     let types = prop_oneof![
-        Just("assistant-request"), Just("tool-calls"), Just("function-call"), Just("transfer-destination-request"),
-        Just("transcript"), Just("end-of-call-report"), Just("voice-request"), Just("status-update"), Just("x.y"),
+        Just("assistant-request"),
+        Just("tool-calls"),
+        Just("function-call"),
+        Just("transfer-destination-request"),
+        Just("transcript"),
+        Just("end-of-call-report"),
+        Just("voice-request"),
+        Just("status-update"),
+        Just("x.y"),
     ];
     prop_oneof![
         proptest::collection::vec(any::<u8>(), 0..512),
@@ -84,8 +96,12 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
 
 fn headers() -> impl Strategy<Value = Vec<(String, Vec<u8>)>> {
     let name = prop_oneof![
-        Just("x-signature".to_string()), Just("x-timestamp".to_string()), Just("x-vapi-secret".to_string()),
-        Just("authorization".to_string()), Just("content-type".to_string()), Just("x-vapi-signature".to_string()),
+        Just("x-signature".to_string()),
+        Just("x-timestamp".to_string()),
+        Just("x-vapi-secret".to_string()),
+        Just("authorization".to_string()),
+        Just("content-type".to_string()),
+        Just("x-vapi-signature".to_string()),
         "[a-z][a-z0-9-]{0,16}",
     ];
     proptest::collection::vec((name, proptest::collection::vec(any::<u8>(), 0..80)), 0..6)

@@ -15,7 +15,12 @@ use serde_json::Value;
 fn corpus() -> Option<PathBuf> {
     let path = std::env::var("CALLWARDEN_PII_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/pii/dev.jsonl")));
+        .unwrap_or_else(|_| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../shared/pii/dev.jsonl"
+            ))
+        });
     if path.is_file() {
         return Some(path);
     }
@@ -24,14 +29,27 @@ fn corpus() -> Option<PathBuf> {
         "PII corpus not found at {}",
         path.display()
     );
-    eprintln!("skipped: PII corpus not found at {} (set CALLWARDEN_PII_CORPUS)", path.display());
+    eprintln!(
+        "skipped: PII corpus not found at {} (set CALLWARDEN_PII_CORPUS)",
+        path.display()
+    );
     None
 }
 
 fn loadtest(extra: &[&str]) -> Option<Value> {
     let corpus = corpus()?;
     let out = Command::new(env!("CARGO_BIN_EXE_callwarden"))
-        .args(["loadtest", "--calls", "20", "--ramp-secs", "1", "--json", "--drain-secs", "120", "--corpus"])
+        .args([
+            "loadtest",
+            "--calls",
+            "20",
+            "--ramp-secs",
+            "1",
+            "--json",
+            "--drain-secs",
+            "120",
+            "--corpus",
+        ])
         .arg(&corpus)
         .args(extra)
         // The load test makes up its own secret for the server it starts.
@@ -43,26 +61,58 @@ fn loadtest(extra: &[&str]) -> Option<Value> {
         .expect("run callwarden loadtest");
     let stderr = String::from_utf8_lossy(&out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let last = stdout.lines().last().unwrap_or_else(|| panic!("no output; stderr:\n{stderr}"));
-    let v: Value = serde_json::from_str(last).unwrap_or_else(|e| panic!("last line is not JSON ({e}): {last}\nstderr:\n{stderr}"));
+    let last = stdout
+        .lines()
+        .last()
+        .unwrap_or_else(|| panic!("no output; stderr:\n{stderr}"));
+    let v: Value = serde_json::from_str(last)
+        .unwrap_or_else(|e| panic!("last line is not JSON ({e}): {last}\nstderr:\n{stderr}"));
     eprintln!("{stderr}");
     Some(v)
 }
 
 fn assert_verdicts(v: &Value) {
-    for field in ["accepted", "archived", "lost", "duplicates", "report_violations", "out_of_order", "lock_violations", "pii_hits", "p50_ms", "p99_ms", "deliveries_per_s"] {
-        assert!(v.get(field).is_some_and(|x| !x.is_null()), "field {field} missing: {v}");
+    for field in [
+        "accepted",
+        "archived",
+        "lost",
+        "duplicates",
+        "report_violations",
+        "out_of_order",
+        "lock_violations",
+        "pii_hits",
+        "p50_ms",
+        "p99_ms",
+        "deliveries_per_s",
+    ] {
+        assert!(
+            v.get(field).is_some_and(|x| !x.is_null()),
+            "field {field} missing: {v}"
+        );
     }
-    assert!(v["accepted"].as_u64().unwrap() >= 20 * 25, "every call sends its events: {v}");
+    assert!(
+        v["accepted"].as_u64().unwrap() >= 20 * 25,
+        "every call sends its events: {v}"
+    );
     assert_eq!(v["accepted"], v["events_planned"], "every event accepted");
     assert_eq!(v["lost"], 0, "lost: {}", v["lost_by_type"]);
     assert_eq!(v["duplicates"], 0);
     assert_eq!(v["report_violations"], 0);
     assert_eq!(v["out_of_order"], 0);
     assert_eq!(v["lock_violations"], 0);
-    assert!(v["log_lines"].as_u64().unwrap() > 0, "server logs were captured");
-    assert!(v["stored_items"].as_u64().unwrap() > 0, "storage was dumped");
-    assert_eq!(v["pii_hits"], 0, "PII in logs {} / storage {}", v["pii_hits_logs_by_type"], v["pii_hits_storage_by_type"]);
+    assert!(
+        v["log_lines"].as_u64().unwrap() > 0,
+        "server logs were captured"
+    );
+    assert!(
+        v["stored_items"].as_u64().unwrap() > 0,
+        "storage was dumped"
+    );
+    assert_eq!(
+        v["pii_hits"], 0,
+        "PII in logs {} / storage {}",
+        v["pii_hits_logs_by_type"], v["pii_hits_storage_by_type"]
+    );
 }
 
 #[test]
@@ -74,12 +124,21 @@ fn small_load_test_holds_every_guarantee() {
 
 #[test]
 fn small_load_test_holds_every_guarantee_under_faults() {
-    let Some(v) = loadtest(&["--faults"]) else { return };
+    let Some(v) = loadtest(&["--faults"]) else {
+        return;
+    };
     let server = &v["server"]["stats"];
     // The faults really happened.
     assert!(v["duplicates_sent"].as_u64().unwrap() > 0);
     assert!(v["reordered"].as_u64().unwrap() > 0);
-    assert!(server["worker"]["workers_killed"].as_u64().unwrap() > 0, "{server}");
-    assert!(server["store"]["faults"]["failed_before"].as_u64().unwrap() + server["store"]["faults"]["failed_after"].as_u64().unwrap() > 0);
+    assert!(
+        server["worker"]["workers_killed"].as_u64().unwrap() > 0,
+        "{server}"
+    );
+    assert!(
+        server["store"]["faults"]["failed_before"].as_u64().unwrap()
+            + server["store"]["faults"]["failed_after"].as_u64().unwrap()
+            > 0
+    );
     assert_verdicts(&v);
 }

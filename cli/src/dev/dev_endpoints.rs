@@ -53,9 +53,14 @@ pub struct DevIntrospection {
 }
 
 fn forwarded(headers: &HeaderMap) -> bool {
-    ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip"]
-        .iter()
-        .any(|h| headers.contains_key(*h))
+    [
+        "forwarded",
+        "x-forwarded-for",
+        "x-forwarded-host",
+        "x-real-ip",
+    ]
+    .iter()
+    .any(|h| headers.contains_key(*h))
 }
 
 /// Answer `GET /_dev/...`, or `None` when `path` is not a dev endpoint.
@@ -121,7 +126,12 @@ async fn dump(source: &DumpSource) -> Result<Vec<String>, String> {
                     .set_exclusive_start_key(start.take())
                     .send()
                     .await
-                    .map_err(|e| format!("Scan failed: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)))?;
+                    .map_err(|e| {
+                        format!(
+                            "Scan failed: {}",
+                            aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+                        )
+                    })?;
                 for item in out.items() {
                     let mut keys: Vec<&String> = item.keys().collect();
                     keys.sort();
@@ -187,7 +197,10 @@ mod tests {
     fn binary_attributes_are_rendered_as_text() {
         let v = AttributeValue::B(aws_sdk_dynamodb::primitives::Blob::new(b"abc".to_vec()));
         assert_eq!(render(&v), "\"abc\"");
-        let m = AttributeValue::M(HashMap::from([("k".to_string(), AttributeValue::N("1".into()))]));
+        let m = AttributeValue::M(HashMap::from([(
+            "k".to_string(),
+            AttributeValue::N("1".into()),
+        )]));
         assert_eq!(render(&m), "{\"k\":1}");
     }
 }

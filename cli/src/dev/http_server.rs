@@ -7,7 +7,6 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use bytes::Bytes;
 use callwarden::webhook::{HttpAnswer, IncomingRequest};
 use callwarden::worker::readback::{list_calls, show_call};
 use http::{header, Method, StatusCode};
@@ -21,11 +20,18 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = Router::new().fallback(handle).with_state(state);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 fn to_response(answer: HttpAnswer) -> Response {
-    (answer.status, [(header::CONTENT_TYPE, answer.content_type)], answer.body).into_response()
+    (
+        answer.status,
+        [(header::CONTENT_TYPE, answer.content_type)],
+        answer.body,
+    )
+        .into_response()
 }
 
 async fn handle(State(state): State<DevState>, req: Request) -> Response {
@@ -36,9 +42,15 @@ async fn handle(State(state): State<DevState>, req: Request) -> Response {
     }
     if path.starts_with("/_dev/") {
         if parts.method != Method::GET {
-            return to_response(HttpAnswer::error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "dev endpoints are served with GET only"));
+            return to_response(HttpAnswer::error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "dev endpoints are served with GET only",
+            ));
         }
-        if let Some(answer) = super::dev_endpoints::handle(state.dev.as_deref(), &path, &parts.headers).await {
+        if let Some(answer) =
+            super::dev_endpoints::handle(state.dev.as_deref(), &path, &parts.headers).await
+        {
             return to_response(answer);
         }
     }
@@ -59,7 +71,7 @@ async fn handle(State(state): State<DevState>, req: Request) -> Response {
         path,
         raw_query: parts.uri.query().unwrap_or_default().to_owned(),
         headers: parts.headers,
-        body: Bytes::from(body),
+        body,
     };
     to_response(state.webhook.handle(incoming).await)
 }
@@ -71,17 +83,24 @@ async fn calls(state: &DevState, path: &str) -> Response {
             .await
             .map(|calls| serde_json::json!({ "calls": calls })),
         Some(id) => match show_call(state.archive.as_ref(), id, now).await {
-            Ok(Some(call)) => serde_json::to_value(call).map_err(|e| {
-                callwarden::ports::store::StoreError::Corrupt(e.to_string())
-            }),
+            Ok(Some(call)) => serde_json::to_value(call)
+                .map_err(|e| callwarden::ports::store::StoreError::Corrupt(e.to_string())),
             Ok(None) => {
-                return to_response(HttpAnswer::error(StatusCode::NOT_FOUND, "not_found", "no archived call with that id"))
+                return to_response(HttpAnswer::error(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    "no archived call with that id",
+                ))
             }
             Err(e) => Err(e),
         },
     };
     match result {
         Ok(v) => to_response(HttpAnswer::json(StatusCode::OK, &v)),
-        Err(e) => to_response(HttpAnswer::error(StatusCode::SERVICE_UNAVAILABLE, "store_unavailable", &e.to_string())),
+        Err(e) => to_response(HttpAnswer::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store_unavailable",
+            &e.to_string(),
+        )),
     }
 }

@@ -22,9 +22,9 @@ use callwarden::adapters::sqs::SqsQueue;
 use callwarden::auth::SignedRequest;
 use callwarden::clock::{Clock, SystemClock};
 use callwarden::ports::store::CallArchive;
+use callwarden::ports::ToolRegistry;
 use callwarden::ports::{BlobStore, Queue};
 use callwarden::webhook::runtime::{log_startup, required_var};
-use callwarden::ports::ToolRegistry;
 use callwarden::webhook::{Webhook, WebhookConfig, WebhookDeps};
 use callwarden::worker::{WorkerConfig, WorkerDeps};
 use tokio::sync::watch;
@@ -123,55 +123,104 @@ pub async fn run(args: DevArgs) -> CliResult {
     // CRM-backed tools: the built-in CRM on the table with --aws (or the HTTP CRM when
     // CRM_BASE_URL is set); otherwise an in-memory CRM seeded with config/crm-seed.json.
     let tools: Arc<dyn ToolRegistry>;
-    let (queue, archive, worker_tasks, dev_parts): (Arc<dyn Queue>, Arc<dyn CallArchive>, _, _) = if args.aws {
-        let get = |k: &str| std::env::var(k).ok();
-        let table = required_var(&get, "TABLE_NAME", "the DynamoDB table for --aws")?;
-        let queue_url = required_var(&get, "QUEUE_URL", "the SQS queue URL for --aws")?;
-        let sdk = load_sdk_config(AwsCallBudget::WORKER).await;
-        let ddb = aws_sdk_dynamodb::Client::new(&sdk);
-        create_table_if_missing(&ddb, &table).await?;
-        let blobs: Arc<dyn BlobStore> = Arc::new(DynamoBlobStore::new(ddb.clone(), table.clone()));
-        let store = Arc::new(DynamoStore::new(ddb.clone(), table.clone()));
-        tools = callwarden::crm::config::tools_from_env(config.escalation.clone()).await?;
-        let audited = Arc::new(LockAudit::new(store.clone(), clock.clone()));
-        let faulty = Arc::new(FaultyStore::new(audited.clone(), store_faults));
-        let sqs = aws_sdk_sqs::Client::new(&sdk);
-        let queue = Arc::new(SqsQueue::new(sqs.clone(), queue_url.clone(), blobs.clone(), clock.clone()));
-        let deps = Arc::new(WorkerDeps::new(faulty.clone(), blobs, clock.clone(), worker_config));
-        let tasks = sqs_poller::spawn(sqs, queue_url, deps, args.workers, stats.clone(), shutdown_rx.clone());
-        let readers = (
-            reader(move || faulty.counters()),
-            reader(move || audited.snapshot()),
-            reader({ let s = store.clone(); move || s.requests().snapshot() }),
-            DumpSource::Dynamo { client: ddb, table },
-        );
-        (queue as Arc<dyn Queue>, store as Arc<dyn CallArchive>, tasks, readers)
-    } else {
-        let blobs: Arc<dyn BlobStore> = Arc::new(MemoryBlobStore::default());
-        let store = Arc::new(MemoryStore::new());
-        let dev_crm = callwarden::crm::config::dev_crm(store.clone(), !args.no_seed, config.escalation.clone())?;
-        tools = Arc::new(dev_crm.tools.clone());
-        let audited = Arc::new(LockAudit::new(store.clone(), clock.clone()));
-        let faulty = Arc::new(FaultyStore::new(audited.clone(), store_faults));
-        let queue = Arc::new(MemoryQueue::new());
-        let deps = Arc::new(WorkerDeps::new(faulty.clone(), blobs, clock.clone(), worker_config));
-        let settings = PoolSettings {
-            workers: args.workers,
-            max_receives: args.max_receives.max(1),
-            retry_delay: Duration::from_millis(args.retry_delay_ms),
-            visibility: Duration::from_millis(args.visibility_ms.max(100)),
-            kill_every: (args.fault_kill_worker_ms > 0).then(|| Duration::from_millis(args.fault_kill_worker_ms)),
+    let (queue, archive, worker_tasks, dev_parts): (Arc<dyn Queue>, Arc<dyn CallArchive>, _, _) =
+        if args.aws {
+            let get = |k: &str| std::env::var(k).ok();
+            let table = required_var(&get, "TABLE_NAME", "the DynamoDB table for --aws")?;
+            let queue_url = required_var(&get, "QUEUE_URL", "the SQS queue URL for --aws")?;
+            let sdk = load_sdk_config(AwsCallBudget::WORKER).await;
+            let ddb = aws_sdk_dynamodb::Client::new(&sdk);
+            create_table_if_missing(&ddb, &table).await?;
+            let blobs: Arc<dyn BlobStore> =
+                Arc::new(DynamoBlobStore::new(ddb.clone(), table.clone()));
+            let store = Arc::new(DynamoStore::new(ddb.clone(), table.clone()));
+            tools = callwarden::crm::config::tools_from_env(config.escalation.clone()).await?;
+            let audited = Arc::new(LockAudit::new(store.clone(), clock.clone()));
+            let faulty = Arc::new(FaultyStore::new(audited.clone(), store_faults));
+            let sqs = aws_sdk_sqs::Client::new(&sdk);
+            let queue = Arc::new(SqsQueue::new(
+                sqs.clone(),
+                queue_url.clone(),
+                blobs.clone(),
+                clock.clone(),
+            ));
+            let side_effects =
+                callwarden::crm::config::side_effects_from_env(config.escalation.clone()).await?;
+            let deps = Arc::new(
+                WorkerDeps::new(faulty.clone(), blobs, clock.clone(), worker_config)
+                    .with_side_effects(Arc::new(side_effects)),
+            );
+            let tasks = sqs_poller::spawn(
+                sqs,
+                queue_url,
+                deps,
+                args.workers,
+                stats.clone(),
+                shutdown_rx.clone(),
+            );
+            let readers = (
+                reader(move || faulty.counters()),
+                reader(move || audited.snapshot()),
+                reader({
+                    let s = store.clone();
+                    move || s.requests().snapshot()
+                }),
+                DumpSource::Dynamo { client: ddb, table },
+            );
+            (
+                queue as Arc<dyn Queue>,
+                store as Arc<dyn CallArchive>,
+                tasks,
+                readers,
+            )
+        } else {
+            let blobs: Arc<dyn BlobStore> = Arc::new(MemoryBlobStore::default());
+            let store = Arc::new(MemoryStore::new());
+            let dev_crm = callwarden::crm::config::dev_crm(
+                store.clone(),
+                !args.no_seed,
+                config.escalation.clone(),
+            )?;
+            tools = Arc::new(dev_crm.tools.clone());
+            let audited = Arc::new(LockAudit::new(store.clone(), clock.clone()));
+            let faulty = Arc::new(FaultyStore::new(audited.clone(), store_faults));
+            let queue = Arc::new(MemoryQueue::new());
+            let deps = Arc::new(
+                WorkerDeps::new(faulty.clone(), blobs, clock.clone(), worker_config)
+                    .with_side_effects(Arc::new(dev_crm.side_effects)),
+            );
+            let settings = PoolSettings {
+                workers: args.workers,
+                max_receives: args.max_receives.max(1),
+                retry_delay: Duration::from_millis(args.retry_delay_ms),
+                visibility: Duration::from_millis(args.visibility_ms.max(100)),
+                kill_every: (args.fault_kill_worker_ms > 0)
+                    .then(|| Duration::from_millis(args.fault_kill_worker_ms)),
+            };
+            let (p, tasks) = WorkerPool::spawn(
+                queue.clone(),
+                deps,
+                stats.clone(),
+                settings,
+                shutdown_rx.clone(),
+            );
+            pool = Some(p);
+            let readers = (
+                reader(move || faulty.counters()),
+                reader(move || audited.snapshot()),
+                reader({
+                    let s = store.clone();
+                    move || s.requests().snapshot()
+                }),
+                DumpSource::Memory(store.clone()),
+            );
+            (
+                queue as Arc<dyn Queue>,
+                store as Arc<dyn CallArchive>,
+                tasks,
+                readers,
+            )
         };
-        let (p, tasks) = WorkerPool::spawn(queue.clone(), deps, stats.clone(), settings, shutdown_rx.clone());
-        pool = Some(p);
-        let readers = (
-            reader(move || faulty.counters()),
-            reader(move || audited.snapshot()),
-            reader({ let s = store.clone(); move || s.requests().snapshot() }),
-            DumpSource::Memory(store.clone()),
-        );
-        (queue as Arc<dyn Queue>, store as Arc<dyn CallArchive>, tasks, readers)
-    };
     let faulty_queue = Arc::new(FaultyQueue::new(queue, args.fault_queue_p));
     let dev = args.dev_endpoints.then(|| {
         let (store_faults, locks, requests, dump) = dev_parts;
@@ -206,7 +255,12 @@ pub async fn run(args: DevArgs) -> CliResult {
     )?;
     let webhook = Webhook::new(
         config,
-        WebhookDeps { queue, tools, clock: clock.clone(), twilio },
+        WebhookDeps {
+            queue,
+            tools,
+            clock: clock.clone(),
+            twilio,
+        },
     );
     log_startup(&webhook);
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
@@ -215,12 +269,23 @@ pub async fn run(args: DevArgs) -> CliResult {
     print_banner(&webhook, bound, args.aws, clock.now_ms());
 
     if args.any_fault() {
-        println!("  faults:   queue {} store {} dead-lock {} kill-worker-every {} ms", args.fault_queue_p, args.fault_store_p, args.fault_dead_lock_p, args.fault_kill_worker_ms);
+        println!(
+            "  faults:   queue {} store {} dead-lock {} kill-worker-every {} ms",
+            args.fault_queue_p,
+            args.fault_store_p,
+            args.fault_dead_lock_p,
+            args.fault_kill_worker_ms
+        );
     }
     if args.dev_endpoints {
         println!("  dev:      GET  http://{bound}/_dev/stats   and   GET http://{bound}/_dev/dump (loopback only)");
     }
-    let state = DevState { webhook, archive, clock, dev };
+    let state = DevState {
+        webhook,
+        archive,
+        clock,
+        dev,
+    };
     http_server::serve(listener, state, shutdown_signal()).await?;
 
     // Ctrl-C: the server stopped accepting; let the workers finish what was accepted.
@@ -244,13 +309,14 @@ fn reader<T, F: Fn() -> T + Send + Sync + 'static>(f: F) -> dev_endpoints::Reade
 async fn shutdown_signal() {
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
             _ = term.recv() => {}
@@ -264,23 +330,40 @@ async fn shutdown_signal() {
 
 fn print_banner(webhook: &Webhook, addr: SocketAddr, aws: bool, now_ms: i64) {
     let url = format!("http://{addr}/webhook/vapi");
-    let body = r#"{"message":{"type":"status-update","status":"in-progress","call":{"id":"dev-call-1"}}}"#;
+    let body =
+        r#"{"message":{"type":"status-update","status":"in-progress","call":{"id":"dev-call-1"}}}"#;
     let headers = http::HeaderMap::new();
     let signed = webhook.config().auth.sign(
-        &SignedRequest { method: "POST", url: &url, headers: &headers, body: body.as_bytes() },
+        &SignedRequest {
+            method: "POST",
+            url: &url,
+            headers: &headers,
+            body: body.as_bytes(),
+        },
         now_ms,
     );
     let schemes = webhook.config().auth.scheme_names().join(", ");
     println!("callwarden dev listening on http://{addr}");
-    println!("  webhook:  POST {url}   (Vapi Server URL; tunnel it, e.g. with cloudflared or ngrok)");
+    println!(
+        "  webhook:  POST {url}   (Vapi Server URL; tunnel it, e.g. with cloudflared or ngrok)"
+    );
     println!("  health:   GET  http://{addr}/healthz");
     println!("  archive:  GET  http://{addr}/calls   and   GET http://{addr}/calls/<call-id>");
-    println!("  backends: {}", if aws { "SQS + DynamoDB (--aws)" } else { "in-memory queue and store, worker in-process" });
+    println!(
+        "  backends: {}",
+        if aws {
+            "SQS + DynamoDB (--aws)"
+        } else {
+            "in-memory queue and store, worker in-process"
+        }
+    );
     println!("  auth:     {schemes}");
     let header_args: String = signed
         .iter()
         .map(|(k, v)| format!(" -H '{k}: {v}'"))
         .collect();
     println!("try it (signature valid for the replay window):");
-    println!("  curl -s -X POST {url} -H 'content-type: application/json'{header_args} -d '{body}'");
+    println!(
+        "  curl -s -X POST {url} -H 'content-type: application/json'{header_args} -d '{body}'"
+    );
 }

@@ -87,7 +87,10 @@ impl DevStats {
     /// Record one lag sample (milliseconds, clamped to `u32`).
     pub fn lag(&self, lag_ms: i64) {
         let v = u32::try_from(lag_ms.max(0)).unwrap_or(u32::MAX);
-        self.lag_ms.lock().unwrap_or_else(|p| p.into_inner()).push(v);
+        self.lag_ms
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(v);
     }
 
     /// Count one failed attempt.

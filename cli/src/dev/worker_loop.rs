@@ -105,7 +105,11 @@ impl WorkerPool {
     /// Deliveries waiting, in flight, or waiting for a retry.
     pub fn outstanding(&self) -> usize {
         self.queue.len()
-            + self.inflight.lock().unwrap_or_else(|p| p.into_inner()).len()
+            + self
+                .inflight
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .len()
             + self.pending_retries.load(Ordering::SeqCst)
     }
 
@@ -113,7 +117,10 @@ impl WorkerPool {
     pub fn depth(&self) -> (usize, usize, usize) {
         (
             self.queue.len(),
-            self.inflight.lock().unwrap_or_else(|p| p.into_inner()).len(),
+            self.inflight
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .len(),
             self.pending_retries.load(Ordering::SeqCst),
         )
     }
@@ -132,28 +139,20 @@ impl WorkerPool {
                 d = self.queue.recv() => d,
                 _ = shutdown.wait_for(|s| *s) => break,
             };
-            let mut batch = vec![first];
+            // Every delivery is registered in flight the moment it leaves the queue (no
+            // await in between), so a worker killed while collecting its batch loses
+            // nothing: the reaper returns it after the visibility timeout.
+            let mut batch = vec![self.track(first)];
             while batch.len() < BATCH_SIZE {
                 // Polls `recv` once: takes a waiting delivery without blocking.
                 match tokio::time::timeout(Duration::ZERO, self.queue.recv()).await {
-                    Ok(d) => batch.push(d),
+                    Ok(d) => batch.push(self.track(d)),
                     Err(_) => break,
                 }
             }
             self.stats.receives(1);
             let mut set = JoinSet::new();
-            for delivery in batch {
-                let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-                self.inflight
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(
-                        id,
-                        InFlight {
-                            delivery: delivery.clone(),
-                            visible_again: Instant::now() + self.settings.visibility,
-                        },
-                    );
+            for (id, delivery) in batch {
                 let pool = self.clone();
                 // Dropping the JoinSet (worker killed) aborts these tasks: the batch dies
                 // mid-way and its unfinished deliveries wait for the visibility timeout.
@@ -164,6 +163,22 @@ impl WorkerPool {
             }
             while set.join_next().await.is_some() {}
         }
+    }
+
+    /// Register `delivery` as in flight; returns its id.
+    fn track(&self, delivery: Delivery) -> (u64, Delivery) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.inflight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(
+                id,
+                InFlight {
+                    delivery: delivery.clone(),
+                    visible_again: Instant::now() + self.settings.visibility,
+                },
+            );
+        (id, delivery)
     }
 
     fn finish(
@@ -196,8 +211,7 @@ impl WorkerPool {
             }
             Err(e) => {
                 self.stats.failed();
-                let permanent =
-                    matches!(e, WorkerError::Undecodable(_) | WorkerError::Integrity);
+                let permanent = matches!(e, WorkerError::Undecodable(_) | WorkerError::Integrity);
                 self.retry_or_dead_letter(delivery, e.kind(), permanent);
             }
         }

@@ -49,7 +49,11 @@ pub fn conversations(records: &[Utterance]) -> Vec<Vec<Utterance>> {
     let mut groups: Vec<Vec<Utterance>> = Vec::new();
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for r in records {
-        let key = if r.call_id.is_empty() { format!("#{}", groups.len()) } else { r.call_id.clone() };
+        let key = if r.call_id.is_empty() {
+            format!("#{}", groups.len())
+        } else {
+            r.call_id.clone()
+        };
         let i = *index.entry(key).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1

@@ -56,7 +56,10 @@ pub struct FaultProxy {
 
 /// True for `http://127.0.0.1...`, `http://localhost...` and `http://[::1]...`.
 pub fn is_loopback_url(url: &str) -> bool {
-    let Some(rest) = url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")) else {
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
         return false;
     };
     let host_port = rest.split('/').next().unwrap_or("");
@@ -65,14 +68,19 @@ pub fn is_loopback_url(url: &str) -> bool {
     } else {
         host_port.split(':').next().unwrap_or("")
     };
-    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl FaultProxy {
     /// Start a proxy on a free loopback port in front of `upstream` (must be loopback).
     pub async fn start(upstream: &str, service: Service, fault_p: f64) -> Result<Self, String> {
         if !is_loopback_url(upstream) {
-            return Err(format!("refusing to proxy to a non-loopback endpoint ({service:?})"));
+            return Err(format!(
+                "refusing to proxy to a non-loopback endpoint ({service:?})"
+            ));
         }
         let client = reqwest::Client::builder()
             .no_proxy()
@@ -95,7 +103,11 @@ impl FaultProxy {
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Ok(Self { url: format!("http://{addr}"), state, task })
+        Ok(Self {
+            url: format!("http://{addr}"),
+            state,
+            task,
+        })
     }
 
     /// What it did so far.
@@ -130,19 +142,35 @@ async fn forward(State(s): State<Arc<ProxyState>>, req: Request) -> Response {
         return match (s.service, throttle) {
             (Service::DynamoDb, true) => {
                 s.throttled.fetch_add(1, Ordering::Relaxed);
-                aws_error(StatusCode::BAD_REQUEST, "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException", "injected: throughput exceeded")
+                aws_error(
+                    StatusCode::BAD_REQUEST,
+                    "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+                    "injected: throughput exceeded",
+                )
             }
             (Service::DynamoDb, false) => {
                 s.server_errors.fetch_add(1, Ordering::Relaxed);
-                aws_error(StatusCode::INTERNAL_SERVER_ERROR, "com.amazonaws.dynamodb.v20120810#InternalServerError", "injected: internal server error")
+                aws_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "com.amazonaws.dynamodb.v20120810#InternalServerError",
+                    "injected: internal server error",
+                )
             }
             (Service::Sqs, true) => {
                 s.throttled.fetch_add(1, Ordering::Relaxed);
-                aws_error(StatusCode::SERVICE_UNAVAILABLE, "com.amazonaws.sqs#ServiceUnavailable", "injected: service unavailable")
+                aws_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "com.amazonaws.sqs#ServiceUnavailable",
+                    "injected: service unavailable",
+                )
             }
             (Service::Sqs, false) => {
                 s.server_errors.fetch_add(1, Ordering::Relaxed);
-                aws_error(StatusCode::INTERNAL_SERVER_ERROR, "com.amazonaws.sqs#InternalError", "injected: internal error")
+                aws_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "com.amazonaws.sqs#InternalError",
+                    "injected: internal error",
+                )
             }
         };
     }
@@ -150,11 +178,18 @@ async fn forward(State(s): State<Arc<ProxyState>>, req: Request) -> Response {
     let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let url = format!("{}{}", s.upstream, path);
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
-        return aws_error(StatusCode::BAD_REQUEST, "SerializationException", "proxy could not read the body");
+        return aws_error(
+            StatusCode::BAD_REQUEST,
+            "SerializationException",
+            "proxy could not read the body",
+        );
     };
     let mut out = s.client.request(parts.method, &url).body(bytes);
     for (k, v) in &parts.headers {
-        if !matches!(k.as_str(), "host" | "content-length" | "connection" | "transfer-encoding") {
+        if !matches!(
+            k.as_str(),
+            "host" | "content-length" | "connection" | "transfer-encoding"
+        ) {
             out = out.header(k, v);
         }
     }
@@ -165,13 +200,22 @@ async fn forward(State(s): State<Arc<ProxyState>>, req: Request) -> Response {
             let body = resp.bytes().await.unwrap_or_default();
             let mut builder = Response::builder().status(status);
             for (k, v) in &headers {
-                if !matches!(k.as_str(), "content-length" | "connection" | "transfer-encoding") {
+                if !matches!(
+                    k.as_str(),
+                    "content-length" | "connection" | "transfer-encoding"
+                ) {
                     builder = builder.header(k, v);
                 }
             }
-            builder.body(Body::from(body)).unwrap_or_else(|_| Response::new(Body::empty()))
+            builder
+                .body(Body::from(body))
+                .unwrap_or_else(|_| Response::new(Body::empty()))
         }
-        Err(_) => aws_error(StatusCode::BAD_GATEWAY, "InternalFailure", "upstream unreachable"),
+        Err(_) => aws_error(
+            StatusCode::BAD_GATEWAY,
+            "InternalFailure",
+            "upstream unreachable",
+        ),
     }
 }
 

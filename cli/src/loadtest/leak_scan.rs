@@ -121,9 +121,22 @@ impl LeakScanner {
     pub fn new(values: &[SpokenValue]) -> Self {
         let mut text_seen = HashSet::new();
         let mut digit_seen = HashSet::new();
-        let (mut text, mut text_kinds, mut digits, mut digit_kinds) = (vec![], vec![], vec![], vec![]);
+        let (mut text, mut text_kinds, mut digits, mut digit_kinds) =
+            (vec![], vec![], vec![], vec![]);
         let mut unsearchable = 0;
         for v in values {
+            // A short number (CVV, expiry, last four) cannot be told apart from ordinary
+            // numbers in any spelling: counted as unsearchable, never matched as words.
+            if let Some(value) = &v.value {
+                let digits = value.chars().filter(char::is_ascii_digit).count();
+                let numeric = value
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " -/.()".contains(c));
+                if numeric && digits < MIN_DIGITS {
+                    unsearchable += 1;
+                    continue;
+                }
+            }
             let mut searchable = false;
             for t in std::iter::once(v.surface.as_str()).chain(v.value.as_deref()) {
                 let t = t.trim().to_lowercase();
@@ -150,13 +163,14 @@ impl LeakScanner {
             }
         }
         let build = |p: &Vec<String>| {
-            (!p.is_empty()).then(|| {
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .build(p)
-                    .ok()
-            })
-            .flatten()
+            (!p.is_empty())
+                .then(|| {
+                    AhoCorasickBuilder::new()
+                        .match_kind(MatchKind::Standard)
+                        .build(p)
+                        .ok()
+                })
+                .flatten()
         };
         Self {
             needles: text.len() + digits.len(),
@@ -194,12 +208,19 @@ mod tests {
     use super::*;
 
     fn v(kind: &str, surface: &str, value: &str) -> SpokenValue {
-        SpokenValue { kind: kind.into(), surface: surface.into(), value: Some(value.into()) }
+        SpokenValue {
+            kind: kind.into(),
+            surface: surface.into(),
+            value: Some(value.into()),
+        }
     }
 
     #[test]
     fn digit_runs_join_words_digits_and_separators() {
-        assert_eq!(digit_runs("call four oh eight 821-8917 now"), vec!["4088218917"]);
+        assert_eq!(
+            digit_runs("call four oh eight 821-8917 now"),
+            vec!["4088218917"]
+        );
         assert_eq!(digit_runs("(415) 555.0142"), vec!["4155550142"]);
         assert!(digit_runs("ts 17634 arrival 17635").is_empty());
         assert_eq!(digit_runs("a 1234567 b"), vec!["1234567"]);
@@ -208,7 +229,11 @@ mod tests {
     #[test]
     fn finds_values_in_any_spelling_and_reports_types() {
         let s = LeakScanner::new(&[
-            v("PHONE", "four oh eight eight two one eight nine one seven", "4088218917"),
+            v(
+                "PHONE",
+                "four oh eight eight two one eight nine one seven",
+                "4088218917",
+            ),
             v("PERSON", "danielle bernard", "danielle bernard"),
         ]);
         let mut hits = LeakHits::default();
@@ -232,11 +257,11 @@ mod tests {
 
     #[test]
     fn short_values_are_counted_as_unsearchable() {
-        let s = LeakScanner::new(&[v("CVV", "123", "123")]);
-        assert_eq!(s.unsearchable, 1);
+        let s = LeakScanner::new(&[v("CVV", "123", "123"), v("CVV", "one two three", "123")]);
+        assert_eq!(s.unsearchable, 2);
         assert_eq!(s.needles, 0);
         let mut hits = LeakHits::default();
-        s.scan("123 123 123", &mut hits);
+        s.scan("123 123 123 one two three", &mut hits);
         assert_eq!(hits.total, 0);
     }
 }

@@ -80,12 +80,17 @@ pub fn cost_model(counts: &RequestCounts, call_minutes: f64) -> CostModel {
     use assumptions::*;
     use prices::*;
     if call_minutes <= 0.0 {
-        return CostModel { prices: AS_OF, ..Default::default() };
+        return CostModel {
+            prices: AS_OF,
+            ..Default::default()
+        };
     }
     let scale = 1000.0 / call_minutes;
     let n = |op: &str| counts.dynamodb.get(op).copied().unwrap_or(0) as f64;
     let entry_kb = counts.mean_body_kb.ceil().max(1.0);
-    let wru = n("PutItem") + n("UpdateItem") + n("DeleteItem")
+    let wru = n("PutItem")
+        + n("UpdateItem")
+        + n("DeleteItem")
         + n("TransactWriteItems") * 2.0 * (ITEMS_PER_COMMIT - 1.0 + entry_kb)
         + n("BatchWriteItem") * 25.0;
     let rru = n("GetItem") + n("Query") * entry_kb.max(1.0) / 4.0 + n("Scan");
@@ -93,7 +98,9 @@ pub fn cost_model(counts: &RequestCounts, call_minutes: f64) -> CostModel {
     let batches = counts.worker_batches as f64;
     let api_gateway = web * API_GW_HTTP_PER_REQUEST * scale;
     let lambda = ((web + batches) * LAMBDA_PER_REQUEST
-        + (web * WEBHOOK_SECONDS + batches * WORKER_BATCH_SECONDS) * LAMBDA_MEMORY_GB * LAMBDA_ARM_PER_GB_S)
+        + (web * WEBHOOK_SECONDS + batches * WORKER_BATCH_SECONDS)
+            * LAMBDA_MEMORY_GB
+            * LAMBDA_ARM_PER_GB_S)
         * scale;
     let sqs = (counts.sqs_send as f64 + 2.0 * batches) * SQS_PER_REQUEST * scale;
     let dynamodb = (wru * DDB_PER_WRU + rru * DDB_PER_RRU) * scale;
@@ -208,7 +215,10 @@ impl Summary {
     pub fn judge(&mut self) {
         let mut f = Vec::new();
         if self.lost > 0 {
-            f.push(format!("lost = {} (accepted {} archived {})", self.lost, self.accepted, self.archived));
+            f.push(format!(
+                "lost = {} (accepted {} archived {})",
+                self.lost, self.accepted, self.archived
+            ));
         }
         if self.duplicates > 0 {
             f.push(format!("duplicates = {}", self.duplicates));
@@ -222,10 +232,15 @@ impl Summary {
         match self.lock_violations {
             Some(0) => {}
             Some(n) => f.push(format!("lock_violations = {n}")),
-            None => f.push("lock_violations not measured (start the server with --dev-endpoints)".into()),
+            None => f.push(
+                "lock_violations not measured (start the server with --dev-endpoints)".into(),
+            ),
         }
         if self.pii_hits > 0 {
-            f.push(format!("pii_hits = {} (logs {:?}, storage {:?})", self.pii_hits, self.pii_hits_logs, self.pii_hits_storage));
+            f.push(format!(
+                "pii_hits = {} (logs {:?}, storage {:?})",
+                self.pii_hits, self.pii_hits_logs, self.pii_hits_storage
+            ));
         }
         if self.pii_hits_logs.is_none() {
             f.push("server logs not scanned (give --server-log with --url)".into());
@@ -234,7 +249,12 @@ impl Summary {
             f.push("storage not scanned (start the server with --dev-endpoints)".into());
         }
         if self.accepted < self.events_planned {
-            f.push(format!("{} events never accepted (rejected {}, gave up {})", self.events_planned - self.accepted, self.rejected, self.gave_up));
+            f.push(format!(
+                "{} events never accepted (rejected {}, gave up {})",
+                self.events_planned - self.accepted,
+                self.rejected,
+                self.gave_up
+            ));
         }
         self.pass = f.is_empty();
         self.failures = f;
@@ -248,7 +268,9 @@ impl Summary {
         let mut s = String::new();
         s.push_str(&format!(
             "callwarden loadtest: {} calls, backend {}, faults {}\n",
-            self.calls, self.backend, if self.faults { "on" } else { "off" }
+            self.calls,
+            self.backend,
+            if self.faults { "on" } else { "off" }
         ));
         s.push_str(&format!(
             "  throughput   {} requests in {:.1} s = {:.0} deliveries/s\n",
@@ -260,26 +282,43 @@ impl Summary {
         ));
         s.push_str(&format!(
             "  worker lag   p50 {}  p99 {}  (drained in {:.1} s)\n",
-            optf(self.worker_lag_p50_ms), optf(self.worker_lag_p99_ms), self.drain_secs
+            optf(self.worker_lag_p50_ms),
+            optf(self.worker_lag_p99_ms),
+            self.drain_secs
         ));
         s.push_str(&format!(
             "  delivery     retried 503 {}  retried other {}  rejected {}  gave up {}  duplicates sent {}  reordered {}\n",
             self.retried_503, self.retried_other, self.rejected, self.gave_up, self.duplicates_sent, self.reordered
         ));
         s.push_str("verdicts\n");
-        s.push_str(&format!("  accepted {} / planned {}, archived {}\n", self.accepted, self.events_planned, self.archived));
-        s.push_str(&format!("  lost               {}  {:?}\n", self.lost, self.lost_by_type));
+        s.push_str(&format!(
+            "  accepted {} / planned {}, archived {}\n",
+            self.accepted, self.events_planned, self.archived
+        ));
+        s.push_str(&format!(
+            "  lost               {}  {:?}\n",
+            self.lost, self.lost_by_type
+        ));
         s.push_str(&format!("  duplicates         {}\n", self.duplicates));
-        s.push_str(&format!("  report violations  {}\n", self.report_violations));
+        s.push_str(&format!(
+            "  report violations  {}\n",
+            self.report_violations
+        ));
         s.push_str(&format!("  out of order       {}\n", self.out_of_order));
-        s.push_str(&format!("  lock violations    {}\n", opt(self.lock_violations)));
+        s.push_str(&format!(
+            "  lock violations    {}\n",
+            opt(self.lock_violations)
+        ));
         s.push_str(&format!(
             "  PII hits           {}  (logs {} in {} lines {:?}; storage {} in {} items {:?}; {} needles, {} values too short to search)\n",
             self.pii_hits, opt(self.pii_hits_logs), self.log_lines, self.pii_hits_logs_by_type,
             opt(self.pii_hits_storage), self.stored_items, self.pii_hits_storage_by_type,
             self.pii_needles, self.pii_unsearchable
         ));
-        s.push_str(&format!("  late events        {}   answered-not-archived {}   unexpected items {}\n", self.late_events, self.answered_not_archived, self.unexpected));
+        s.push_str(&format!(
+            "  late events        {}   answered-not-archived {}   unexpected items {}\n",
+            self.late_events, self.answered_not_archived, self.unexpected
+        ));
         s.push_str(&format!(
             "cost per 1,000 call-minutes (from {:.1} simulated call-minutes): ${:.4} = API GW ${:.4} + Lambda ${:.4} + SQS ${:.4} + DynamoDB ${:.4} ({:.0} WRU, {:.0} RRU)\n",
             c.call_minutes, c.total, c.api_gateway, c.lambda, c.sqs, c.dynamodb, c.dynamodb_wru, c.dynamodb_rru
@@ -294,6 +333,12 @@ impl Summary {
         }
         s
     }
+}
+
+/// Keep the hits of one source in the summary.
+pub fn set_hits(by_type: &mut BTreeMap<String, u64>, total: &mut Option<u64>, hits: &LeakHits) {
+    *total = Some(hits.total);
+    *by_type = hits.by_type.clone();
 }
 
 #[cfg(test)]
@@ -317,7 +362,11 @@ mod tests {
 
     #[test]
     fn an_unmeasured_guarantee_fails_the_run() {
-        let mut s = Summary { pii_hits_logs: Some(0), pii_hits_storage: Some(0), ..Default::default() };
+        let mut s = Summary {
+            pii_hits_logs: Some(0),
+            pii_hits_storage: Some(0),
+            ..Default::default()
+        };
         s.judge();
         assert!(!s.pass);
         s.lock_violations = Some(0);
@@ -327,10 +376,4 @@ mod tests {
         s.judge();
         assert!(!s.pass);
     }
-}
-
-/// Keep the hits of one source in the summary.
-pub fn set_hits(by_type: &mut BTreeMap<String, u64>, total: &mut Option<u64>, hits: &LeakHits) {
-    *total = Some(hits.total);
-    *by_type = hits.by_type.clone();
 }

@@ -76,16 +76,32 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn push(&mut self, offset_ms: u64, message_type: &'static str, mut fields: Value, status: &str, expect: Expect) {
+    fn push(
+        &mut self,
+        offset_ms: u64,
+        message_type: &'static str,
+        mut fields: Value,
+        status: &str,
+        expect: Expect,
+    ) {
         let ts_ms = self.start_ms + i64::try_from(offset_ms).unwrap_or(i64::MAX / 2);
         if let Some(m) = fields.as_object_mut() {
             m.insert("type".into(), json!(message_type));
             m.insert("timestamp".into(), json!(ts_ms));
-            m.insert("call".into(), call_object(self.call_id, self.customer, status));
+            m.insert(
+                "call".into(),
+                call_object(self.call_id, self.customer, status),
+            );
             m.insert("customer".into(), json!({ "number": self.customer }));
         }
         let body = json!({ "message": fields }).to_string();
-        self.events.push(PlannedEvent { offset_ms, ts_ms, message_type, body, expect });
+        self.events.push(PlannedEvent {
+            offset_ms,
+            ts_ms,
+            message_type,
+            body,
+            expect,
+        });
     }
 }
 
@@ -100,13 +116,37 @@ fn vapi_role(role: &str) -> &'static str {
 /// Build call number `index` speaking `turns` (corpus utterances), starting at epoch
 /// `start_ms`. `customer` is the caller's (fictional) number.
 pub fn build_call(call_id: &str, customer: &str, start_ms: i64, turns: &[&Utterance]) -> CallPlan {
-    let mut b = Builder { call_id, customer, start_ms, events: Vec::new() };
-    b.push(0, "assistant-request", json!({}), "ringing", Expect::Event("assistant-request"));
-    b.push(300, "status-update", json!({ "status": "ringing" }), "ringing", Expect::Event("status-update"));
-    b.push(1500, "status-update", json!({ "status": "in-progress" }), "in-progress", Expect::Event("status-update"));
+    let mut b = Builder {
+        call_id,
+        customer,
+        start_ms,
+        events: Vec::new(),
+    };
+    b.push(
+        0,
+        "assistant-request",
+        json!({}),
+        "ringing",
+        Expect::Event("assistant-request"),
+    );
+    b.push(
+        300,
+        "status-update",
+        json!({ "status": "ringing" }),
+        "ringing",
+        Expect::Event("status-update"),
+    );
+    b.push(
+        1500,
+        "status-update",
+        json!({ "status": "in-progress" }),
+        "in-progress",
+        Expect::Event("status-update"),
+    );
     let mut t: u64 = 2000;
     let mut history_vapi: Vec<Value> = Vec::new();
-    let mut history_openai: Vec<Value> = vec![json!({ "role": "system", "content": "You are Ava, a support agent." })];
+    let mut history_openai: Vec<Value> =
+        vec![json!({ "role": "system", "content": "You are Ava, a support agent." })];
     let mut spoken: Vec<SpokenValue> = Vec::new();
     let mut tool_value: Option<String> = None;
     for (k, u) in turns.iter().enumerate() {
@@ -118,16 +158,47 @@ pub fn build_call(call_id: &str, customer: &str, start_ms: i64, turns: &[&Uttera
         let words: Vec<&str> = u.text.split_whitespace().collect();
         let partial = words[..words.len().div_ceil(2)].join(" ");
         let speak_ms = 600 + 45 * u.text.len() as u64;
-        b.push(t, "speech-update", json!({ "status": "started", "role": role, "turn": k }), "in-progress", Expect::Event("speech-update"));
-        b.push(t + speak_ms / 2, "transcript", json!({ "role": role, "transcriptType": "partial", "transcript": partial }), "in-progress", Expect::CounterOnly);
-        b.push(t + speak_ms, "transcript", json!({ "role": role, "transcriptType": "final", "transcript": u.text }), "in-progress", Expect::Segment(role.to_string()));
-        b.push(t + speak_ms + 40, "speech-update", json!({ "status": "stopped", "role": role, "turn": k }), "in-progress", Expect::Event("speech-update"));
+        b.push(
+            t,
+            "speech-update",
+            json!({ "status": "started", "role": role, "turn": k }),
+            "in-progress",
+            Expect::Event("speech-update"),
+        );
+        b.push(
+            t + speak_ms / 2,
+            "transcript",
+            json!({ "role": role, "transcriptType": "partial", "transcript": partial }),
+            "in-progress",
+            Expect::CounterOnly,
+        );
+        b.push(
+            t + speak_ms,
+            "transcript",
+            json!({ "role": role, "transcriptType": "final", "transcript": u.text }),
+            "in-progress",
+            Expect::Segment(role.to_string()),
+        );
+        b.push(
+            t + speak_ms + 40,
+            "speech-update",
+            json!({ "status": "stopped", "role": role, "turn": k }),
+            "in-progress",
+            Expect::Event("speech-update"),
+        );
         history_vapi.push(json!({ "role": if role == "user" { "user" } else { "bot" }, "message": u.text, "time": start_ms + t as i64, "secondsFromStart": t as f64 / 1000.0 }));
         history_openai.push(json!({ "role": role, "content": u.text }));
-        b.push(t + speak_ms + 300, "conversation-update", json!({ "messages": history_vapi, "messagesOpenAIFormatted": history_openai }), "in-progress", Expect::Event("conversation-update"));
+        b.push(
+            t + speak_ms + 300,
+            "conversation-update",
+            json!({ "messages": history_vapi, "messagesOpenAIFormatted": history_openai }),
+            "in-progress",
+            Expect::Event("conversation-update"),
+        );
         t += speak_ms + 500;
         if k == 1 {
-            let args = json!({ "accountId": tool_value.clone().unwrap_or_else(|| "AC-00000000".into()) });
+            let args =
+                json!({ "accountId": tool_value.clone().unwrap_or_else(|| "AC-00000000".into()) });
             b.push(t, "tool-calls", json!({
                 "toolCallList": [{ "id": format!("call_{}_{k}", call_id.replace('-', "")), "type": "function", "function": { "name": "lookupAccount", "arguments": args } }],
                 "toolWithToolCallList": [{ "type": "function", "function": { "name": "lookupAccount", "parameters": { "type": "object" } } }],
@@ -135,14 +206,32 @@ pub fn build_call(call_id: &str, customer: &str, start_ms: i64, turns: &[&Uttera
             t += 400;
         }
         if k == 2 {
-            b.push(t, "user-interrupted", json!({ "turnId": format!("turn_{call_id}_{k}") }), "in-progress", Expect::Event("user-interrupted"));
+            b.push(
+                t,
+                "user-interrupted",
+                json!({ "turnId": format!("turn_{call_id}_{k}") }),
+                "in-progress",
+                Expect::Event("user-interrupted"),
+            );
             t += 200;
         }
     }
-    b.push(t + 1000, "status-update", json!({ "status": "ended", "endedReason": "customer-ended-call" }), "ended", Expect::Event("status-update"));
+    b.push(
+        t + 1000,
+        "status-update",
+        json!({ "status": "ended", "endedReason": "customer-ended-call" }),
+        "ended",
+        Expect::Event("status-update"),
+    );
     let transcript: String = turns
         .iter()
-        .map(|u| format!("{}: {}", if u.role == "user" { "User" } else { "AI" }, u.text))
+        .map(|u| {
+            format!(
+                "{}: {}",
+                if u.role == "user" { "User" } else { "AI" },
+                u.text
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n");
     let summary: String = turns
@@ -158,8 +247,17 @@ pub fn build_call(call_id: &str, customer: &str, start_ms: i64, turns: &[&Uttera
         "cost": 0.12,
     }), "ended", Expect::Report);
     let digits: String = customer.chars().filter(char::is_ascii_digit).collect();
-    spoken.push(SpokenValue { kind: "CUSTOMER_NUMBER".into(), surface: customer.to_string(), value: Some(digits) });
-    CallPlan { call_id: call_id.to_string(), events: b.events, spoken, duration_ms: t + 1500 }
+    spoken.push(SpokenValue {
+        kind: "CUSTOMER_NUMBER".into(),
+        surface: customer.to_string(),
+        value: Some(digits),
+    });
+    CallPlan {
+        call_id: call_id.to_string(),
+        events: b.events,
+        spoken,
+        duration_ms: t + 1500,
+    }
 }
 
 #[cfg(test)]
@@ -172,14 +270,25 @@ mod tests {
 
     #[test]
     fn a_call_has_the_full_lifecycle_with_unique_timestamps() {
-        let u = [utterance("user", "anna here"), utterance("assistant", "hello anna"), utterance("user", "my number"), utterance("assistant", "thanks")];
+        let u = [
+            utterance("user", "anna here"),
+            utterance("assistant", "hello anna"),
+            utterance("user", "my number"),
+            utterance("assistant", "thanks"),
+        ];
         let refs: Vec<&Utterance> = u.iter().collect();
         let plan = build_call("call-1", "+14155550100", 1_000_000, &refs);
         assert_eq!(plan.events.len(), 27);
         assert_eq!(plan.events[0].message_type, "assistant-request");
-        assert_eq!(plan.events.last().map(|e| e.message_type), Some("end-of-call-report"));
+        assert_eq!(
+            plan.events.last().map(|e| e.message_type),
+            Some("end-of-call-report")
+        );
         let mut ts: Vec<i64> = plan.events.iter().map(|e| e.ts_ms).collect();
-        assert!(ts.windows(2).all(|w| w[0] < w[1]), "timestamps strictly increase");
+        assert!(
+            ts.windows(2).all(|w| w[0] < w[1]),
+            "timestamps strictly increase"
+        );
         ts.dedup();
         assert_eq!(ts.len(), 27);
         for e in &plan.events {
@@ -188,6 +297,12 @@ mod tests {
             assert_eq!(v["message"]["call"]["id"], "call-1");
         }
         assert!(plan.spoken.iter().any(|s| s.kind == "CUSTOMER_NUMBER"));
-        assert_eq!(plan.events.iter().filter(|e| matches!(e.expect, Expect::Segment(_))).count(), 4);
+        assert_eq!(
+            plan.events
+                .iter()
+                .filter(|e| matches!(e.expect, Expect::Segment(_)))
+                .count(),
+            4
+        );
     }
 }

@@ -50,7 +50,12 @@ pub enum Delivered {
 impl Sender {
     /// A sender posting to `url` (loopback, checked by the caller), at most `in_flight`
     /// requests at a time, first retry after `base_delay`.
-    pub fn new(url: String, auth: AuthConfig, in_flight: usize, base_delay: Duration) -> Result<Self, reqwest::Error> {
+    pub fn new(
+        url: String,
+        auth: AuthConfig,
+        in_flight: usize,
+        base_delay: Duration,
+    ) -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
             .no_proxy()
             .timeout(Duration::from_secs(30))
@@ -74,7 +79,11 @@ impl Sender {
 
     /// Every attempt's latency in microseconds, sorted.
     pub fn latencies_us(&self) -> Vec<u32> {
-        let mut v = self.latencies_us.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut v = self
+            .latencies_us
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         v.sort_unstable();
         v
     }
@@ -82,8 +91,16 @@ impl Sender {
     async fn attempt(&self, body: &str) -> Result<u16, ()> {
         let _permit = self.permits.acquire().await.map_err(|_| ())?;
         let headers = http::HeaderMap::new();
-        let req = SignedRequest { method: "POST", url: &self.url, headers: &headers, body: body.as_bytes() };
-        let mut request = self.client.post(&self.url).header("content-type", "application/json");
+        let req = SignedRequest {
+            method: "POST",
+            url: &self.url,
+            headers: &headers,
+            body: body.as_bytes(),
+        };
+        let mut request = self
+            .client
+            .post(&self.url)
+            .header("content-type", "application/json");
         for (k, v) in self.auth.sign(&req, SystemClock.now_ms()) {
             request = request.header(k, v);
         }
@@ -100,7 +117,10 @@ impl Sender {
             Err(_) => Err(()),
         };
         let us = u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX);
-        self.latencies_us.lock().unwrap_or_else(|p| p.into_inner()).push(us);
+        self.latencies_us
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(us);
         outcome
     }
 

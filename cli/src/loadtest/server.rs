@@ -32,7 +32,8 @@ pub enum ServerError {
 fn listening_url(line: &str) -> Option<String> {
     let rest = line.strip_prefix("callwarden dev listening on ")?;
     let url = rest.split_whitespace().next()?;
-    url.starts_with("http://127.0.0.1:").then(|| url.to_string())
+    url.starts_with("http://127.0.0.1:")
+        .then(|| url.to_string())
 }
 
 /// Start `callwarden dev --port 0 --dev-endpoints <extra>` with `env` added, logging to
@@ -96,10 +97,17 @@ pub async fn start(
         Ok(Ok(url)) => url,
         _ => {
             let _ = child.kill().await;
-            return Err(ServerError::NotReady(READY_SECS, log_path.display().to_string()));
+            return Err(ServerError::NotReady(
+                READY_SECS,
+                log_path.display().to_string(),
+            ));
         }
     };
-    Ok(ChildServer { child, base_url, copiers })
+    Ok(ChildServer {
+        child,
+        base_url,
+        copiers,
+    })
 }
 
 impl ChildServer {
@@ -108,9 +116,16 @@ impl ChildServer {
     pub async fn stop(mut self, grace: Duration) {
         if let Some(pid) = self.child.id() {
             // Our own child, by its id.
-            let _ = Command::new("kill").arg("-TERM").arg(pid.to_string()).status().await;
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(pid.to_string())
+                .status()
+                .await;
         }
-        if tokio::time::timeout(grace, self.child.wait()).await.is_err() {
+        if tokio::time::timeout(grace, self.child.wait())
+            .await
+            .is_err()
+        {
             let _ = self.child.kill().await;
             let _ = self.child.wait().await;
         }
@@ -130,7 +145,10 @@ mod tests {
             listening_url("callwarden dev listening on http://127.0.0.1:41234").as_deref(),
             Some("http://127.0.0.1:41234")
         );
-        assert_eq!(listening_url("callwarden dev listening on http://10.0.0.1:1"), None);
+        assert_eq!(
+            listening_url("callwarden dev listening on http://10.0.0.1:1"),
+            None
+        );
         assert_eq!(listening_url("{\"level\":\"INFO\"}"), None);
     }
 }

@@ -31,7 +31,9 @@ pub struct CallVerdict {
 }
 
 fn items<'a>(view: &'a Value, key: &str) -> &'a [Value] {
-    view.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    view.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 fn ts(v: &Value) -> i64 {
@@ -76,7 +78,8 @@ pub fn verify_call(plan: &CallPlan, accepted: &[bool], view: Option<&Value>) -> 
                 expected_order.push((e.ts_ms, role.clone()));
                 let mut n = 0;
                 for (i, item) in segments.iter().enumerate() {
-                    if ts(item) == e.ts_ms && item.get("role").and_then(Value::as_str) == Some(role) {
+                    if ts(item) == e.ts_ms && item.get("role").and_then(Value::as_str) == Some(role)
+                    {
                         matched_segments[i] = true;
                         n += 1;
                     }
@@ -92,7 +95,9 @@ pub fn verify_call(plan: &CallPlan, accepted: &[bool], view: Option<&Value>) -> 
         match found {
             Some(0) => {
                 missing_items += 1;
-                *v.lost_by_type.entry(e.message_type.to_string()).or_insert(0) += 1;
+                *v.lost_by_type
+                    .entry(e.message_type.to_string())
+                    .or_insert(0) += 1;
             }
             Some(n) => v.duplicates += n - 1,
             None => {}
@@ -110,22 +115,37 @@ pub fn verify_call(plan: &CallPlan, accepted: &[bool], view: Option<&Value>) -> 
     // Events seen only through the counter (partials) are lost when the counter falls short.
     let counter_gap = v.accepted.saturating_sub(v.archived);
     if counter_gap > missing_items {
-        *v.lost_by_type.entry("transcript(partial)".into()).or_insert(0) += counter_gap - missing_items;
+        *v.lost_by_type
+            .entry("transcript(partial)".into())
+            .or_insert(0) += counter_gap - missing_items;
     }
     v.lost = missing_items.max(counter_gap);
     // Duplicated items also raise the counter: take the larger of the two signs.
-    v.duplicates = v.duplicates.max(v.archived.saturating_sub(v.accepted + v.unexpected));
+    v.duplicates = v
+        .duplicates
+        .max(v.archived.saturating_sub(v.accepted + v.unexpected));
     // Spoken order: the archive's segments (as read back), restricted to expected ones,
     // must follow the timestamps of the accepted final transcripts.
     expected_order.sort();
     let archived_order: Vec<(i64, String)> = segments
         .iter()
-        .map(|s| (ts(s), s.get("role").and_then(Value::as_str).unwrap_or("").to_string()))
+        .map(|s| {
+            (
+                ts(s),
+                s.get("role")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        })
         .filter(|k| expected_order.contains(k))
         .collect();
     let mut dedup_archived = archived_order.clone();
     dedup_archived.dedup();
-    let present: Vec<&(i64, String)> = expected_order.iter().filter(|k| dedup_archived.contains(k)).collect();
+    let present: Vec<&(i64, String)> = expected_order
+        .iter()
+        .filter(|k| dedup_archived.contains(k))
+        .collect();
     v.out_of_order = dedup_archived
         .iter()
         .zip(present)
@@ -136,9 +156,9 @@ pub fn verify_call(plan: &CallPlan, accepted: &[bool], view: Option<&Value>) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::corpus::Utterance;
     use super::super::scenario::build_call;
+    use super::*;
     use serde_json::json;
 
     fn plan() -> CallPlan {
@@ -170,7 +190,16 @@ mod tests {
         let p = plan();
         let v = verify_call(&p, &vec![true; p.events.len()], Some(&perfect_view(&p)));
         assert_eq!(v.accepted, 27);
-        assert_eq!((v.lost, v.duplicates, v.report_violation, v.out_of_order, v.unexpected), (0, 0, 0, 0, 0));
+        assert_eq!(
+            (
+                v.lost,
+                v.duplicates,
+                v.report_violation,
+                v.out_of_order,
+                v.unexpected
+            ),
+            (0, 0, 0, 0, 0)
+        );
     }
 
     #[test]

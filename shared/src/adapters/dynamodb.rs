@@ -1062,7 +1062,9 @@ impl CallArchive for DynamoStore {
         }
         // Same token for the SDK's own retries of this exact request: a commit whose
         // response was lost is not applied twice and does not report a false conflict.
-        let digest = Sha256::digest(format!("{c:?}").as_bytes());
+        // Tokens are account-wide for 10 minutes: the table name and the claim's random
+        // token keep them unique to this commit.
+        let digest = Sha256::digest(format!("{}|{c:?}", self.table).as_bytes());
         let request_token = hex::encode(&digest[..16]);
         let slots: Vec<Slot> = items.iter().map(|(slot, _)| *slot).collect();
         self.requests.record("TransactWriteItems");

@@ -96,7 +96,9 @@ impl Queue for FaultyQueue {
     async fn enqueue(&self, delivery: &Delivery) -> Result<(), QueueError> {
         if chance(self.failure_p) {
             self.counters.failed_before.fetch_add(1, Ordering::Relaxed);
-            return Err(QueueError::Unavailable("injected SendMessage failure".into()));
+            return Err(QueueError::Unavailable(
+                "injected SendMessage failure".into(),
+            ));
         }
         self.counters.requests.fetch_add(1, Ordering::Relaxed);
         self.inner.enqueue(delivery).await
@@ -357,7 +359,10 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert!(!faulty.acquire("call", "worker-a", 1_000, 500).await.unwrap());
+        assert!(!faulty
+            .acquire("call", "worker-a", 1_000, 500)
+            .await
+            .unwrap());
         assert_eq!(faulty.counters().dead_lock_holders, 1);
         // After the dead holder's lease, a plain acquisition succeeds.
         assert!(store.acquire("call", "worker-a", 1_501, 500).await.unwrap());

@@ -553,9 +553,12 @@ fn classify(
                 && !datey
                 && !around.money
                 && matches!(run.digits.as_bytes()[0], b'2'..=b'6')
-                && (n >= 12 || run.ngroups >= 2 && run.group_lens().iter().all(|g| *g == 4))
+                && (n >= 12
+                    || run.ngroups >= 2 && run.group_lens().iter().all(|g| *g == 4)
+                    || n >= 6 && !run.written && around.concept == Concept::None)
             {
-                // A long unlabelled number cut at the end of the turn: a card being read out.
+                // A long unlabelled number cut at the end of the turn (spoken digit by digit,
+                // or read in groups of four): a card being read out.
                 Some(E::CreditCard)
             } else {
                 None

@@ -847,6 +847,11 @@ pub(crate) fn lookup(lower: &[u8]) -> Lex {
     }
 }
 
+/// Looks up a word of 1..=8 lower-case ASCII bytes packed little-endian into a `u64`.
+pub(crate) fn lookup_packed(p: u64) -> Lex {
+    TABLE.short.get(&p).copied().unwrap_or_default()
+}
+
 /// Forces the table to be built (so the first request does not pay for it).
 pub(crate) fn warm() {
     LazyLock::force(&TABLE);

@@ -124,6 +124,10 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             let mut letters = 0usize;
             let mut first_upper = false;
             let mut non_ascii = false;
+            // The lower-case word packed into a u64 while scanning (words of up to 8 bytes
+            // are looked up without a second pass).
+            let mut packed = 0u64;
+            let mut plen = 0usize;
             while i < n {
                 let c = bytes[i];
                 if c.is_ascii_digit() {
@@ -134,6 +138,10 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                         first_upper = c.is_ascii_uppercase();
                     }
                     has_alpha = true;
+                    if plen < 8 {
+                        packed |= u64::from(c | 0x20) << (8 * plen);
+                    }
+                    plen += 1;
                     letters += 1;
                     if c.is_ascii_uppercase() {
                         upper += 1;
@@ -157,6 +165,10 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                     }
                 } else if c == b'\'' && has_alpha && i + 1 < n && bytes[i + 1].is_ascii_alphabetic()
                 {
+                    if plen < 8 {
+                        packed |= u64::from(b'\'') << (8 * plen);
+                    }
+                    plen += 1;
                     i += 1;
                 } else {
                     break;
@@ -180,6 +192,9 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             let mut lex = Lex::default();
             let len = i_end - start;
             match kind {
+                Kind::Word if !non_ascii && plen <= 8 => {
+                    lex = lexicon::lookup_packed(packed);
+                }
                 Kind::Word if len <= MAX_LEX => {
                     let mut k = 0;
                     let mut j = start;

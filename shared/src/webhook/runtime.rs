@@ -32,6 +32,9 @@ pub enum StartupError {
     /// Webhook, auth or Twilio configuration.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// Worker settings.
+    #[error(transparent)]
+    Worker(#[from] crate::worker::ConfigError),
     /// CRM / tools configuration.
     #[error(transparent)]
     Crm(#[from] crate::crm::config::CrmConfigError),

@@ -24,11 +24,13 @@ use crate::ports::BlobStore;
 use crate::redact::{RedactionConfig, Redactor};
 
 mod commit;
+mod crm_hooks;
 mod documents;
 mod events;
 pub mod keys;
 pub mod message;
 pub mod readback;
+pub mod runtime;
 mod report;
 pub mod scrub;
 pub mod signals;
@@ -129,6 +131,9 @@ pub struct WorkerDeps {
     pub redactor: Arc<Redactor>,
     /// Settings.
     pub config: WorkerConfig,
+    /// CRM side effects (caller context, pending tools, escalation, end-of-call note);
+    /// `None` runs the archive only.
+    pub side_effects: Option<Arc<crate::crm::side_effects::CallSideEffects>>,
 }
 
 impl WorkerDeps {
@@ -151,7 +156,17 @@ impl WorkerDeps {
             clock,
             redactor: Arc::new(Redactor::new(RedactionConfig::default())),
             config,
+            side_effects: None,
         }
+    }
+
+    /// Add the CRM side effects.
+    pub fn with_side_effects(
+        mut self,
+        side_effects: Arc<crate::crm::side_effects::CallSideEffects>,
+    ) -> Self {
+        self.side_effects = Some(side_effects);
+        self
     }
 }
 
@@ -196,6 +211,13 @@ pub enum WorkerError {
     /// The session kept changing under us; try again later.
     #[error("session of call {0} kept changing; will retry")]
     Conflict(String),
+    /// A tool call the webhook answered with "still checking" may still be answered by
+    /// the webhook; the record returns later to finish it.
+    #[error("a pending tool call is not due yet; will retry")]
+    ToolPending,
+    /// A CRM side effect failed (CRM or store unavailable); the record returns later.
+    #[error("CRM side effect failed: {0}")]
+    SideEffect(String),
     /// Storage failed after the SDK's bounded retries.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -210,6 +232,8 @@ impl WorkerError {
             WorkerError::InProgress => "in_progress",
             WorkerError::Locked(_) => "locked",
             WorkerError::Conflict(_) => "conflict",
+            WorkerError::ToolPending => "tool_pending",
+            WorkerError::SideEffect(_) => "side_effect",
             WorkerError::Store(_) => "store",
         }
     }
@@ -252,12 +276,15 @@ pub async fn process_delivery(
         ClaimOutcome::InProgress => return Err(WorkerError::InProgress),
         ClaimOutcome::Claimed => {}
     }
-    let result = match &event.kind {
-        message::EventKind::Transcript { .. } => transcript::handle(deps, &claim, &event).await,
-        message::EventKind::EndOfCallReport => report::handle(deps, &claim, &event).await,
-        message::EventKind::TwilioStatus { .. } | message::EventKind::Other => {
-            events::handle(deps, &claim, event.clone()).await
-        }
+    let result = match crm_hooks::run(deps, &claim, delivery, &event).await {
+        Err(e) => Err(e),
+        Ok(()) => match &event.kind {
+            message::EventKind::Transcript { .. } => transcript::handle(deps, &claim, &event).await,
+            message::EventKind::EndOfCallReport => report::handle(deps, &claim, &event).await,
+            message::EventKind::TwilioStatus { .. } | message::EventKind::Other => {
+                events::handle(deps, &claim, event.clone()).await
+            }
+        },
     };
     if let Err(e) = &result {
         // Let the next delivery claim the event at once. If this fails too, the record's
