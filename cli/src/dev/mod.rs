@@ -55,8 +55,11 @@ pub struct DevArgs {
     /// load test. Off by default; refused for requests that came through a tunnel.
     #[arg(long)]
     pub dev_endpoints: bool,
-    /// Attempts before a delivery is dead-lettered (SQS `maxReceiveCount`; in-memory queue).
-    #[arg(long, default_value_t = 3)]
+    /// Attempts before a delivery is dead-lettered (in-memory queue). Higher than the
+    /// deployed `maxReceiveCount` (3) because retries here come after 0.5, 1, 2, 4, 8 s
+    /// instead of SQS's visibility timeout (minutes): a `tool-calls` record the webhook may
+    /// still answer, or a lease held by a dead worker, needs several seconds to clear.
+    #[arg(long, default_value_t = 6)]
     pub max_receives: u32,
     /// First retry delay of a failed delivery in ms, doubling per attempt (in-memory queue).
     #[arg(long, default_value_t = 500)]

@@ -52,9 +52,15 @@ pub fn route(path: &str) -> Option<Route> {
     let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
     ROUTES.iter().find_map(|(suffix, route)| {
         let prefix = path.strip_suffix(suffix)?;
-        // Only a stage prefix of one segment (`/prod`) or none.
+        // Only a stage prefix of one segment (`/prod`, `/$default`) or none. Stage names
+        // are `[A-Za-z0-9_$-]`: anything percent-encoded or dotted is not a stage.
         let ok = prefix.is_empty()
-            || (prefix.starts_with('/') && !prefix[1..].contains('/') && prefix.len() > 1);
+            || prefix.strip_prefix('/').is_some_and(|stage| {
+                !stage.is_empty()
+                    && stage
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'$'))
+            });
         ok.then_some(*route)
     })
 }
@@ -76,6 +82,9 @@ mod tests {
         assert_eq!(route("/webhook/vapi/../healthz"), None);
         assert_eq!(route("/webhook%2Fvapi"), None);
         assert_eq!(route("//webhook/vapi"), None);
+        assert_eq!(route("/%2e%2e/webhook/vapi"), None);
+        assert_eq!(route("/./webhook/vapi"), None);
+        assert_eq!(route("/pr od/webhook/vapi"), None);
         assert_eq!(route("/"), None);
         assert_eq!(route(""), None);
     }
