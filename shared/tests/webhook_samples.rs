@@ -125,3 +125,37 @@ async fn transfer_without_escalation_is_an_error_answer() {
     assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()));
     assert!(body.get("destination").is_none());
 }
+
+/// Fails the first `n` sends, then delegates.
+struct FlakyQueue {
+    inner: Arc<MemoryQueue>,
+    failures_left: std::sync::atomic::AtomicU32,
+}
+
+#[async_trait::async_trait]
+impl callwarden::ports::Queue for FlakyQueue {
+    async fn enqueue(&self, d: &callwarden::delivery::Delivery) -> Result<(), callwarden::ports::QueueError> {
+        use std::sync::atomic::Ordering;
+        if self
+            .failures_left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            return Err(callwarden::ports::QueueError::Unavailable("flaky".into()));
+        }
+        self.inner.enqueue(d).await
+    }
+}
+
+#[tokio::test]
+async fn sync_message_archive_survives_transient_queue_failures() {
+    let inner = Arc::new(MemoryQueue::new());
+    let flaky = Arc::new(FlakyQueue { inner: inner.clone(), failures_left: 2.into() });
+    let (webhook, _) = webhook_with(flaky, Arc::new(callwarden::webhook::tool_runner::NoTools), &env());
+    let raw = sample("assistant-request.json");
+    let answer = webhook.handle(signed_post(&webhook, "hmac", &raw)).await;
+    assert_eq!(answer.status, 200);
+    let queued = inner.drain();
+    assert_eq!(queued.len(), 1, "archived after two failed sends");
+    assert_eq!(queued[0].raw.as_ref(), raw.as_slice());
+}

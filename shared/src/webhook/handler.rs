@@ -203,7 +203,7 @@ impl Webhook {
         // call alive, so an archive failure is logged loudly but never turns into a 5xx
         // (for assistant-request a 5xx fails the call).
         let (answer, queued) =
-            tokio::join!(self.answer(&message, log), self.deps.queue.enqueue(&delivery));
+            tokio::join!(self.answer(&message, log), self.archive_sync(&delivery));
         if let Err(e) = queued {
             tracing::error!(target: "callwarden::queue", error = %e, "archive enqueue of a synchronous message failed; answered anyway");
             log.outcome = "answered_not_archived";
@@ -211,6 +211,26 @@ impl Webhook {
             log.outcome = "answered";
         }
         answer
+    }
+
+    /// Queue the archive copy of a synchronous message. Vapi never retries an answered
+    /// request, so a failed send is retried here a few times (jittered, about 0.4 s in
+    /// all), inside the answer's deadline, before it is given up and logged.
+    async fn archive_sync(&self, delivery: &Delivery) -> Result<(), crate::ports::QueueError> {
+        const ATTEMPTS: u32 = 4;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.deps.queue.enqueue(delivery).await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt >= ATTEMPTS => return Err(e),
+                Err(_) => {
+                    let cap = 40u64 << attempt;
+                    let pause = rand::random_range(cap / 2..=cap);
+                    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+                }
+            }
+        }
     }
 
     async fn answer(&self, message: &VapiMessage, log: &mut RequestLog) -> HttpAnswer {

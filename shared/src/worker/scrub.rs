@@ -273,13 +273,18 @@ pub fn redact_partial(
     redactor: &Redactor,
     role: &str,
     text: &str,
+    state: Option<&str>,
     previous_turn: Option<&str>,
 ) -> (String, Audit) {
     let ctx = Context {
         previous_turn,
         role: role_of(role),
     };
-    let r = redactor.redact_text(text, &ctx);
+    // The carried tail is consulted but not advanced: only final segments move it.
+    let mut tail: StreamTail = state
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default();
+    let r = redactor.redact_segment(&mut tail, text, &ctx);
     let mut audit = Audit::default();
     audit.add_text("transcript:partial", &r);
     (r.text, audit)

@@ -52,11 +52,13 @@ pub(crate) async fn handle(
             ..Default::default()
         };
         let redacted_text;
+        // The speaker's carried tail: a number cut at the end of their previous final
+        // segment, so its continuation at the start of this one is caught too.
+        let own = live.and_then(|s| s.tails.get(role.as_str()));
+        let carried = own
+            .filter(|t| t.ts_ms <= event.ts_ms && !t.state.is_empty())
+            .map(|t| t.state.as_str());
         if *is_final {
-            let own = live.and_then(|s| s.tails.get(role.as_str()));
-            let carried = own
-                .filter(|t| t.ts_ms <= event.ts_ms && !t.state.is_empty())
-                .map(|t| t.state.as_str());
             let r = scrub::redact_final(&deps.redactor, role, text, carried, previous_turn);
             c.call.add.extend(r.audit.summary_counters());
             delta.add.extend(r.audit.session_counters());
@@ -84,7 +86,7 @@ pub(crate) async fn handle(
             });
             redacted_text = r.text;
         } else {
-            let (t, audit) = scrub::redact_partial(&deps.redactor, role, text, previous_turn);
+            let (t, audit) = scrub::redact_partial(&deps.redactor, role, text, carried, previous_turn);
             c.call.add.extend(audit.summary_counters());
             delta.add.extend(audit.session_counters());
             add(&mut delta.add, "event.transcript.partial", 1);
