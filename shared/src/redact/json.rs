@@ -280,12 +280,13 @@ pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
     );
     // Every `...Url` field of a call is a capability (control/listen sockets, presigned
     // recording, log and pcap links); a plain `url` only under recording-like parents.
-    let lp_buf = Lower::of(parent);
-    let lp = lp_buf.as_str();
+    // (The parent's lower-cased key is only needed for a plain `url`.)
     let url_capability = lk.contains("presigned")
         || (key.ends_with("Url") || key.ends_with("URL")) && key != "serverUrl"
-        || lk == "url"
-            && [
+        || lk == "url" && {
+            let lp_buf = Lower::of(parent);
+            let lp = lp_buf.as_str();
+            [
                 "recording",
                 "mono",
                 "stereo",
@@ -297,7 +298,8 @@ pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
                 "audio",
             ]
             .iter()
-            .any(|p| lp.contains(p));
+            .any(|p| lp.contains(p))
+        };
     let secretish = lk.contains("secret")
         || lk.ends_with("authtoken")
         || lk.ends_with("apikey")
@@ -457,13 +459,12 @@ impl Walker<'_> {
     fn redact_turn(&mut self, s: &mut String, prev: Option<&str>) {
         let key = (prev.map_or(0, hash_str), hash_str(s));
         if let Some((text, kinds)) = self.memo.get(&key) {
-            for k in kinds.clone() {
-                let path = std::mem::take(&mut self.path);
-                self.report.count(&path, k, 1);
-                self.path = path;
+            // Borrow the fields separately: no copy of the memoised entity list.
+            for k in kinds {
+                self.report.count(&self.path, *k, 1);
             }
             if !kinds.is_empty() {
-                *s = text.clone();
+                s.clone_from(text);
             }
             return;
         }
@@ -474,9 +475,7 @@ impl Walker<'_> {
         let r = self.redactor.redact_text(s, &ctx);
         let kinds: Vec<EntityType> = r.entities.iter().map(|e| e.kind).collect();
         for k in &kinds {
-            let path = std::mem::take(&mut self.path);
-            self.report.count(&path, *k, 1);
-            self.path = path;
+            self.report.count(&self.path, *k, 1);
         }
         if !kinds.is_empty() {
             *s = r.text;

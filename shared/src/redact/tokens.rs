@@ -130,7 +130,17 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             let mut plen = 0usize;
             while i < n {
                 let c = bytes[i];
-                if c.is_ascii_digit() {
+                if c.is_ascii_lowercase() {
+                    // Fast path for the common case (lower-case letters): same effect as
+                    // the alphabetic branch below (`first_upper` stays false).
+                    has_alpha = true;
+                    if plen < 8 {
+                        packed |= u64::from(c) << (8 * plen);
+                    }
+                    plen += 1;
+                    letters += 1;
+                    i += 1;
+                } else if c.is_ascii_digit() {
                     has_digit = true;
                     i += 1;
                 } else if c.is_ascii_alphabetic() {
