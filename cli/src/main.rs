@@ -5,18 +5,22 @@ use clap::{Parser, Subcommand};
 mod assistant_cmd;
 mod calls_cmd;
 mod crm_cmd;
-mod loadtest_cmd;
 mod dev;
+mod loadtest_cmd;
+mod redact_cmd;
 mod replay_cmd;
 mod sign_cmd;
-mod redact_cmd;
 mod twilio_call_cmd;
 
 /// Result type of every subcommand: errors are printed as `error: ...` with exit code 1.
 pub type CliResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 #[derive(Parser)]
-#[command(name = "callwarden", version, about = "callwarden: the Vapi webhook backend, locally")]
+#[command(
+    name = "callwarden",
+    version,
+    about = "callwarden: the Vapi webhook backend, locally"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -40,7 +40,10 @@ fn message_body(text: &str) -> Option<String> {
     }
     let body = v.get("body")?.as_str()?;
     let inner: serde_json::Value = serde_json::from_str(body).ok()?;
-    inner.get("message").and_then(|m| m.get("type")).map(|_| body.to_owned())
+    inner
+        .get("message")
+        .and_then(|m| m.get("type"))
+        .map(|_| body.to_owned())
 }
 
 /// Post every file and print one line per answer.
@@ -56,8 +59,15 @@ pub async fn run(args: ReplayArgs) -> CliResult {
             continue;
         };
         let headers = http::HeaderMap::new();
-        let req = SignedRequest { method: "POST", url: &args.url, headers: &headers, body: body.as_bytes() };
-        let mut request = client.post(&args.url).header("content-type", "application/json");
+        let req = SignedRequest {
+            method: "POST",
+            url: &args.url,
+            headers: &headers,
+            body: body.as_bytes(),
+        };
+        let mut request = client
+            .post(&args.url)
+            .header("content-type", "application/json");
         for (k, v) in auth.sign(&req, SystemClock.now_ms()) {
             request = request.header(k, v);
         }

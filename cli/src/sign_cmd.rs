@@ -36,7 +36,12 @@ pub async fn run(args: SignArgs) -> CliResult {
         Some(path) => body = std::fs::read(path)?,
     }
     let headers = http::HeaderMap::new();
-    let req = SignedRequest { method: "POST", url: &args.url, headers: &headers, body: &body };
+    let req = SignedRequest {
+        method: "POST",
+        url: &args.url,
+        headers: &headers,
+        body: &body,
+    };
     let now = SystemClock.now_ms();
     let signed = match &args.scheme {
         Some(s) => auth

@@ -33,10 +33,18 @@ fn webhook(queue: Arc<MemoryQueue>) -> Webhook {
 
 fn signed(webhook: &Webhook, body: &[u8]) -> IncomingRequest {
     let empty = HeaderMap::new();
-    let req = SignedRequest { method: "POST", url: "https://x/webhook/vapi", headers: &empty, body };
+    let req = SignedRequest {
+        method: "POST",
+        url: "https://x/webhook/vapi",
+        headers: &empty,
+        body,
+    };
     let mut headers = HeaderMap::new();
     for (k, v) in webhook.config().auth.sign(&req, NOW_MS) {
-        if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(&v)) {
+        if let (Ok(k), Ok(v)) = (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
             headers.insert(k, v);
         }
     }
@@ -56,7 +64,8 @@ fn call() -> serde_json::Value {
 }
 
 fn transcript_2kb() -> Vec<u8> {
-    let text = "I opened a ticket last week about a double charge and never heard back. ".repeat(20);
+    let text =
+        "I opened a ticket last week about a double charge and never heard back. ".repeat(20);
     let mut v = json!({"message": {"type": "transcript", "role": "user", "transcriptType": "final",
         "transcript": text, "timestamp": NOW_MS, "call": call()}});
     let len = v.to_string().len();
@@ -87,11 +96,18 @@ fn report_200kb() -> Vec<u8> {
 }
 
 fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let queue = Arc::new(MemoryQueue::new());
     let hook = webhook(queue.clone());
     let mut group = c.benchmark_group("webhook_handle");
-    for (name, body) in [("transcript_2kb", transcript_2kb()), ("tool_calls", tool_calls()), ("end_of_call_report_200kb", report_200kb())] {
+    for (name, body) in [
+        ("transcript_2kb", transcript_2kb()),
+        ("tool_calls", tool_calls()),
+        ("end_of_call_report_200kb", report_200kb()),
+    ] {
         let req = signed(&hook, &body);
         group.throughput(Throughput::Bytes(body.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(name), &req, |b, req| {

@@ -52,19 +52,34 @@ async fn every_webhook_event_is_answered_and_queued() {
     let queue = Arc::new(MemoryQueue::new());
     let webhook = Webhook::new(
         config,
-        WebhookDeps { queue: queue.clone(), tools: Arc::new(NoTools), clock: Arc::new(SystemClock), twilio: None },
+        WebhookDeps {
+            queue: queue.clone(),
+            tools: Arc::new(NoTools),
+            clock: Arc::new(SystemClock),
+            twilio: None,
+        },
     );
     let events = files("webhook.");
-    assert!(events.len() >= 11, "one event per message type that matters");
+    assert!(
+        events.len() >= 11,
+        "one event per message type that matters"
+    );
     for (name, text) in events {
-        let event: HttpEvent = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let event: HttpEvent =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
         let response = handle_event(&webhook, event).await;
         assert_eq!(response.status_code, 200, "{name}: {}", response.body);
         let body: Value = serde_json::from_str(&response.body).expect("JSON answer");
         if name.contains("assistant-request") {
-            assert!(body.get("assistant").is_some() || body.get("assistantId").is_some(), "{name}");
+            assert!(
+                body.get("assistant").is_some() || body.get("assistantId").is_some(),
+                "{name}"
+            );
         } else if name.contains("tool-calls") {
-            assert!(body["results"].as_array().is_some_and(|r| !r.is_empty()), "{name}");
+            assert!(
+                body["results"].as_array().is_some_and(|r| !r.is_empty()),
+                "{name}"
+            );
         } else if name.contains("transfer-destination-request") {
             assert_eq!(body["destination"]["type"], "number", "{name}");
         } else {
@@ -84,11 +99,23 @@ async fn worker_events_complete_and_poison_fails_alone() {
     );
     for (name, text) in files("worker.") {
         let event: SqsEvent = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let ids: Vec<String> = event.records.iter().filter_map(|r| r.message_id.clone()).collect();
+        let ids: Vec<String> = event
+            .records
+            .iter()
+            .filter_map(|r| r.message_id.clone())
+            .collect();
         let response = process_sqs_event(&deps, event).await;
-        let failed: Vec<&str> = response.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+        let failed: Vec<&str> = response
+            .batch_item_failures
+            .iter()
+            .map(|f| f.item_identifier.as_str())
+            .collect();
         if name.contains("poison") {
-            assert_eq!(failed, vec![ids[1].as_str()], "{name}: only the poison record fails");
+            assert_eq!(
+                failed,
+                vec![ids[1].as_str()],
+                "{name}: only the poison record fails"
+            );
         } else {
             assert!(failed.is_empty(), "{name}: no failures, got {failed:?}");
         }

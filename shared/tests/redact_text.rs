@@ -264,3 +264,20 @@ fn long_input_is_fine() {
     assert!(r.entities.len() > 10_000);
     assert!(!r.text.contains("four one five five"));
 }
+
+#[test]
+fn unlabelled_identifier_read_digit_by_digit_is_redacted_without_context() {
+    use callwarden::redact::{redact_text, Context};
+    let r = redact_text(
+        "The caller said: sure it's eight oh seven five oh eight two one seven and thanked us.",
+        &Context::default(),
+    );
+    assert!(!r.text.contains("eight oh seven"), "{}", r.text);
+    assert!(r.text.contains("[SSN]"), "{}", r.text);
+    // Labelled non-PII numbers still survive.
+    let r = redact_text(
+        "my order number is four five two one nine nine eight",
+        &Context::default(),
+    );
+    assert!(r.text.contains("four five two"), "{}", r.text);
+}

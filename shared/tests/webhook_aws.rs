@@ -56,8 +56,14 @@ async fn local() -> Local {
         .expect("create queue on moto")
         .queue_url
         .expect("queue url");
-    create_table_if_missing(&ddb, &name).await.expect("create table on DynamoDB Local");
-    Local { sqs, queue_url, blobs: Arc::new(DynamoBlobStore::new(ddb, name)) }
+    create_table_if_missing(&ddb, &name)
+        .await
+        .expect("create table on DynamoDB Local");
+    Local {
+        sqs,
+        queue_url,
+        blobs: Arc::new(DynamoBlobStore::new(ddb, name)),
+    }
 }
 
 fn queue_of(l: &Local) -> Arc<dyn Queue> {
@@ -96,7 +102,11 @@ async fn receive_all(l: &Local, expected: usize) -> Vec<Delivery> {
                 .collect();
             let body = m.body.unwrap_or_default();
             let now = SystemClock.now_secs();
-            out.push(decode_delivery(&body, &attrs, l.blobs.as_ref(), now).await.expect("decode"));
+            out.push(
+                decode_delivery(&body, &attrs, l.blobs.as_ref(), now)
+                    .await
+                    .expect("decode"),
+            );
             l.sqs
                 .delete_message()
                 .queue_url(&l.queue_url)
@@ -119,16 +129,28 @@ async fn every_sample_is_queued_byte_for_byte_on_sqs() {
     let samples = samples();
     for (name, raw) in &samples {
         let headers = sign(&webhook, "hmac", raw, NOW_MS);
-        let r = handle_event(&webhook, v2_event("POST", "/webhook/vapi", &headers, raw, false)).await;
+        let r = handle_event(
+            &webhook,
+            v2_event("POST", "/webhook/vapi", &headers, raw, false),
+        )
+        .await;
         assert_eq!(r.status_code, 200, "{name}: {}", r.body);
     }
     let mut received = receive_all(&l, samples.len()).await;
-    assert_eq!(received.len(), samples.len(), "one SQS message per delivery");
+    assert_eq!(
+        received.len(),
+        samples.len(),
+        "one SQS message per delivery"
+    );
     received.sort_by(|a, b| a.raw.cmp(&b.raw));
     let mut sent: Vec<&Vec<u8>> = samples.iter().map(|(_, raw)| raw).collect();
     sent.sort();
     for (d, raw) in received.iter().zip(sent) {
-        assert_eq!(d.raw.as_ref(), raw.as_slice(), "queued bytes == delivered bytes");
+        assert_eq!(
+            d.raw.as_ref(),
+            raw.as_slice(),
+            "queued bytes == delivered bytes"
+        );
         assert_eq!(d.auth_scheme, "hmac");
         assert_eq!(d.received_at_ms, NOW_MS);
     }
@@ -152,13 +174,18 @@ async fn three_megabyte_report_travels_by_claim_check() {
             char::from(b"abcdefghijklmnopqrstuvwxyz0123456789 "[(x % 37) as usize])
         })
         .collect();
-    let body = serde_json::json!({"message": {"type": "end-of-call-report", "call": {"id": "call-3mb"},
+    let body =
+        serde_json::json!({"message": {"type": "end-of-call-report", "call": {"id": "call-3mb"},
         "endedReason": "customer-ended-call", "artifact": {"transcript": noise}}})
-    .to_string()
-    .into_bytes();
+        .to_string()
+        .into_bytes();
     assert!(body.len() > 3 * 1024 * 1024);
     let headers = sign(&webhook, "shared-secret", &body, NOW_MS);
-    let r = handle_event(&webhook, v2_event("POST", "/webhook/vapi", &headers, &body, false)).await;
+    let r = handle_event(
+        &webhook,
+        v2_event("POST", "/webhook/vapi", &headers, &body, false),
+    )
+    .await;
     assert_eq!(r.status_code, 200, "{}", r.body);
 
     let got = l
@@ -181,16 +208,32 @@ async fn three_megabyte_report_travels_by_claim_check() {
         .into_iter()
         .filter_map(|(k, v)| v.string_value.map(|s| (k, s)))
         .collect();
-    assert_eq!(attrs.get(attr::CONTENT_ENCODING).map(String::as_str), Some("claim-check"));
-    assert!(m.body.as_deref().unwrap_or_default().len() < 1024, "the message holds only a reference");
-    let d = decode_delivery(m.body.as_deref().unwrap_or_default(), &attrs, l.blobs.as_ref(), SystemClock.now_secs())
-        .await
-        .expect("decode");
+    assert_eq!(
+        attrs.get(attr::CONTENT_ENCODING).map(String::as_str),
+        Some("claim-check")
+    );
+    assert!(
+        m.body.as_deref().unwrap_or_default().len() < 1024,
+        "the message holds only a reference"
+    );
+    let d = decode_delivery(
+        m.body.as_deref().unwrap_or_default(),
+        &attrs,
+        l.blobs.as_ref(),
+        SystemClock.now_secs(),
+    )
+    .await
+    .expect("decode");
     assert_eq!(d.raw.as_ref(), body.as_slice());
     assert_eq!(d.call_id.as_deref(), Some("call-3mb"));
     // An expired blob is treated as absent, whatever TTL deletion has done.
     let key = &d.sha256;
-    assert!(l.blobs.get_blob(key, i64::MAX / 2).await.expect("read").is_none());
+    assert!(l
+        .blobs
+        .get_blob(key, i64::MAX / 2)
+        .await
+        .expect("read")
+        .is_none());
 }
 
 #[tokio::test]
@@ -207,7 +250,11 @@ async fn sqs_failure_turns_into_503_and_nothing_is_acknowledged() {
     let (webhook, _) = webhook_with(queue_of(&missing), Arc::new(NoTools), &env());
     let raw = sample("end-of-call-report.json");
     let headers = sign(&webhook, "hmac", &raw, NOW_MS);
-    let r = handle_event(&webhook, v2_event("POST", "/webhook/vapi", &headers, &raw, false)).await;
+    let r = handle_event(
+        &webhook,
+        v2_event("POST", "/webhook/vapi", &headers, &raw, false),
+    )
+    .await;
     assert_eq!(r.status_code, 503, "{}", r.body);
     assert!(r.body.contains("queue_unavailable"));
 }

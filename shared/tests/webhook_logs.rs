@@ -17,7 +17,10 @@ struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Capture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -43,31 +46,61 @@ async fn logs_carry_no_pii_and_no_secrets() {
     for (_, raw) in samples() {
         for scheme in SCHEMES {
             let headers = sign(&webhook, scheme, &raw, NOW_MS);
-            handle_event(&webhook, v2_event("POST", "/webhook/vapi", &headers, &raw, false)).await;
+            handle_event(
+                &webhook,
+                v2_event("POST", "/webhook/vapi", &headers, &raw, false),
+            )
+            .await;
         }
         // Rejected paths log too: bad signature, and a queue outage.
         let bad = vec![("x-vapi-secret".to_string(), "wrong".to_string())];
-        handle_event(&webhook, v2_event("POST", "/webhook/vapi", &bad, &raw, false)).await;
+        handle_event(
+            &webhook,
+            v2_event("POST", "/webhook/vapi", &bad, &raw, false),
+        )
+        .await;
         queue.set_failing(true);
         let headers = sign(&webhook, "hmac", &raw, NOW_MS);
-        handle_event(&webhook, v2_event("POST", "/webhook/vapi", &headers, &raw, false)).await;
+        handle_event(
+            &webhook,
+            v2_event("POST", "/webhook/vapi", &headers, &raw, false),
+        )
+        .await;
         queue.set_failing(false);
     }
     let logs = String::from_utf8(capture.0.lock().expect("lock").clone()).expect("utf8 logs");
     let lines = logs.lines().count();
-    assert!(lines >= samples().len() * 4, "every request logged ({lines} lines)");
+    assert!(
+        lines >= samples().len() * 4,
+        "every request logged ({lines} lines)"
+    );
     // The log lines are JSON with the documented fields.
-    let first: serde_json::Value = serde_json::from_str(logs.lines().next().expect("a line")).expect("JSON log line");
-    assert!(first["fields"]["latency_us"].is_number(), "latency logged: {first}");
+    let first: serde_json::Value =
+        serde_json::from_str(logs.lines().next().expect("a line")).expect("JSON log line");
+    assert!(
+        first["fields"]["latency_us"].is_number(),
+        "latency logged: {first}"
+    );
 
     let lower = logs.to_lowercase();
     for pii in SAMPLE_PII {
-        assert!(!lower.contains(&pii.to_lowercase()), "PII value {pii:?} found in logs");
+        assert!(
+            !lower.contains(&pii.to_lowercase()),
+            "PII value {pii:?} found in logs"
+        );
     }
-    for secret in [HMAC_SECRET, SIGNATURE_SECRET, "shared-secret-current", "shared-secret-previous"] {
+    for secret in [
+        HMAC_SECRET,
+        SIGNATURE_SECRET,
+        "shared-secret-current",
+        "shared-secret-previous",
+    ] {
         assert!(!logs.contains(secret), "secret found in logs");
     }
     for capability in ["phone-call-websocket", "/control", "listen", "presigned"] {
-        assert!(!lower.contains(capability), "capability URL fragment {capability:?} in logs");
+        assert!(
+            !lower.contains(capability),
+            "capability URL fragment {capability:?} in logs"
+        );
     }
 }

@@ -35,7 +35,15 @@ fn twilio_webhook(queue: Arc<MemoryQueue>) -> Webhook {
     )
     .expect("twilio config")
     .expect("twilio enabled");
-    Webhook::new(config, WebhookDeps { queue, tools: Arc::new(NoTools), clock, twilio: Some(twilio) })
+    Webhook::new(
+        config,
+        WebhookDeps {
+            queue,
+            tools: Arc::new(NoTools),
+            clock,
+            twilio: Some(twilio),
+        },
+    )
 }
 
 fn form(params: &[(String, String)]) -> Vec<u8> {
@@ -56,12 +64,24 @@ async fn signed_status_callback_is_queued_as_twilio_delivery() {
         ("From".to_string(), "+14155550142".to_string()),
     ];
     let body = form(&params);
-    let sig = compute_twilio_signature(TwilioAlgorithm::Sha1, TOKEN, &format!("{BASE}/twilio/status"), &params);
+    let sig = compute_twilio_signature(
+        TwilioAlgorithm::Sha1,
+        TOKEN,
+        &format!("{BASE}/twilio/status"),
+        &params,
+    );
     let headers = vec![
         ("x-twilio-signature".to_string(), sig),
-        ("content-type".to_string(), "application/x-www-form-urlencoded".to_string()),
+        (
+            "content-type".to_string(),
+            "application/x-www-form-urlencoded".to_string(),
+        ),
     ];
-    let r = handle_event(&webhook, v2_event("POST", "/twilio/status", &headers, &body, true)).await;
+    let r = handle_event(
+        &webhook,
+        v2_event("POST", "/twilio/status", &headers, &body, true),
+    )
+    .await;
     assert_eq!(r.status_code, 200, "{}", r.body);
     let queued = queue.drain();
     assert_eq!(queued.len(), 1);
@@ -70,7 +90,11 @@ async fn signed_status_callback_is_queued_as_twilio_delivery() {
     assert_eq!(queued[0].raw.as_ref(), body.as_slice());
 
     let forged = vec![("x-twilio-signature".to_string(), "AAAA".to_string())];
-    let r = handle_event(&webhook, v2_event("POST", "/twilio/status", &forged, &body, false)).await;
+    let r = handle_event(
+        &webhook,
+        v2_event("POST", "/twilio/status", &forged, &body, false),
+    )
+    .await;
     assert_eq!(r.status_code, 403, "{}", r.body);
     assert!(queue.is_empty());
 }
@@ -78,7 +102,11 @@ async fn signed_status_callback_is_queued_as_twilio_delivery() {
 #[tokio::test]
 async fn twilio_routes_are_404_when_not_configured() {
     let (webhook, _) = webhook(Arc::new(MemoryQueue::new()));
-    let r = handle_event(&webhook, v2_event("POST", "/twilio/voice", &[], b"CallSid=CA1", false)).await;
+    let r = handle_event(
+        &webhook,
+        v2_event("POST", "/twilio/voice", &[], b"CallSid=CA1", false),
+    )
+    .await;
     assert_eq!(r.status_code, 404);
     assert!(r.body.contains("not_configured"));
 }

@@ -65,8 +65,14 @@ impl BlobStore for DynamoBlobStore {
                 ("pk".to_string(), AttributeValue::S(pk.clone())),
                 ("sk".to_string(), AttributeValue::S(format!("CHUNK#{i:05}"))),
                 ("kind".to_string(), AttributeValue::S("blob_chunk".into())),
-                ("data".to_string(), AttributeValue::B(Blob::new(chunk.to_vec()))),
-                ("expires_at".to_string(), AttributeValue::N(expires_at_secs.to_string())),
+                (
+                    "data".to_string(),
+                    AttributeValue::B(Blob::new(chunk.to_vec())),
+                ),
+                (
+                    "expires_at".to_string(),
+                    AttributeValue::N(expires_at_secs.to_string()),
+                ),
             ]);
             if i == 0 {
                 item.insert("chunks".into(), AttributeValue::N(total.to_string()));

@@ -82,7 +82,9 @@ impl MemoryQueue {
 impl Queue for MemoryQueue {
     async fn enqueue(&self, delivery: &Delivery) -> Result<(), QueueError> {
         if self.failing.load(Ordering::SeqCst) {
-            return Err(QueueError::Unavailable("in-memory queue set to fail".into()));
+            return Err(QueueError::Unavailable(
+                "in-memory queue set to fail".into(),
+            ));
         }
         self.lock().push_back(delivery.clone());
         self.sent.fetch_add(1, Ordering::SeqCst);

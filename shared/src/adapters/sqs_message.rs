@@ -132,7 +132,10 @@ fn is_sqs_safe(s: &str) -> bool {
 }
 
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>, QueueError> {
-    let mut enc = GzEncoder::new(Vec::with_capacity(bytes.len() / 4 + 64), Compression::fast());
+    let mut enc = GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 4 + 64),
+        Compression::fast(),
+    );
     enc.write_all(bytes)
         .and_then(|_| enc.finish())
         .map_err(|e| QueueError::Unavailable(format!("compression failed: {e}")))
@@ -159,7 +162,11 @@ fn attributes_of(d: &Delivery, encoding: ContentEncoding) -> BTreeMap<String, St
     let message_type: String = d.message_type.chars().take(256).collect();
     a.insert(
         attr::MESSAGE_TYPE.into(),
-        if message_type.is_empty() { "unknown".into() } else { message_type },
+        if message_type.is_empty() {
+            "unknown".into()
+        } else {
+            message_type
+        },
     );
     a.insert(attr::AUTH_SCHEME.into(), d.auth_scheme.clone());
     a.insert(attr::SHA256.into(), d.sha256.clone());
@@ -202,7 +209,11 @@ pub async fn encode_delivery(
         compression: "gzip".into(),
     };
     blobs
-        .put_blob(&reference.blob_key, &compressed, now_secs + CLAIM_CHECK_RETENTION_SECS)
+        .put_blob(
+            &reference.blob_key,
+            &compressed,
+            now_secs + CLAIM_CHECK_RETENTION_SECS,
+        )
         .await
         .map_err(|e| QueueError::ClaimCheck(e.to_string()))?;
     let body = serde_json::to_string(&reference)
@@ -228,8 +239,8 @@ pub async fn decode_delivery(
             .map(String::as_str)
             .ok_or(DecodeError::Attribute(name))
     };
-    let encoding =
-        ContentEncoding::parse(get(attr::CONTENT_ENCODING)?).ok_or(DecodeError::Attribute(attr::CONTENT_ENCODING))?;
+    let encoding = ContentEncoding::parse(get(attr::CONTENT_ENCODING)?)
+        .ok_or(DecodeError::Attribute(attr::CONTENT_ENCODING))?;
     let raw: Vec<u8> = match encoding {
         ContentEncoding::Identity => body.as_bytes().to_vec(),
         ContentEncoding::GzipBase64 => {
@@ -309,7 +320,8 @@ mod tests {
                 x ^= x << 13;
                 x ^= x >> 7;
                 x ^= x << 17;
-                b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 "[(x % 63) as usize]
+                b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 "
+                    [(x % 63) as usize]
             })
             .collect()
     }
@@ -317,7 +329,9 @@ mod tests {
     async fn round_trip(raw: Vec<u8>, limit: usize) -> (ContentEncoding, Delivery, Delivery) {
         let blobs = MemoryBlobStore::default();
         let d = delivery(raw);
-        let msg = encode_delivery(&d, limit, &blobs, 1000).await.expect("encode");
+        let msg = encode_delivery(&d, limit, &blobs, 1000)
+            .await
+            .expect("encode");
         assert!(msg.body.len() <= limit, "encoded body exceeds the limit");
         let back = decode_delivery(&msg.body, &msg.attributes, &blobs, 1000)
             .await
@@ -327,7 +341,11 @@ mod tests {
 
     #[tokio::test]
     async fn small_json_travels_as_identity() {
-        let (enc, d, back) = round_trip(br#"{"message":{"type":"hang"}}"#.to_vec(), SQS_MAX_MESSAGE_BYTES).await;
+        let (enc, d, back) = round_trip(
+            br#"{"message":{"type":"hang"}}"#.to_vec(),
+            SQS_MAX_MESSAGE_BYTES,
+        )
+        .await;
         assert_eq!(enc, ContentEncoding::Identity);
         assert_eq!(back, d);
     }
@@ -365,7 +383,9 @@ mod tests {
     async fn tampered_body_fails_the_hash_check() {
         let blobs = MemoryBlobStore::default();
         let d = delivery(br#"{"message":{"type":"hang"}}"#.to_vec());
-        let msg = encode_delivery(&d, SQS_MAX_MESSAGE_BYTES, &blobs, 0).await.expect("encode");
+        let msg = encode_delivery(&d, SQS_MAX_MESSAGE_BYTES, &blobs, 0)
+            .await
+            .expect("encode");
         let tampered = msg.body.replace("hang", "hung");
         let err = decode_delivery(&tampered, &msg.attributes, &blobs, 0).await;
         assert!(matches!(err, Err(DecodeError::HashMismatch)));
@@ -375,7 +395,9 @@ mod tests {
     async fn missing_attribute_and_garbage_bodies_are_errors_not_panics() {
         let blobs = MemoryBlobStore::default();
         let d = delivery(b"{}".to_vec());
-        let msg = encode_delivery(&d, SQS_MAX_MESSAGE_BYTES, &blobs, 0).await.expect("encode");
+        let msg = encode_delivery(&d, SQS_MAX_MESSAGE_BYTES, &blobs, 0)
+            .await
+            .expect("encode");
         let mut attrs = msg.attributes.clone();
         attrs.remove(attr::SHA256);
         assert!(matches!(
@@ -384,18 +406,27 @@ mod tests {
         ));
         let mut attrs = msg.attributes.clone();
         attrs.insert(attr::CONTENT_ENCODING.into(), "gzip+base64".into());
-        assert!(decode_delivery("%%%not base64", &attrs, &blobs, 0).await.is_err());
-        attrs.insert(attr::CONTENT_ENCODING.into(), "claim-check".into());
-        assert!(decode_delivery("{\"blob_key\":\"nope\",\"compression\":\"gzip\"}", &attrs, &blobs, 0)
+        assert!(decode_delivery("%%%not base64", &attrs, &blobs, 0)
             .await
             .is_err());
+        attrs.insert(attr::CONTENT_ENCODING.into(), "claim-check".into());
+        assert!(decode_delivery(
+            "{\"blob_key\":\"nope\",\"compression\":\"gzip\"}",
+            &attrs,
+            &blobs,
+            0
+        )
+        .await
+        .is_err());
     }
 
     #[tokio::test]
     async fn expired_claim_check_blob_is_missing() {
         let blobs = MemoryBlobStore::default();
         let d = delivery(noisy_text(2 * 1024 * 1024));
-        let msg = encode_delivery(&d, SQS_MAX_MESSAGE_BYTES, &blobs, 0).await.expect("encode");
+        let msg = encode_delivery(&d, SQS_MAX_MESSAGE_BYTES, &blobs, 0)
+            .await
+            .expect("encode");
         let later = CLAIM_CHECK_RETENTION_SECS + 1;
         assert!(matches!(
             decode_delivery(&msg.body, &msg.attributes, &blobs, later).await,

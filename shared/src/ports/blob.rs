@@ -18,8 +18,12 @@ pub enum BlobError {
 #[async_trait]
 pub trait BlobStore: Send + Sync {
     /// Store `bytes` under `key` until `expires_at_secs` (epoch seconds). Idempotent.
-    async fn put_blob(&self, key: &str, bytes: &[u8], expires_at_secs: i64)
-        -> Result<(), BlobError>;
+    async fn put_blob(
+        &self,
+        key: &str,
+        bytes: &[u8],
+        expires_at_secs: i64,
+    ) -> Result<(), BlobError>;
     /// Read the blob stored under `key`, treating expired blobs as absent.
     async fn get_blob(&self, key: &str, now_secs: i64) -> Result<Option<Vec<u8>>, BlobError>;
 }

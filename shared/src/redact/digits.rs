@@ -549,6 +549,17 @@ fn classify(
                 Some(E::Phone)
             } else if around.weak_id && !datey && n >= 4 {
                 Some(E::AccountId)
+            } else if !run.written && !datey && !around.money && n >= 7 {
+                // An unlabelled identifier read out digit by digit ("sure it's eight oh
+                // seven five oh eight two one seven"), e.g. inside a summary that lost the
+                // question it answered: nobody reads seven digits aloud that are not an
+                // identifier, and labelled non-PII numbers (order, tracking, ...) never
+                // reach this branch. SSN-valid nine digits are an SSN.
+                Some(if n == 9 && validate::is_ssn(&run.digits) {
+                    E::Ssn
+                } else {
+                    E::AccountId
+                })
             } else if at_end
                 && !datey
                 && !around.money

@@ -243,7 +243,8 @@ pub(crate) fn lenient<'a, T: Deserialize<'a>>(raw: Option<&'a RawValue>) -> Opti
 /// Deserialize `raw` as the struct `T` only when it is a JSON object (serde's derive would
 /// also accept an array for a struct, which is never what Vapi means).
 pub(crate) fn lenient_object<'a, T: Deserialize<'a>>(raw: Option<&'a RawValue>) -> Option<T> {
-    raw.filter(|r| r.get().starts_with('{')).and_then(|r| serde_json::from_str(r.get()).ok())
+    raw.filter(|r| r.get().starts_with('{'))
+        .and_then(|r| serde_json::from_str(r.get()).ok())
 }
 
 /// A JSON string value, or `None` for any other JSON type.
@@ -314,7 +315,9 @@ pub fn parse_message(body: &[u8]) -> Result<VapiMessage, ParseError> {
         // Still report real syntax errors as such.
         serde_json::from_str::<serde::de::IgnoredAny>(text)
             .map_err(|e| ParseError::MalformedJson(json_error(&e)))?;
-        return Err(ParseError::MalformedJson("the body must be a JSON object".into()));
+        return Err(ParseError::MalformedJson(
+            "the body must be a JSON object".into(),
+        ));
     }
     let envelope: Envelope<'_> =
         serde_json::from_str(text).map_err(|e| ParseError::MalformedJson(json_error(&e)))?;
@@ -331,15 +334,20 @@ pub fn parse_message(body: &[u8]) -> Result<VapiMessage, ParseError> {
     let call_id = lenient_string(call.id).map(|id| bounded(id, 128));
     let customer_number = lenient_object::<RawCustomer<'_>>(call.customer)
         .and_then(|c| lenient_string(c.number))
-        .or_else(|| lenient_object::<RawCustomer<'_>>(message.customer).and_then(|c| lenient_string(c.number)));
+        .or_else(|| {
+            lenient_object::<RawCustomer<'_>>(message.customer)
+                .and_then(|c| lenient_string(c.number))
+        });
     let control_url =
         lenient_object::<RawMonitor<'_>>(call.monitor).and_then(|m| lenient_string(m.control_url));
     let tool_calls = match kind {
-        MessageKind::ToolCalls | MessageKind::FunctionCall => crate::vapi::tool_call::parse_tool_calls(
-            message.tool_call_list,
-            message.tool_with_tool_call_list,
-            message.function_call,
-        ),
+        MessageKind::ToolCalls | MessageKind::FunctionCall => {
+            crate::vapi::tool_call::parse_tool_calls(
+                message.tool_call_list,
+                message.tool_with_tool_call_list,
+                message.function_call,
+            )
+        }
         _ => Vec::new(),
     };
     Ok(VapiMessage {
@@ -406,18 +414,43 @@ mod tests {
 
     #[test]
     fn rejections_have_stable_codes() {
-        assert_eq!(parse_message(b"\xff\xfe").map(|_| ()), Err(ParseError::InvalidUtf8));
-        assert_eq!(parse_message(b"{\"message\":").map_err(|e| e.code()), Err("malformed_json"));
-        assert_eq!(parse_message(b"{}").map_err(|e| e.code()), Err("missing_message"));
-        assert_eq!(parse_message(b"[1]").map_err(|e| e.code()), Err("malformed_json"));
-        assert_eq!(parse_message(b"{\"message\":{}}").map_err(|e| e.code()), Err("missing_type"));
+        assert_eq!(
+            parse_message(b"\xff\xfe").map(|_| ()),
+            Err(ParseError::InvalidUtf8)
+        );
+        assert_eq!(
+            parse_message(b"{\"message\":").map_err(|e| e.code()),
+            Err("malformed_json")
+        );
+        assert_eq!(
+            parse_message(b"{}").map_err(|e| e.code()),
+            Err("missing_message")
+        );
+        assert_eq!(
+            parse_message(b"[1]").map_err(|e| e.code()),
+            Err("malformed_json")
+        );
+        assert_eq!(
+            parse_message(b"{\"message\":{}}").map_err(|e| e.code()),
+            Err("missing_type")
+        );
         assert_eq!(
             parse_message(b"{\"message\":{\"type\":7}}").map_err(|e| e.code()),
             Err("missing_type")
         );
-        assert_eq!(parse_message(b"{\"message\":[]}").map_err(|e| e.code()), Err("missing_message"));
-        let deep = format!("{{\"message\":{{\"type\":\"hang\",\"x\":{}{}}}}}", "[".repeat(200), "]".repeat(200));
-        assert_eq!(parse_message(deep.as_bytes()).map_err(|e| e.code()), Err("malformed_json"));
+        assert_eq!(
+            parse_message(b"{\"message\":[]}").map_err(|e| e.code()),
+            Err("missing_message")
+        );
+        let deep = format!(
+            "{{\"message\":{{\"type\":\"hang\",\"x\":{}{}}}}}",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        assert_eq!(
+            parse_message(deep.as_bytes()).map_err(|e| e.code()),
+            Err("malformed_json")
+        );
     }
 
     #[test]
@@ -426,16 +459,30 @@ mod tests {
         let mut seen = 0;
         for entry in std::fs::read_dir(dir).expect("samples dir") {
             let path = entry.expect("entry").path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
             if !name.ends_with(".json")
-                || ["responses.json", "live-call-control.json", "enums.json", "hmac-test-vectors.json"]
-                    .contains(&name.as_str())
+                || [
+                    "responses.json",
+                    "live-call-control.json",
+                    "enums.json",
+                    "hmac-test-vectors.json",
+                ]
+                .contains(&name.as_str())
             {
                 continue;
             }
             let body = std::fs::read(&path).expect("read");
             let m = parse_message(&body).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_ne!(m.kind, MessageKind::Unknown, "{name} parsed as unknown type {}", m.type_name);
+            assert_ne!(
+                m.kind,
+                MessageKind::Unknown,
+                "{name} parsed as unknown type {}",
+                m.type_name
+            );
             seen += 1;
         }
         assert!(seen >= 40, "expected every sample, saw {seen}");

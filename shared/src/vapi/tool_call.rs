@@ -130,7 +130,10 @@ mod tests {
     use serde_json::json;
 
     fn sample(name: &str) -> Vec<u8> {
-        let path = format!("{}/../../shared/vapi/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../../shared/vapi/samples/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         std::fs::read(path).expect("sample")
     }
 
@@ -138,10 +141,16 @@ mod tests {
     fn object_and_string_arguments_parse_the_same() {
         let m = parse_message(&sample("tool-calls.arguments-as-string.json")).expect("parse");
         assert_eq!(m.tool_calls.len(), 1);
-        assert!(m.tool_calls[0].arguments.is_object(), "string arguments become an object");
+        assert!(
+            m.tool_calls[0].arguments.is_object(),
+            "string arguments become an object"
+        );
         let m = parse_message(&sample("tool-calls.json")).expect("parse");
         assert_eq!(m.tool_calls.len(), 2);
-        assert!(m.tool_calls.iter().all(|c| !c.id.is_empty() && !c.name.is_empty()));
+        assert!(m
+            .tool_calls
+            .iter()
+            .all(|c| !c.id.is_empty() && !c.name.is_empty()));
     }
 
     #[test]

@@ -132,9 +132,19 @@ mod tests {
     fn shipped_assistant_config_is_valid() {
         let bytes = validate_assistant_answer(DEFAULT_ASSISTANT_JSON).expect("valid");
         let v: Value = serde_json::from_slice(&bytes).expect("json");
-        let messages = v["assistant"]["serverMessages"].as_array().expect("serverMessages");
-        for needed in ["end-of-call-report", "transcript", "tool-calls", "status-update"] {
-            assert!(messages.iter().any(|m| m == needed), "serverMessages lacks {needed}");
+        let messages = v["assistant"]["serverMessages"]
+            .as_array()
+            .expect("serverMessages");
+        for needed in [
+            "end-of-call-report",
+            "transcript",
+            "tool-calls",
+            "status-update",
+        ] {
+            assert!(
+                messages.iter().any(|m| m == needed),
+                "serverMessages lacks {needed}"
+            );
         }
     }
 
@@ -164,6 +174,8 @@ mod tests {
         let a = transfer_destination_answer(Some(&e));
         assert_eq!(a["destination"]["type"], "number");
         assert_eq!(a["destination"]["number"], "+14155550177");
-        assert!(transfer_destination_answer(None)["error"].as_str().is_some_and(|s| !s.is_empty()));
+        assert!(transfer_destination_answer(None)["error"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()));
     }
 }

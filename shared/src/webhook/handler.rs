@@ -65,7 +65,10 @@ struct RequestLog {
 impl Webhook {
     /// Build the handler from validated configuration and adapters.
     pub fn new(config: WebhookConfig, deps: WebhookDeps) -> Self {
-        Self { config: Arc::new(config), deps }
+        Self {
+            config: Arc::new(config),
+            deps,
+        }
     }
 
     /// The configuration this handler runs with.
@@ -99,7 +102,11 @@ impl Webhook {
     async fn dispatch(&self, req: &IncomingRequest, log: &mut RequestLog) -> HttpAnswer {
         let Some(route) = route(&req.path) else {
             log.outcome = "rejected";
-            return HttpAnswer::error(StatusCode::NOT_FOUND, "not_found", "no such route; POST /webhook/vapi or GET /healthz");
+            return HttpAnswer::error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no such route; POST /webhook/vapi or GET /healthz",
+            );
         };
         log.route = route.as_str();
         if req.method != route.method() {
@@ -107,7 +114,11 @@ impl Webhook {
             return HttpAnswer::error(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
-                &format!("{} is served with {} only", req.path_for_errors(), route.method()),
+                &format!(
+                    "{} is served with {} only",
+                    req.path_for_errors(),
+                    route.method()
+                ),
             );
         }
         if route == Route::Health {
@@ -119,7 +130,11 @@ impl Webhook {
             return HttpAnswer::error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
-                &format!("request body is {} bytes; the limit is {} bytes", req.body.len(), self.config.max_body_bytes),
+                &format!(
+                    "request body is {} bytes; the limit is {} bytes",
+                    req.body.len(),
+                    self.config.max_body_bytes
+                ),
             );
         }
         match route {
@@ -195,7 +210,11 @@ impl Webhook {
                 Err(e) => {
                     log.outcome = "queue_failed";
                     tracing::error!(target: "callwarden::queue", error = %e, "enqueue failed; answering 503 so the sender retries");
-                    HttpAnswer::error(StatusCode::SERVICE_UNAVAILABLE, "queue_unavailable", "the event could not be stored durably; retry later")
+                    HttpAnswer::error(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "queue_unavailable",
+                        "the event could not be stored durably; retry later",
+                    )
                 }
             };
         }
@@ -282,6 +301,10 @@ impl Webhook {
 impl IncomingRequest {
     /// The path, bounded and stripped of control characters, safe to echo in an error.
     fn path_for_errors(&self) -> String {
-        self.path.chars().filter(|c| !c.is_control()).take(64).collect()
+        self.path
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(64)
+            .collect()
     }
 }

@@ -116,16 +116,28 @@ pub fn request_from_event(event: HttpEvent) -> Result<IncomingRequest, HttpAnswe
         event.http_method.clone()
     }
     .unwrap_or_default();
-    let method = Method::from_bytes(method_text.to_ascii_uppercase().as_bytes())
-        .map_err(|_| HttpAnswer::error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "unsupported HTTP method"))?;
-    let path = if is_v2 { event.raw_path.clone() } else { event.path.clone() }
-        .unwrap_or_else(|| "/".to_owned());
+    let method = Method::from_bytes(method_text.to_ascii_uppercase().as_bytes()).map_err(|_| {
+        HttpAnswer::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "unsupported HTTP method",
+        )
+    })?;
+    let path = if is_v2 {
+        event.raw_path.clone()
+    } else {
+        event.path.clone()
+    }
+    .unwrap_or_else(|| "/".to_owned());
     let raw_query = if is_v2 {
         event.raw_query_string.clone().unwrap_or_default()
     } else if let Some(multi) = &event.multi_value_query_string_parameters {
         form_query(multi)
     } else if let Some(single) = &event.query_string_parameters {
-        let multi = single.iter().map(|(k, v)| (k.clone(), vec![v.clone()])).collect();
+        let multi = single
+            .iter()
+            .map(|(k, v)| (k.clone(), vec![v.clone()]))
+            .collect();
         form_query(&multi)
     } else {
         String::new()
@@ -155,10 +167,20 @@ pub fn request_from_event(event: HttpEvent) -> Result<IncomingRequest, HttpAnswe
             .decode(text.as_bytes())
             .map(Bytes::from)
             .map_err(|_| {
-                HttpAnswer::error(StatusCode::BAD_REQUEST, "invalid_base64", "isBase64Encoded is set but the body is not valid base64")
+                HttpAnswer::error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_base64",
+                    "isBase64Encoded is set but the body is not valid base64",
+                )
             })?,
     };
-    Ok(IncomingRequest { method, path, raw_query, headers, body })
+    Ok(IncomingRequest {
+        method,
+        path,
+        raw_query,
+        headers,
+        body,
+    })
 }
 
 /// Convert an answer into the Lambda response: text bodies as they are, others base64.
@@ -181,7 +203,10 @@ pub fn response_to_event(answer: HttpAnswer) -> HttpEventResponse {
 }
 
 /// Serve one Lambda HTTP event with `webhook`.
-pub async fn handle_event(webhook: &crate::webhook::Webhook, event: HttpEvent) -> HttpEventResponse {
+pub async fn handle_event(
+    webhook: &crate::webhook::Webhook,
+    event: HttpEvent,
+) -> HttpEventResponse {
     match request_from_event(event) {
         Ok(req) => response_to_event(webhook.handle(req).await),
         Err(answer) => {

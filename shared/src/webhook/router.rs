@@ -49,7 +49,10 @@ pub fn route(path: &str) -> Option<Route> {
     if path.contains("..") || path.contains("//") || path.to_ascii_lowercase().contains("%2f") {
         return None;
     }
-    let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
     ROUTES.iter().find_map(|(suffix, route)| {
         let prefix = path.strip_suffix(suffix)?;
         // Only a stage prefix of one segment (`/prod`, `/$default`) or none. Stage names

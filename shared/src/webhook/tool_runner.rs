@@ -39,7 +39,10 @@ pub async fn run_tool_calls(
     let mut out = Vec::with_capacity(calls.len());
     for (call, mut handle) in calls.iter().zip(handles) {
         let outcome = match tokio::time::timeout_at(deadline, &mut handle).await {
-            Ok(Ok(outcome)) => RunOutcome { outcome, timed_out: false },
+            Ok(Ok(outcome)) => RunOutcome {
+                outcome,
+                timed_out: false,
+            },
             Ok(Err(_join_error)) => RunOutcome {
                 outcome: ToolOutcome::Error(format!(
                     "The {} tool failed unexpectedly. Please try again.",
@@ -49,7 +52,10 @@ pub async fn run_tool_calls(
             },
             Err(_elapsed) => {
                 handle.abort();
-                RunOutcome { outcome: registry.still_working(call), timed_out: true }
+                RunOutcome {
+                    outcome: registry.still_working(call),
+                    timed_out: true,
+                }
             }
         };
         out.push(outcome);
@@ -64,7 +70,11 @@ pub fn spoken_name(name: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
         .take(80)
         .collect();
-    if cleaned.is_empty() { "requested".into() } else { cleaned }
+    if cleaned.is_empty() {
+        "requested".into()
+    } else {
+        cleaned
+    }
 }
 
 /// Vapi breaks on line breaks in results: collapse every line break to a space.
@@ -137,23 +147,47 @@ mod tests {
     }
 
     fn call(id: &str, name: &str) -> ToolCall {
-        ToolCall { id: id.into(), name: name.into(), arguments: json!({}), is_async: false }
+        ToolCall {
+            id: id.into(),
+            name: name.into(),
+            arguments: json!({}),
+            is_async: false,
+        }
     }
 
     #[tokio::test(start_paused = true)]
     async fn results_keep_call_order_and_deadline_applies() {
-        let calls = vec![call("1", "slow"), call("2", "fast"), call("3", "multiline"), call("4", "fails"), call("5", "panics")];
-        let outcomes = run_tool_calls(Arc::new(Scripted), &calls, &ToolContext::default(), Duration::from_secs(4)).await;
+        let calls = vec![
+            call("1", "slow"),
+            call("2", "fast"),
+            call("3", "multiline"),
+            call("4", "fails"),
+            call("5", "panics"),
+        ];
+        let outcomes = run_tool_calls(
+            Arc::new(Scripted),
+            &calls,
+            &ToolContext::default(),
+            Duration::from_secs(4),
+        )
+        .await;
         let answer = tool_calls_answer(&calls, &outcomes);
         let results = answer["results"].as_array().expect("results");
-        let ids: Vec<_> = results.iter().map(|r| r["toolCallId"].as_str().unwrap_or("")).collect();
+        let ids: Vec<_> = results
+            .iter()
+            .map(|r| r["toolCallId"].as_str().unwrap_or(""))
+            .collect();
         assert_eq!(ids, ["1", "2", "3", "4", "5"]);
         assert!(outcomes[0].timed_out);
-        assert!(results[0]["result"].as_str().is_some_and(|s| s.contains("Still checking")));
+        assert!(results[0]["result"]
+            .as_str()
+            .is_some_and(|s| s.contains("Still checking")));
         assert_eq!(results[1]["result"], "ok fast");
         assert_eq!(results[2]["result"], "line one line two three");
         assert_eq!(results[3]["error"], "bad thing");
-        assert!(results[4]["error"].as_str().is_some_and(|s| s.contains("panics")));
+        assert!(results[4]["error"]
+            .as_str()
+            .is_some_and(|s| s.contains("panics")));
         for r in results {
             let text = r["result"].as_str().or(r["error"].as_str()).unwrap_or("");
             assert!(!text.contains('\n'));
@@ -163,8 +197,16 @@ mod tests {
     #[tokio::test]
     async fn unknown_tool_gets_an_error_naming_it() {
         let calls = vec![call("x", "lookupWeather")];
-        let outcomes = run_tool_calls(Arc::new(NoTools), &calls, &ToolContext::default(), Duration::from_secs(1)).await;
+        let outcomes = run_tool_calls(
+            Arc::new(NoTools),
+            &calls,
+            &ToolContext::default(),
+            Duration::from_secs(1),
+        )
+        .await;
         let answer = tool_calls_answer(&calls, &outcomes);
-        assert!(answer["results"][0]["error"].as_str().is_some_and(|e| e.contains("lookupWeather")));
+        assert!(answer["results"][0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("lookupWeather")));
     }
 }

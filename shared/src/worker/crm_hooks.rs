@@ -47,13 +47,23 @@ pub(crate) async fn run(
         || (message.kind == MessageKind::StatusUpdate && status == Some("in-progress"));
     if starts_call {
         // A cache: failure only costs a CRM round trip later.
-        if let Err(e) = fx.on_call_started(call_id, message.customer_number.as_deref()).await {
+        if let Err(e) = fx
+            .on_call_started(call_id, message.customer_number.as_deref())
+            .await
+        {
             tracing::warn!(target: "callwarden::worker", error = %e, "caller context not cached");
         }
         return Ok(());
     }
     match (&event.kind, message.kind) {
-        (EventKind::Transcript { role, is_final: true, text }, _) if role == "user" => {
+        (
+            EventKind::Transcript {
+                role,
+                is_final: true,
+                text,
+            },
+            _,
+        ) if role == "user" => {
             if let Some(decision) = fx
                 .on_transcript(call_id, role, text, message.control_url.as_deref())
                 .await

@@ -86,7 +86,8 @@ pub(crate) async fn handle(
             });
             redacted_text = r.text;
         } else {
-            let (t, audit) = scrub::redact_partial(&deps.redactor, role, text, carried, previous_turn);
+            let (t, audit) =
+                scrub::redact_partial(&deps.redactor, role, text, carried, previous_turn);
             c.call.add.extend(audit.summary_counters());
             delta.add.extend(audit.session_counters());
             add(&mut delta.add, "event.transcript.partial", 1);

@@ -74,8 +74,14 @@ pub fn samples() -> Vec<(String, Vec<u8>)> {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .filter_map(|p| {
             let name = p.file_name()?.to_str()?.to_owned();
-            let skip = ["responses.json", "live-call-control.json", "enums.json", "hmac-test-vectors.json"];
-            (!skip.contains(&name.as_str())).then(|| (name, std::fs::read(&p).expect("read sample")))
+            let skip = [
+                "responses.json",
+                "live-call-control.json",
+                "enums.json",
+                "hmac-test-vectors.json",
+            ];
+            (!skip.contains(&name.as_str()))
+                .then(|| (name, std::fs::read(&p).expect("read sample")))
         })
         .collect();
     out.sort();
@@ -84,7 +90,10 @@ pub fn samples() -> Vec<(String, Vec<u8>)> {
 
 /// One sample by file name.
 pub fn sample(name: &str) -> Vec<u8> {
-    let path = format!("{}/../../shared/vapi/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../shared/vapi/samples/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(path).expect("sample")
 }
 
@@ -105,7 +114,12 @@ pub fn sign(webhook: &Webhook, scheme: &str, body: &[u8], now_ms: i64) -> Vec<(S
 }
 
 /// A request with the given headers.
-pub fn request(method: Method, path: &str, headers: &[(String, String)], body: impl Into<Bytes>) -> IncomingRequest {
+pub fn request(
+    method: Method,
+    path: &str,
+    headers: &[(String, String)],
+    body: impl Into<Bytes>,
+) -> IncomingRequest {
     let mut map = HeaderMap::new();
     for (k, v) in headers {
         map.append(
@@ -129,7 +143,13 @@ pub fn signed_post(webhook: &Webhook, scheme: &str, body: &[u8]) -> IncomingRequ
 }
 
 /// An API Gateway HTTP API (payload v2) event.
-pub fn v2_event(method: &str, path: &str, headers: &[(String, String)], body: &[u8], base64: bool) -> HttpEvent {
+pub fn v2_event(
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    base64: bool,
+) -> HttpEvent {
     use base64::Engine as _;
     let body = if base64 {
         base64::engine::general_purpose::STANDARD.encode(body)
@@ -151,14 +171,23 @@ pub fn v2_event(method: &str, path: &str, headers: &[(String, String)], body: &[
 }
 
 /// An API Gateway REST API (payload v1) event, with a stage prefix in the path.
-pub fn v1_event(method: &str, path: &str, headers: &[(String, String)], body: &[u8], base64: bool) -> HttpEvent {
+pub fn v1_event(
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    base64: bool,
+) -> HttpEvent {
     use base64::Engine as _;
     let body = if base64 {
         base64::engine::general_purpose::STANDARD.encode(body)
     } else {
         String::from_utf8_lossy(body).into_owned()
     };
-    let multi: HashMap<String, Vec<String>> = headers.iter().map(|(k, v)| (k.clone(), vec![v.clone()])).collect();
+    let multi: HashMap<String, Vec<String>> = headers
+        .iter()
+        .map(|(k, v)| (k.clone(), vec![v.clone()]))
+        .collect();
     let single: HashMap<String, String> = headers.iter().cloned().collect();
     serde_json::from_value(json!({
         "resource": "/{proxy+}",
@@ -175,9 +204,24 @@ pub fn v1_event(method: &str, path: &str, headers: &[(String, String)], body: &[
 
 /// Known PII values of the samples, in digits and in words (lower case).
 pub const SAMPLE_PII: &[&str] = &[
-    "maria", "gonzalez", "4111 1111 1111 1111", "4111111111111111", "123-45-6789", "123456789",
-    "1984-03-14", "03/14/1984", "88213457", "maria.gonzalez84@example.com", "+14155550142",
-    "4155550142", "555-0142", "one two three, four five", "six seven eight nine",
-    "four one five, five five five", "m a r i a", "eight eight two one three four five seven",
-    "oh three, one four", "nineteen eighty four",
+    "maria",
+    "gonzalez",
+    "4111 1111 1111 1111",
+    "4111111111111111",
+    "123-45-6789",
+    "123456789",
+    "1984-03-14",
+    "03/14/1984",
+    "88213457",
+    "maria.gonzalez84@example.com",
+    "+14155550142",
+    "4155550142",
+    "555-0142",
+    "one two three, four five",
+    "six seven eight nine",
+    "four one five, five five five",
+    "m a r i a",
+    "eight eight two one three four five seven",
+    "oh three, one four",
+    "nineteen eighty four",
 ];
