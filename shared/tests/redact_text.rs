@@ -281,3 +281,11 @@ fn unlabelled_identifier_read_digit_by_digit_is_redacted_without_context() {
     );
     assert!(r.text.contains("four five two"), "{}", r.text);
 }
+
+#[test]
+fn segment_opening_with_a_long_number_is_redacted_even_without_the_previous_segment() {
+    use callwarden::redact::{redact_text, Context};
+    let r = redact_text("1820 90009. Did you get that?", &Context::default());
+    assert!(!r.text.contains("90009"), "{}", r.text);
+    assert!(r.text.contains("Did you get that?"), "{}", r.text);
+}
