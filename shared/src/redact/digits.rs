@@ -48,6 +48,9 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     let mut back = false;
     let mut digit_word = false;
     let mut preposition = false;
+    // "..., sure, it's 440 58 7359": an answer marker starts a new answer, so a label of
+    // the number before it does not govern this one.
+    let mut answer_marker = false;
     let mut k = t0;
     while k > 0 && words < WINDOW {
         k -= 1;
@@ -55,6 +58,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             && !doc.claimed[k]
             && a.concept == Concept::None
             && !a.weak_number
+            && !answer_marker
             && words <= 3
             && depth == 0
         {
@@ -121,7 +125,19 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             if t.ch == b'$' && k + 1 == t0 {
                 a.money = true;
             }
+            if matches!(t.ch, b'.' | b'?' | b'!') && depth == 0 && k + 1 < t0 {
+                // A sentence end: labels of the previous sentence do not reach here.
+                answer_marker = true;
+            }
             continue;
+        }
+        if t.kind == Kind::Word
+            && matches!(
+                doc.bytes(k).to_ascii_lowercase().as_slice(),
+                b"sure" | b"yes" | b"yeah" | b"yep" | b"okay" | b"ok"
+            )
+        {
+            answer_marker = true;
         }
         if t.kind != Kind::Word && !(t.kind == Kind::Alnum && t.lex.concept != Concept::None) {
             words += 1;
