@@ -4,8 +4,7 @@
 
 mod crm_support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use callwarden::clock::ManualClock;
 use callwarden::crm::escalation::EscalationRules;
@@ -16,37 +15,13 @@ use callwarden::ports::store::CallLock;
 use callwarden::ports::ToolRegistry;
 use crm_support::*;
 use serde_json::json;
-use tracing_subscriber::fmt::MakeWriter;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 #[tokio::test]
 async fn crm_values_arguments_and_control_urls_never_reach_the_logs() {
     std::env::set_var("RUST_LOG", "trace");
-    let capture = Capture::default();
+    let capture = callwarden::logging::LogCapture::default();
     callwarden::logging::init_json_logging_to(capture.clone());
 
     let clock = ManualClock::at(T0);
@@ -140,7 +115,7 @@ async fn crm_values_arguments_and_control_urls_never_reach_the_logs() {
         "control messages were sent"
     );
 
-    let logs = String::from_utf8(capture.0.lock().expect("lock").clone()).expect("utf8");
+    let logs = capture.contents();
     assert!(logs.contains("tool call"), "tool calls are logged");
     // Numeric fields (latencies, ports) may contain any digit run by chance, so digits are
     // checked as the distinctive forms they would take in a leaked value.

@@ -4,41 +4,16 @@
 
 mod webhook_support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use callwarden::adapters::memory::MemoryQueue;
 use callwarden::webhook::lambda::handle_event;
-use tracing_subscriber::fmt::MakeWriter;
 use webhook_support::*;
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 #[tokio::test]
 async fn logs_carry_no_pii_and_no_secrets() {
     std::env::set_var("RUST_LOG", "trace");
-    let capture = Capture::default();
+    let capture = callwarden::logging::LogCapture::default();
     callwarden::logging::init_json_logging_to(capture.clone());
 
     let queue = Arc::new(MemoryQueue::new());
@@ -68,7 +43,7 @@ async fn logs_carry_no_pii_and_no_secrets() {
         .await;
         queue.set_failing(false);
     }
-    let logs = String::from_utf8(capture.0.lock().expect("lock").clone()).expect("utf8 logs");
+    let logs = capture.contents();
     let lines = logs.lines().count();
     assert!(
         lines >= samples().len() * 4,
