@@ -587,7 +587,7 @@ fn classify(
                 // A long unlabelled number cut at the end of the turn (spoken digit by digit,
                 // or read in groups of four): a card being read out.
                 Some(E::CreditCard)
-            } else if first_run && leading(doc, run.t0) && !datey && !around.money && n >= 6 {
+            } else if leading(doc, run.t0) && !datey && !around.money && n >= 6 {
                 // A segment that opens with a long unlabelled number is the rest of a
                 // number cut in the speaker's previous segment. Caught even when that
                 // segment (and its carried tail) has not been seen yet: deliveries are
