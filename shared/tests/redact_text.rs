@@ -289,3 +289,106 @@ fn segment_opening_with_a_long_number_is_redacted_even_without_the_previous_segm
     assert!(!r.text.contains("90009"), "{}", r.text);
     assert!(r.text.contains("Did you get that?"), "{}", r.text);
 }
+
+#[test]
+fn contracted_and_possessive_keywords_keep_their_meaning() {
+    // "social's", "zip's", "cvv's", "birth's", "order's"
+    assert_eq!(
+        red("yeah my social's 219-07-4431"),
+        "yeah my social's [SSN]"
+    );
+    assert_eq!(red("the zip's 60614"), "the zip's [ADDRESS]");
+    assert_eq!(red("the cvv's four one two"), "the cvv's [CVV]");
+    assert_eq!(
+        red("my date of birth's June 2nd, 1979"),
+        "my date of birth's [DATE_OF_BIRTH]"
+    );
+    let out = red("my order's five two two nine one eight three");
+    assert!(out.contains("five two two"), "{out}");
+}
+
+#[test]
+fn other_cue_words_for_card_data_and_phones() {
+    assert_eq!(red("CVC2 is 518"), "CVC2 is [CVV]");
+    assert_eq!(
+        red("it's good until 07/29"),
+        "it's good until [CARD_EXPIRY]"
+    );
+    assert_eq!(
+        red("area code three one two then five five five oh one seven seven"),
+        "area code [PHONE] then [PHONE]"
+    );
+    assert_eq!(
+        red("Born Dec. 3, '71 in Ohio."),
+        "Born [DATE_OF_BIRTH] in Ohio."
+    );
+}
+
+#[test]
+fn amounts_and_non_personal_cards_and_calls_stay() {
+    let out = red("The account balance is $2,310.75 today.");
+    assert!(out.contains("$2,310.75"), "{out}");
+    let out = red("The gift card number is 6011 0009 9013 9424.");
+    assert!(out.contains("6011 0009"), "{out}");
+    let out = red("Your reference number for this call is 3125550163.");
+    assert!(out.contains("3125550163"), "{out}");
+    let out = red("the rma is eight one two two four four");
+    assert!(out.contains("eight one two"), "{out}");
+}
+
+#[test]
+fn more_name_cues() {
+    assert_eq!(
+        red("The surname is Okonkwo, first name Adaeze."),
+        "The surname is [PERSON], first name [PERSON]."
+    );
+    assert_eq!(red("surname haddad"), "surname [PERSON]");
+    assert_eq!(red("Hi, it's Bronwyn Achterberg."), "Hi, it's [PERSON].");
+    assert_eq!(
+        red("hi it's tamsin okoro calling back"),
+        "hi it's [PERSON] calling back"
+    );
+    assert_eq!(
+        red("Yeah, Anneliese Varga here, quick question."),
+        "Yeah, [PERSON] here, quick question."
+    );
+    assert_eq!(
+        red("It's Okonkwo, spelled O-K-O-N-K-W-O."),
+        "It's [PERSON], spelled [PERSON]."
+    );
+    assert_eq!(
+        red("haddad that's h as in henry a d d a d"),
+        "[PERSON] that's [PERSON]"
+    );
+    assert_eq!(
+        red("thank you mister lindgren have a good day"),
+        "thank you mister [PERSON] have a good day"
+    );
+    assert_eq!(
+        red("the name on the policy should be Ilse R. Marchetti"),
+        "the name on the policy should be [PERSON]"
+    );
+    assert_eq!(
+        red("I'm trying to reach Oren Castellano."),
+        "I'm trying to reach [PERSON]."
+    );
+    // Not names: a department, a pronoun.
+    assert_eq!(
+        red("I'm trying to reach billing."),
+        "I'm trying to reach billing."
+    );
+    assert_eq!(red("it's fine here thanks"), "it's fine here thanks");
+}
+
+#[test]
+fn more_email_and_address_forms() {
+    assert_eq!(
+        red("mail me at r-u-t-h at yahoo dot com"),
+        "mail me at [EMAIL]"
+    );
+    assert_eq!(red("it's t brandt at fastmail dot fm"), "it's [EMAIL]");
+    assert_eq!(
+        red("We're at 18 Old Quarry Lane, Suite 4."),
+        "We're at [ADDRESS]."
+    );
+}

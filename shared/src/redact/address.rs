@@ -34,6 +34,8 @@ pub(crate) fn detect(doc: &mut Doc) {
                         && t.lex.concept == Concept::None
                         || t.lex.has(flag::STREET)
                         || t.lex.has(flag::DIRECTION)
+                        // "Old Mill Court", "New Haven Road"
+                        || (doc.is(p, "old") || doc.is(p, "new")) && p > 0 && doc.run_at[p - 1] != 0
                 }
                 Kind::Alnum => t.lex.ordinal > 0,
                 _ => false,

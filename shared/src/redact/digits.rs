@@ -31,6 +31,10 @@ struct Around {
     weak_number: bool,
     weak_id: bool,
     money: bool,
+    /// A currency sign right before the run: an amount, whatever the keyword.
+    dollar: bool,
+    /// The phone keyword was "area code": a three-digit run is the area code.
+    area_code: bool,
     inherit: Option<EntityType>,
 }
 
@@ -122,8 +126,10 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             preposition = true;
         }
         if t.kind == Kind::Punct {
-            if t.ch == b'$' && k + 1 == t0 {
+            if matches!(t.ch, b'$' | 0) && k + 1 == t0 && !doc.toks[t0].space_before {
+                // "$1,204.50", "€30", "£12" (non-ASCII symbols have `ch` 0)
                 a.money = true;
+                a.dollar = t.ch == b'$' || doc.bytes(k).len() > 1 && !doc.letter(k);
             }
             if matches!(t.ch, b'.' | b'?' | b'!') && depth == 0 && k + 1 < t0 {
                 // A sentence end: labels of the previous sentence do not reach here.
@@ -150,10 +156,23 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         if doc.is(k, "digits") || doc.is(k, "digit") || doc.is(k, "numbers") {
             digit_word = true;
         }
-        // "good through", "valid through"
-        if doc.is(k, "through") && k > 0 && (doc.is(k - 1, "good") || doc.is(k - 1, "valid")) {
+        // "good through", "valid through", "good until", "valid till"
+        if (doc.is(k, "through") || doc.is(k, "until") || doc.is(k, "till") || doc.is(k, "thru"))
+            && k > 0
+            && (doc.is(k - 1, "good") || doc.is(k - 1, "valid"))
+        {
             a.concept = Concept::Expiry;
             return a;
+        }
+        // "this call", "the call": the noun, not "call me at".
+        if t.lex.concept == Concept::Phone
+            && doc.is(k, "call")
+            && k > 0
+            && ["this", "the", "a", "that", "your", "our", "last", "next"]
+                .iter()
+                .any(|w| doc.is(k - 1, w))
+        {
+            continue;
         }
         match t.lex.concept {
             Concept::None => {}
@@ -177,6 +196,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             Concept::Phone => {
                 // "call" / "text" / "work" / "home" are weaker than the words next to a number.
                 a.concept = Concept::Phone;
+                a.area_code = code && doc.is(k, "area");
                 return a;
             }
             Concept::Money => {
@@ -185,6 +205,15 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                 a.money = true;
             }
             c => {
+                // "gift card number ...": a non-personal kind of card.
+                if c == Concept::Card
+                    && k > 0
+                    && doc.toks[k - 1].lex.concept == Concept::Negative
+                    && doc.word(k - 1)
+                {
+                    a.concept = Concept::Negative;
+                    return a;
+                }
                 if code && c == Concept::Card {
                     // "card security code" handled above; "card code" = cvv
                     a.concept = Concept::Cvv;
@@ -383,8 +412,10 @@ fn extend_letters(doc: &Doc, run: &Run, kind: EntityType) -> (usize, usize) {
     while k > 0 && !doc.claimed[k - 1] {
         let p = k - 1;
         let t = doc.toks[p];
-        let upper_code =
-            t.kind == Kind::Word && t.len() <= 4 && t.case == crate::redact::tokens::Case::Upper;
+        let upper_code = t.kind == Kind::Word
+            && t.len() <= 4
+            && t.case == crate::redact::tokens::Case::Upper
+            && t.lex.concept == Concept::None;
         if doc.letter(p) && (letters > 0 || !doc.is(p, "a") && !doc.is(p, "i"))
             || upper_code
             || t.kind == Kind::Alnum
@@ -485,7 +516,7 @@ fn classify(
             }
         }
     }
-    if around.money && n < 6 && !run.code && around.concept != Concept::None {
+    if around.money && n < 6 && !run.code && around.concept != Concept::None || around.dollar {
         return None;
     }
     use EntityType as E;
@@ -512,7 +543,7 @@ fn classify(
         Concept::Phone => {
             if unit || datey {
                 None
-            } else if n >= 7 || at_end && n >= 2 {
+            } else if n >= 7 || at_end && n >= 2 || around.area_code && n == 3 {
                 Some(E::Phone)
             } else {
                 None

@@ -266,7 +266,13 @@ fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
                     seg_digits = false;
                     continue;
                 }
-                let spelled_run = k > 0 && doc.letter(k - 1);
+                // "j o h n", "y-o-l-a-n-d-a": a letter inside a spelled run.
+                let spelled_run = k > 0 && doc.letter(k - 1)
+                    || k > 1
+                        && doc.toks[k - 1].is_punct(b'-')
+                        && !doc.toks[k - 1].space_before
+                        && !t.space_before
+                        && doc.letter(k - 2);
                 if doc.letter(k)
                     && (!(doc.is(k, "a") || doc.is(k, "i"))
                         || seg_letters

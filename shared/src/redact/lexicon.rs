@@ -185,7 +185,7 @@ impl Hasher for Fnv {
     }
 }
 
-type Table = HashMap<&'static [u8], Lex, BuildHasherDefault<Fnv>>;
+type Table = HashMap<Box<[u8]>, Lex, BuildHasherDefault<Fnv>>;
 
 const UNITS: [&str; 10] = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
@@ -219,7 +219,7 @@ const MONTHS: [&str; 12] = [
     "november",
     "december",
 ];
-const MONTH_ABBR: [(&str, u8); 11] = [
+const MONTH_ABBR: [(&str, u8); 12] = [
     ("jan", 1),
     ("feb", 2),
     ("mar", 3),
@@ -231,6 +231,7 @@ const MONTH_ABBR: [(&str, u8); 11] = [
     ("sept", 9),
     ("oct", 10),
     ("nov", 11),
+    ("dec", 12),
 ];
 const ORDINALS: [(&str, u8); 21] = [
     ("first", 1),
@@ -262,7 +263,8 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("mastercard", Concept::Card), ("amex", Concept::Card), ("discover", Concept::Card),
     ("credit", Concept::Card), ("debit", Concept::Card), ("pan", Concept::Card),
     ("cvv", Concept::Cvv), ("cvc", Concept::Cvv), ("cvv2", Concept::Cvv), ("csc", Concept::Cvv),
-    ("cid", Concept::Cvv), ("expiration", Concept::Expiry), ("expiry", Concept::Expiry),
+    ("cid", Concept::Cvv), ("cvc2", Concept::Cvv), ("cvn", Concept::Cvv), ("cav2", Concept::Cvv),
+    ("socials", Concept::Ssn), ("expiration", Concept::Expiry), ("expiry", Concept::Expiry),
     ("expires", Concept::Expiry), ("expire", Concept::Expiry), ("expiring", Concept::Expiry),
     ("expired", Concept::Expiry), ("exp", Concept::Expiry), ("thru", Concept::Expiry),
     ("itin", Concept::Ssn), ("tin", Concept::Ssn), ("area", Concept::Phone),
@@ -319,6 +321,9 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("upc", Concept::Negative), ("isbn", Concept::Negative), ("batch", Concept::Negative),
     ("lot", Concept::Negative), ("route", Concept::Negative), ("gate", Concept::Negative),
     ("seat", Concept::Negative), ("channel", Concept::Negative), ("station", Concept::Negative),
+    ("rma", Concept::Negative), ("ip", Concept::Negative), ("voucher", Concept::Negative),
+    ("gift", Concept::Negative), ("giftcard", Concept::Negative), ("po", Concept::Negative),
+    ("purchase", Concept::Negative), ("warranty", Concept::Negative), ("firmware", Concept::Negative),
 ];
 
 #[rustfmt::skip]
@@ -409,6 +414,8 @@ const STATES2: &[&str] = &[
 const TLDS: &[&str] = &[
     "com", "net", "org", "edu", "gov", "io", "co", "us", "info", "biz", "me", "ai", "app", "dev",
     "uk", "ca", "mail", "mil", "tv", "xyz", "online", "email", "cc", "de", "fr", "mx", "au", "in",
+    "fm", "ie", "nz", "eu", "es", "it", "nl", "ch", "se", "jp", "br", "pl", "be", "tech", "site",
+    "pro", "ly", "to", "gg", "ac", "za", "sg", "hk", "nyc", "store", "shop", "cloud", "family",
 ];
 
 #[rustfmt::skip]
@@ -452,7 +459,7 @@ static TABLE: LazyLock<Tables> = LazyLock::new(|| {
     let mut short = HashMap::default();
     let mut long = Table::default();
     for (k, v) in all {
-        match pack(k) {
+        match pack(&k) {
             Some(p) => {
                 short.insert(p, v);
             }
@@ -477,8 +484,8 @@ fn pack(w: &[u8]) -> Option<u64> {
     Some(p)
 }
 
-fn entry<'a>(t: &'a mut Table, w: &'static str) -> &'a mut Lex {
-    t.entry(w.as_bytes()).or_default()
+fn entry<'a>(t: &'a mut Table, w: &str) -> &'a mut Lex {
+    t.entry(w.as_bytes().into()).or_default()
 }
 
 fn build() -> Table {
@@ -512,6 +519,16 @@ fn build() -> Table {
     }
     for (w, c) in CONCEPTS {
         entry(&mut t, w).concept = *c;
+    }
+    // "social's", "zip's", "cvv's", "order's", "birth's" ("date of birth's ..."): a keyword
+    // with a contracted "is" or a possessive keeps its meaning.
+    for (w, c) in CONCEPTS {
+        if w.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            let e = entry(&mut t, &format!("{w}'s"));
+            if e.concept == Concept::None {
+                e.concept = *c;
+            }
+        }
     }
     let flagged: [(&[&str], u32); 11] = [
         (FILLERS, flag::FILLER),
@@ -597,6 +614,9 @@ fn build() -> Table {
         "located",
         "calling",
         "surname",
+        "surname's",
+        "reach",
+        "here",
     ] {
         entry(&mut t, w).flags |= flag::CUE;
     }

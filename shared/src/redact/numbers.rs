@@ -178,9 +178,31 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
                     && i > 0
                     && roles[i - 1] == Role::Digits
                     && roles[i + 1] == Role::Digits;
-                if !tight {
+                // "Oct. 16": the period of an abbreviated month.
+                let month_abbr = i > 0
+                    && !toks[i].space_before
+                    && matches!(roles[i - 1], Role::Month(_))
+                    && toks[i - 1].len() <= 4
+                    && i + 1 < n
+                    && matches!(roles[i + 1], Role::Digits | Role::Num(_) | Role::Ord(_));
+                if !tight && !month_abbr {
                     roles[i] = Role::Break;
                 }
+            }
+            // "'50", "'03": a two-digit year after a date part ("Oct. 16, '50").
+            Role::Break
+                if toks[i].is_punct(b'\'')
+                    && i + 1 < n
+                    && toks[i].space_before
+                    && !toks[i + 1].space_before
+                    && toks[i + 1].kind == Kind::Num
+                    && toks[i + 1].len() == 2
+                    && matches!(
+                        neighbour(&roles, i, false),
+                        Some(Role::Digits | Role::Ord(_) | Role::Month(_) | Role::Num(_))
+                    ) =>
+            {
+                roles[i] = Role::Sep;
             }
             _ => {}
         }

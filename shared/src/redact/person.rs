@@ -27,6 +27,9 @@ fn namey(doc: &Doc, i: usize) -> bool {
         return false;
     }
     let l = &t.lex;
+    if l.has(flag::HONORIFIC) {
+        return false;
+    }
     if l.has(flag::FIRST) || l.has(flag::LAST) {
         return !l.has(flag::STOP) || t.case != Case::Lower && doc.cased && !l.has(flag::FILLER);
     }
@@ -72,6 +75,17 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
     let first_ok = match cue {
         Cue::Strong => namey(doc, i),
         Cue::Thanks => namey(doc, i),
+        Cue::Weak if !doc.flag(i, flag::FIRST) => {
+            // Not a known given name: "it's Chiara Nakamura" (two capitalised name words in
+            // a formatted text) or "it's keiko blackwood calling back" (the name framed by
+            // "here" / "calling" / "speaking").
+            namey(doc, i)
+                && (doc.titled(i)
+                    && doc.titled(i + 1)
+                    && namey(doc, i + 1)
+                    && !doc.flag(i, flag::AMBIGUOUS)
+                    || framed_end(doc, i).is_some())
+        }
         Cue::Weak => {
             doc.flag(i, flag::FIRST)
                 && !doc.claimed[i]
@@ -216,9 +230,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         let mut cue: Option<(Cue, usize)> = None;
         let l = doc.toks[i].lex;
         if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST)
+            && !doc.titled(i)
             && !doc.letter(i)
             && !doc.letter(i + 1)
             && !doc.letter(i + 2)
+            && !doc.letter(i + 3)
         {
             i += 1;
             continue;
@@ -236,16 +252,20 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                     if j >= n {
                         break;
                     }
-                    if doc.is(j, "is") || doc.is(j, "was") {
+                    if doc.is(j, "is") || doc.is(j, "was") || doc.is(j, "be") {
                         found = Some(j + 1);
                         break;
                     }
                     if doc.filler(j)
                         || [
                             "on", "the", "card", "account", "it", "of", "for", "that", "like",
+                            "should", "would", "will", "must", "might", "file", "lease", "loan",
+                            "check", "this", "your", "my",
                         ]
                         .iter()
                         .any(|w| doc.is(j, w))
+                        // "name on the policy / reservation / order is"
+                        || doc.word(j) && doc.toks[j].lex.concept != Concept::None
                     {
                         j += 1;
                         continue;
@@ -267,6 +287,13 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                     cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
                 }
             }
+        } else if doc.is(i, "surname") || doc.is(i, "surname's") {
+            // "surname is X", "surname X", "the surname's X"
+            let mut j = doc.skip_fillers(i + 1, true);
+            if doc.is(j, "is") || doc.is(j, "was") {
+                j = after_is(doc, j);
+            }
+            cue = Some((Cue::Strong, j));
         } else if doc.is(i, "holder") || doc.is(i, "cardholder") || doc.is(i, "policyholder") {
             if doc.is(i + 1, "is") {
                 cue = Some((Cue::Strong, after_is(doc, i + 1)));
@@ -290,6 +317,9 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             } else if doc.is(i, "speaking") {
                 name_before(doc, i, false);
             }
+        } else if doc.is(i, "reach") && i > 0 && doc.is(i - 1, "to") {
+            // "I'm trying to reach Dana Whitfield": a name or a pronoun/department follows.
+            cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
         } else if doc.is(i, "calling")
             && i > 0
             && !doc.is(i - 1, "i'm")
@@ -363,19 +393,25 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 continue;
             }
         }
-        // "Jennifer here": a name announcing itself.
-        if doc.is(i + 1, "here")
-            && l.has(flag::FIRST)
-            && !l.has(flag::STOP)
-            && sentence_start(doc, i)
-        {
-            doc.add(EntityType::Person, i, i + 1);
-            i += 2;
-            continue;
+        // "Jennifer here", "Yeah, Keiko Quintero here, ...": a name announcing itself.
+        if (l.has(flag::FIRST) && !l.has(flag::STOP) || doc.titled(i)) && opens_clause(doc, i) {
+            if let Some(e) = framed_end(doc, i) {
+                let known = (i..e).any(|k| doc.flag(k, flag::FIRST) || doc.flag(k, flag::LAST));
+                if (known || (i..e).all(|k| doc.titled(k))) && doc.add(EntityType::Person, i, e) {
+                    i = e + 1;
+                    continue;
+                }
+            }
         }
         // Spelled name: "Adams, A D A M S", "burke b u r k e".
-        if let Some(end) = word_then_spelling(doc, i) {
-            doc.add(EntityType::Person, i, end);
+        if let Some((spell, end)) = word_then_spelling(doc, i) {
+            // The name and its spelling; a word between them ("spelled") stays.
+            if spell >= i + 2 && doc.word(spell - 1) {
+                doc.add(EntityType::Person, i, i + 1);
+                doc.add(EntityType::Person, spell, end);
+            } else {
+                doc.add(EntityType::Person, i, end);
+            }
             i = end;
             continue;
         }
@@ -412,6 +448,17 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
     }
 }
 
+/// "keiko blackwood here", "dana calling", "Dana Smith speaking": one to three name words
+/// from `i` closed by a self-announcing word. Returns the end of the name words.
+fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
+    let mut j = i;
+    while j < i + 3 && namey(doc, j) {
+        j += 1;
+    }
+    let closes = doc.is(j, "here") || doc.is(j, "speaking") || doc.is(j, "calling");
+    (j > i && closes && !doc.is(j + 1, "is") && !doc.is(j + 1, "was")).then_some(j)
+}
+
 /// "this is X", "I'm X", "I am X": a self-introduction right before `i`.
 fn self_intro(doc: &Doc, i: usize) -> bool {
     let Some(p) = prev_word(doc, i) else {
@@ -436,8 +483,9 @@ fn prev_word(doc: &Doc, i: usize) -> Option<usize> {
 }
 
 /// A word followed by its own spelling: "Adams, A D A M S", "burke b u r k e",
-/// "Ramsey, R-A-M-S-E-Y". Returns the end of the spelling.
-fn word_then_spelling(doc: &Doc, i: usize) -> Option<usize> {
+/// "Ramsey, R-A-M-S-E-Y", "Nguyen, spelled N-G-U-Y-E-N". Returns the start and end of the
+/// spelling.
+fn word_then_spelling(doc: &Doc, i: usize) -> Option<(usize, usize)> {
     let t = doc.toks[i];
     if t.len() < 2 || doc.claimed[i] {
         return None;
@@ -445,6 +493,16 @@ fn word_then_spelling(doc: &Doc, i: usize) -> Option<usize> {
     let mut j = i + 1;
     if doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) {
         j += 1;
+    }
+    // "Nguyen, spelled N-G-U-Y-E-N", "okafor that's o k a f o r"
+    if ["spelled", "spelt", "that's", "thats", "spelling"]
+        .iter()
+        .any(|w| doc.is(j, w))
+    {
+        j += 1;
+        if doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) {
+            j += 1;
+        }
     }
     if !doc.letter(j) {
         return None;
@@ -461,7 +519,26 @@ fn word_then_spelling(doc: &Doc, i: usize) -> Option<usize> {
         }
     }
     let lw: Vec<u8> = word.iter().map(|c| c.to_ascii_lowercase()).collect();
-    (letters == lw).then_some(end)
+    (letters == lw).then_some((j, end))
+}
+
+/// Token `i` opens a clause: sentence start, or after a greeting / answer word ("yeah,",
+/// "hi", "so").
+fn opens_clause(doc: &Doc, i: usize) -> bool {
+    if sentence_start(doc, i) {
+        return true;
+    }
+    let mut k = i;
+    while k > 0 && (doc.toks[k - 1].is_punct(b',') || doc.filler(k - 1)) {
+        k -= 1;
+    }
+    k == 0
+        || sentence_start(doc, k)
+        || [
+            "yeah", "yes", "hi", "hello", "hey", "ok", "okay", "so", "well", "yep", "sure",
+        ]
+        .iter()
+        .any(|w| doc.is(k - 1, w))
 }
 
 fn sentence_start(doc: &Doc, i: usize) -> bool {

@@ -1,0 +1,260 @@
+//! Generalisation guard: the held-out corpus `tests/data/heldout_pii.jsonl` (phrasing and
+//! surface forms unlike the dev corpus: other cue words, "zero"/"triple", hyphenated number
+//! words, ordinals, dotted digits, international numbers, "at sign", "as in" spellings,
+//! surnames, many hard negatives) must stay under the acceptance bars.
+//!
+//! The rules follow `score.py` in a simpler, span-based form: a gold entity is leaked when
+//! less than 75% of its letters and digits lie inside redacted entity spans; a hard negative
+//! is destroyed when more than 25% of its letters and digits do. Corpus offsets are character
+//! offsets, [`Entity`](callwarden::redact::Entity) offsets are bytes: both are mapped to
+//! character positions here.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use callwarden::redact::{redact_text, Context};
+use serde_json::Value;
+
+/// Overall leak bar (share of gold PII entities leaked).
+const MAX_LEAK: f64 = 0.02;
+/// Leak bar per digit-bearing type.
+const MAX_LEAK_DIGITS: f64 = 0.01;
+/// Leak bar for names and addresses.
+const MAX_LEAK_NAME_ADDR: f64 = 0.08;
+/// Hard-negative bar (share of hard negatives destroyed).
+const MAX_DESTROYED: f64 = 0.03;
+/// Collateral bar (share of non-PII letters/digits removed).
+const MAX_COLLATERAL: f64 = 0.01;
+
+const DIGIT_TYPES: &[&str] = &[
+    "CREDIT_CARD",
+    "SSN",
+    "PHONE",
+    "DATE_OF_BIRTH",
+    "BANK_ACCOUNT",
+    "ROUTING_NUMBER",
+    "CVV",
+    "CARD_EXPIRY",
+    "ACCOUNT_ID",
+];
+
+/// A `[start, end)` character span of a record.
+#[derive(Debug, Clone)]
+struct Span {
+    start: usize,
+    end: usize,
+    kind: String,
+}
+
+/// One corpus record (the fields the scorer needs).
+#[derive(Debug)]
+struct Record {
+    id: String,
+    text: String,
+    context: Option<String>,
+    entities: Vec<Span>,
+    negatives: Vec<Span>,
+    neutral: Vec<Span>,
+}
+
+fn spans(v: &Value, key: &str) -> Vec<Span> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| {
+                    Some(Span {
+                        start: usize::try_from(s.get("start")?.as_u64()?).ok()?,
+                        end: usize::try_from(s.get("end")?.as_u64()?).ok()?,
+                        kind: s.get("type")?.as_str()?.to_string(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn load() -> Vec<Record> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/heldout_pii.jsonl");
+    let raw = std::fs::read_to_string(&path).expect("held-out corpus is readable");
+    raw.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(n, line)| {
+            let v: Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("line {}: not valid JSON ({e})", n + 1));
+            let text = v
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or_else(|| panic!("line {}: no text", n + 1))
+                .to_string();
+            Record {
+                id: v
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+                    .to_string(),
+                context: v
+                    .get("context")
+                    .and_then(Value::as_str)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string),
+                entities: spans(&v, "entities"),
+                negatives: spans(&v, "negatives"),
+                neutral: spans(&v, "neutral"),
+                text,
+            }
+        })
+        .collect()
+}
+
+/// For every character of `text`: is it inside a redacted entity?
+fn covered(rec: &Record) -> Vec<bool> {
+    let r = redact_text(
+        &rec.text,
+        &Context {
+            previous_turn: rec.context.as_deref(),
+            role: None,
+        },
+    );
+    // byte offset -> character index
+    let mut char_at = vec![0usize; rec.text.len() + 1];
+    let mut n = 0;
+    for (b, _) in rec.text.char_indices() {
+        char_at[b] = n;
+        n += 1;
+    }
+    char_at[rec.text.len()] = n;
+    let mut cov = vec![false; n];
+    for e in &r.entities {
+        for c in cov.iter_mut().take(char_at[e.end]).skip(char_at[e.start]) {
+            *c = true;
+        }
+    }
+    cov
+}
+
+/// (alphanumeric chars in span, of which covered)
+fn alnum_cover(chars: &[char], cov: &[bool], s: &Span) -> (usize, usize) {
+    let mut total = 0;
+    let mut hit = 0;
+    for k in s.start..s.end.min(chars.len()) {
+        if chars[k].is_alphanumeric() {
+            total += 1;
+            hit += usize::from(cov[k]);
+        }
+    }
+    (total, hit)
+}
+
+#[derive(Default)]
+struct Tally {
+    n: usize,
+    bad: usize,
+}
+
+impl Tally {
+    fn rate(&self) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            self.bad as f64 / self.n as f64
+        }
+    }
+}
+
+#[test]
+fn heldout_corpus_meets_the_bars() {
+    let corpus = load();
+    assert!(corpus.len() >= 250, "held-out corpus too small");
+    let mut by_type: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut all = Tally::default();
+    let mut neg = Tally::default();
+    let (mut coll_total, mut coll_removed) = (0usize, 0usize);
+    let mut leaked_ids = Vec::new();
+    let mut destroyed_ids = Vec::new();
+    for rec in &corpus {
+        let chars: Vec<char> = rec.text.chars().collect();
+        let cov = covered(rec);
+        let mut gold = vec![false; chars.len()];
+        for e in rec.entities.iter().chain(&rec.neutral) {
+            for g in gold.iter_mut().take(e.end.min(chars.len())).skip(e.start) {
+                *g = true;
+            }
+        }
+        for e in &rec.entities {
+            let (total, hit) = alnum_cover(&chars, &cov, e);
+            let leaked = total > 0 && (hit as f64) < 0.75 * total as f64;
+            let t = by_type.entry(e.kind.clone()).or_default();
+            t.n += 1;
+            all.n += 1;
+            if leaked {
+                t.bad += 1;
+                all.bad += 1;
+                leaked_ids.push(format!("{} ({})", rec.id, e.kind));
+            }
+        }
+        for g in &rec.negatives {
+            let (total, hit) = alnum_cover(&chars, &cov, g);
+            neg.n += 1;
+            if total > 0 && hit as f64 > 0.25 * total as f64 {
+                neg.bad += 1;
+                destroyed_ids.push(format!("{} ({})", rec.id, g.kind));
+            }
+        }
+        for (k, c) in chars.iter().enumerate() {
+            if c.is_alphanumeric() && !gold[k] {
+                coll_total += 1;
+                coll_removed += usize::from(cov[k]);
+            }
+        }
+    }
+    let collateral = coll_removed as f64 / coll_total.max(1) as f64;
+    let mut report = String::new();
+    for (k, t) in &by_type {
+        report.push_str(&format!("{k:<16}{:>5}{:>8.1}%\n", t.n, 100.0 * t.rate()));
+    }
+    report.push_str(&format!(
+        "ALL {:>5} leak {:.1}%; negatives {} destroyed {:.1}%; collateral {:.2}%\nleaked: {leaked_ids:?}\ndestroyed: {destroyed_ids:?}",
+        all.n,
+        100.0 * all.rate(),
+        neg.n,
+        100.0 * neg.rate(),
+        100.0 * collateral
+    ));
+    assert!(
+        all.rate() <= MAX_LEAK,
+        "overall leak over the bar\n{report}"
+    );
+    assert!(
+        neg.rate() <= MAX_DESTROYED,
+        "hard negatives destroyed over the bar\n{report}"
+    );
+    assert!(
+        collateral <= MAX_COLLATERAL,
+        "collateral over the bar\n{report}"
+    );
+    for (k, t) in &by_type {
+        let bar = if DIGIT_TYPES.contains(&k.as_str()) {
+            MAX_LEAK_DIGITS
+        } else {
+            MAX_LEAK_NAME_ADDR
+        };
+        assert!(t.rate() <= bar, "{k} leak over the bar\n{report}");
+    }
+}
+
+#[test]
+fn heldout_spans_are_valid() {
+    for rec in load() {
+        let n = rec.text.chars().count();
+        for s in rec
+            .entities
+            .iter()
+            .chain(&rec.negatives)
+            .chain(&rec.neutral)
+        {
+            assert!(s.start < s.end && s.end <= n, "{}: bad span {s:?}", rec.id);
+        }
+    }
+}
