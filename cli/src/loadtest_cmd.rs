@@ -30,6 +30,12 @@ pub struct LoadtestArgs {
     /// `--aws`, DynamoDB/SQS throttling and 5xx through a proxy.
     #[arg(long)]
     pub faults: bool,
+    /// Seed of every random draw of the simulator: call ids, corpus start, customer
+    /// numbers, ramp start offsets, duplicated/re-ordered deliveries, the `--aws` fault
+    /// proxy's decisions. Default: a random seed, printed in the report (and `"seed"` in
+    /// the JSON) so the run can be repeated. The server's own faults are not seeded.
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Print one JSON object as the final line.
     #[arg(long)]
     pub json: bool,

@@ -2,6 +2,8 @@
 //! every verdict must hold — nothing lost, no duplicates, one report per call, transcripts
 //! in order, no lock violation, no PII in the server's logs or storage — and the JSON line
 //! must carry the documented fields. A second run does the same with every fault injected.
+//! Both use the fixed seed [`SEED`], so a failure names a run anyone can repeat
+//! (`callwarden loadtest --calls 20 --ramp-secs 1 --seed 1 [--faults] ...`).
 //!
 //! The PII corpus is read from `CALLWARDEN_PII_CORPUS` or `../shared/pii/dev.jsonl` next
 //! to the repository; when it is absent the tests say so and pass (set
@@ -11,6 +13,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
+
+/// The seed of both runs: the same calls, schedules and delivery faults every time.
+const SEED: u64 = 1;
 
 fn corpus() -> Option<PathBuf> {
     let path = std::env::var("CALLWARDEN_PII_CORPUS")
@@ -48,6 +53,8 @@ fn loadtest(extra: &[&str]) -> Option<Value> {
             "--json",
             "--drain-secs",
             "120",
+            "--seed",
+            &SEED.to_string(),
             "--corpus",
         ])
         .arg(&corpus)
@@ -72,6 +79,7 @@ fn loadtest(extra: &[&str]) -> Option<Value> {
 }
 
 fn assert_verdicts(v: &Value) {
+    assert_eq!(v["seed"], SEED, "the run reports its seed");
     for field in [
         "accepted",
         "archived",

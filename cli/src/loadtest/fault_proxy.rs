@@ -7,13 +7,15 @@
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use axum::Router;
 use http::StatusCode;
+use rand::rngs::StdRng;
+use rand::Rng;
 use serde::Serialize;
 
 /// Which service the proxy fronts (decides the error shapes).
@@ -40,6 +42,9 @@ struct ProxyState {
     upstream: String,
     service: Service,
     fault_p: f64,
+    /// Seeded: the n-th request's fate is the same in every run with the same seed
+    /// (which request arrives n-th still depends on timing).
+    rng: Mutex<StdRng>,
     client: reqwest::Client,
     requests: AtomicU64,
     throttled: AtomicU64,
@@ -75,8 +80,14 @@ pub fn is_loopback_url(url: &str) -> bool {
 }
 
 impl FaultProxy {
-    /// Start a proxy on a free loopback port in front of `upstream` (must be loopback).
-    pub async fn start(upstream: &str, service: Service, fault_p: f64) -> Result<Self, String> {
+    /// Start a proxy on a free loopback port in front of `upstream` (must be loopback),
+    /// failing a share `fault_p` of the requests as drawn from `rng`.
+    pub async fn start(
+        upstream: &str,
+        service: Service,
+        fault_p: f64,
+        rng: StdRng,
+    ) -> Result<Self, String> {
         if !is_loopback_url(upstream) {
             return Err(format!(
                 "refusing to proxy to a non-loopback endpoint ({service:?})"
@@ -90,6 +101,7 @@ impl FaultProxy {
             upstream: upstream.trim_end_matches('/').to_string(),
             service,
             fault_p,
+            rng: Mutex::new(rng),
             client,
             requests: AtomicU64::new(0),
             throttled: AtomicU64::new(0),
@@ -137,8 +149,11 @@ fn aws_error(status: StatusCode, kind: &str, message: &str) -> Response {
 
 async fn forward(State(s): State<Arc<ProxyState>>, req: Request) -> Response {
     s.requests.fetch_add(1, Ordering::Relaxed);
-    if s.fault_p > 0.0 && rand::random::<f64>() < s.fault_p {
-        let throttle = rand::random::<bool>();
+    let fault = {
+        let mut rng = s.rng.lock().unwrap_or_else(|p| p.into_inner());
+        (rng.random::<f64>() < s.fault_p).then(|| rng.random::<bool>())
+    };
+    if let Some(throttle) = fault {
         return match (s.service, throttle) {
             (Service::DynamoDb, true) => {
                 s.throttled.fetch_add(1, Ordering::Relaxed);

@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 use callwarden::auth::AuthConfig;
 use callwarden::clock::{Clock, SystemClock};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde_json::Value;
 
 use super::LoadtestArgs;
@@ -35,16 +37,37 @@ struct Send {
     duplicate: bool,
 }
 
+/// The RNG of one independent stream of a run's random draws: the same `(seed, stream)`
+/// always draws the same values, whatever else runs concurrently. Stream `i` is call `i`;
+/// the other streams are the constants below. Multiplying by an odd constant keeps distinct
+/// streams on distinct seeds.
+fn stream_rng(seed: u64, stream: u64) -> StdRng {
+    StdRng::seed_from_u64(seed ^ stream.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
+/// The stream of the run-wide draws (where in the corpus the calls start).
+const STREAM_RUN: u64 = u64::MAX;
+/// The stream of the DynamoDB fault proxy's decisions.
+const STREAM_DYNAMODB_PROXY: u64 = u64::MAX - 1;
+/// The stream of the SQS fault proxy's decisions.
+const STREAM_SQS_PROXY: u64 = u64::MAX - 2;
+
 /// The send schedule of a call: in timestamp order, with faults applied (an event sent
 /// after its successor, an extra copy a little later). The first event
 /// (`assistant-request`) always goes first: without it there is no call.
-fn schedule(plan: &CallPlan, faults: bool, dup_p: f64, reorder_p: f64) -> (Vec<Send>, u64, u64) {
+fn schedule(
+    plan: &CallPlan,
+    faults: bool,
+    dup_p: f64,
+    reorder_p: f64,
+    rng: &mut StdRng,
+) -> (Vec<Send>, u64, u64) {
     let mut at: Vec<u64> = plan.events.iter().map(|e| e.offset_ms).collect();
     let (mut reordered, mut dups) = (0, 0);
     if faults {
         let mut i = 1;
         while i + 1 < at.len() {
-            if rand::random::<f64>() < reorder_p {
+            if rng.random::<f64>() < reorder_p {
                 at.swap(i, i + 1);
                 reordered += 1;
                 i += 2;
@@ -64,10 +87,10 @@ fn schedule(plan: &CallPlan, faults: bool, dup_p: f64, reorder_p: f64) -> (Vec<S
         .collect();
     if faults {
         for (event, &t) in at.iter().enumerate() {
-            if rand::random::<f64>() < dup_p {
+            if rng.random::<f64>() < dup_p {
                 dups += 1;
                 sends.push(Send {
-                    at_ms: t + rand::random_range(20..2000),
+                    at_ms: t + rng.random_range(20..2000),
                     event,
                     duplicate: true,
                 });
@@ -76,6 +99,56 @@ fn schedule(plan: &CallPlan, faults: bool, dup_p: f64, reorder_p: f64) -> (Vec<S
     }
     sends.sort_by_key(|s| (s.at_ms, s.duplicate));
     (sends, reordered, dups)
+}
+
+/// The calls of a run, all drawn from its seed.
+struct Planned {
+    plans: Vec<CallPlan>,
+    /// Per call: its start offset in the ramp and its send schedule.
+    schedules: Vec<(Duration, Vec<Send>)>,
+    reordered: u64,
+    duplicates: u64,
+}
+
+/// Plan `args.calls` calls from `seed`: call `i` draws only from its own stream, so the same
+/// seed gives the same calls, ramp and send schedules (faults included) at any concurrency.
+/// Corpus conversations are taken in corpus order from a seeded start, at least four turns
+/// per call. `id_salt` is XORed into the drawn call ids (0: the ids are the seed's too).
+fn plan_calls(
+    conversations: &[Vec<corpus::Utterance>],
+    args: &LoadtestArgs,
+    seed: u64,
+    id_salt: u128,
+    now_ms: i64,
+) -> Planned {
+    let n = conversations.len().max(1);
+    let first = stream_rng(seed, STREAM_RUN).random_range(0..n);
+    let mut out = Planned {
+        plans: Vec::with_capacity(args.calls),
+        schedules: Vec::with_capacity(args.calls),
+        reordered: 0,
+        duplicates: 0,
+    };
+    for i in 0..args.calls {
+        let mut rng = stream_rng(seed, i as u64);
+        let mut turns: Vec<&corpus::Utterance> = Vec::new();
+        let mut g = first + i * 2;
+        while turns.len() < 4 && !conversations.is_empty() {
+            turns.extend(conversations[g % n].iter());
+            g += 1;
+        }
+        let id = rng.random::<u128>() ^ id_salt;
+        let call_id = uuid::Builder::from_random_bytes(id.to_le_bytes()).into_uuid();
+        let customer = format!("+1415555{:04}", rng.random_range(0..10_000));
+        let start = Duration::from_secs_f64(rng.random::<f64>() * args.ramp_secs.max(0.0));
+        let plan = scenario::build_call(&call_id.to_string(), &customer, now_ms, &turns);
+        let (sends, r, d) = schedule(&plan, args.faults, args.dup_p, args.reorder_p, &mut rng);
+        out.reordered += r;
+        out.duplicates += d;
+        out.plans.push(plan);
+        out.schedules.push((start, sends));
+    }
+    out
 }
 
 fn check_loopback(url: &str) -> Result<(), String> {
@@ -129,7 +202,7 @@ struct AwsSetup {
     proxies: Vec<FaultProxy>,
 }
 
-async fn aws_setup(args: &LoadtestArgs, run_id: &str) -> Result<AwsSetup, String> {
+async fn aws_setup(args: &LoadtestArgs, run_id: &str, seed: u64) -> Result<AwsSetup, String> {
     let get = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     let sqs_ep = get("AWS_ENDPOINT_URL_SQS").or_else(|| get("AWS_ENDPOINT_URL"));
     let ddb_ep = get("AWS_ENDPOINT_URL_DYNAMODB").or_else(|| get("AWS_ENDPOINT_URL"));
@@ -168,8 +241,16 @@ async fn aws_setup(args: &LoadtestArgs, run_id: &str) -> Result<AwsSetup, String
     ];
     let mut proxies = Vec::new();
     if args.faults {
-        let d = FaultProxy::start(&ddb_ep, Service::DynamoDb, args.aws_fault_p).await?;
-        let s = FaultProxy::start(&sqs_ep, Service::Sqs, args.aws_fault_p).await?;
+        let p = args.aws_fault_p;
+        let d = FaultProxy::start(
+            &ddb_ep,
+            Service::DynamoDb,
+            p,
+            stream_rng(seed, STREAM_DYNAMODB_PROXY),
+        )
+        .await?;
+        let s =
+            FaultProxy::start(&sqs_ep, Service::Sqs, p, stream_rng(seed, STREAM_SQS_PROXY)).await?;
         env.push(("AWS_ENDPOINT_URL_DYNAMODB".into(), d.url.clone()));
         env.push(("AWS_ENDPOINT_URL_SQS".into(), s.url.clone()));
         proxies.push(d);
@@ -216,6 +297,7 @@ pub async fn run(args: LoadtestArgs) -> CliResult {
         return Err("--compress must be a positive number".into());
     }
     let started = Instant::now();
+    let seed = args.seed.unwrap_or_else(rand::random);
     let conversations = corpus::conversations(&corpus::load(&args.corpus)?);
     let spawning = args.url.is_none();
     if let Some(u) = &args.url {
@@ -230,7 +312,7 @@ pub async fn run(args: LoadtestArgs) -> CliResult {
     std::fs::create_dir_all(&run_dir)?;
 
     let aws = if args.aws {
-        Some(aws_setup(&args, &run_id).await?)
+        Some(aws_setup(&args, &run_id, seed).await?)
     } else {
         None
     };
@@ -287,21 +369,11 @@ pub async fn run(args: LoadtestArgs) -> CliResult {
         }
     };
 
-    // Plan the calls: corpus conversations in corpus order, at least four turns each.
-    let now = SystemClock.now_ms();
-    let plans: Vec<CallPlan> = (0..args.calls)
-        .map(|i| {
-            let mut turns: Vec<&corpus::Utterance> = Vec::new();
-            let mut g = i * 2;
-            while turns.len() < 4 {
-                turns.extend(conversations[g % conversations.len()].iter());
-                g += 1;
-            }
-            let call_id = uuid::Uuid::new_v4().to_string();
-            let customer = format!("+1415555{:04}", rand::random_range(0..10_000));
-            scenario::build_call(&call_id, &customer, now, &turns)
-        })
-        .collect();
+    // Plan the calls. Against a server we started the store is fresh; a server given by
+    // --url may already hold an earlier run's calls of the same seed: salt the call ids.
+    let id_salt = if spawning { 0 } else { rand::random() };
+    let planned = plan_calls(&conversations, &args, seed, id_salt, SystemClock.now_ms());
+    let (plans, reordered, dups_sent) = (planned.plans, planned.reordered, planned.duplicates);
     let spoken: Vec<corpus::SpokenValue> = plans
         .iter()
         .flat_map(|p| p.spoken.iter().cloned())
@@ -319,13 +391,8 @@ pub async fn run(args: LoadtestArgs) -> CliResult {
     let send_started = Instant::now();
     let deadline = send_started + Duration::from_secs(args.max_secs);
     let mut tasks = tokio::task::JoinSet::new();
-    let (mut reordered, mut dups_sent) = (0u64, 0u64);
-    for (idx, plan) in plans.iter().enumerate() {
-        let (sends, r, d) = schedule(plan, args.faults, args.dup_p, args.reorder_p);
-        reordered += r;
-        dups_sent += d;
+    for (idx, (plan, (start, sends))) in plans.iter().zip(planned.schedules).enumerate() {
         let bodies: Vec<String> = plan.events.iter().map(|e| e.body.clone()).collect();
-        let start = Duration::from_secs_f64(rand::random::<f64>() * args.ramp_secs.max(0.0));
         let compress = args.compress;
         let sender = sender.clone();
         tasks.spawn(async move {
@@ -396,6 +463,7 @@ pub async fn run(args: LoadtestArgs) -> CliResult {
     // Judge the archive, call by call.
     let mut summary = Summary {
         backend: if args.aws { "aws" } else { "embedded" },
+        seed,
         faults: args.faults,
         calls: args.calls,
         reordered,
@@ -606,6 +674,62 @@ mod tests {
         assert!(check_loopback("http://192.168.1.2:3000/webhook/vapi").is_err());
     }
 
+    fn args(extra: &[&str]) -> LoadtestArgs {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            args: LoadtestArgs,
+        }
+        let base = ["loadtest", "--corpus", "unused.jsonl", "--calls", "30"];
+        <Cli as clap::Parser>::parse_from(base.iter().chain(extra)).args
+    }
+
+    #[test]
+    fn the_seed_alone_decides_every_draw_of_the_plan() {
+        let u: Vec<Vec<corpus::Utterance>> = (0..50)
+            .map(|i| {
+                vec![serde_json::from_value(
+                    serde_json::json!({ "id": "u", "text": format!("turn {i}"), "role": "user" }),
+                )
+                .unwrap()]
+            })
+            .collect();
+        // (what the calls say, when each call's deliveries go).
+        let key = |p: &Planned| {
+            let calls: Vec<_> = p
+                .plans
+                .iter()
+                .map(|c| {
+                    (
+                        &c.call_id,
+                        format!("{:?}", c.spoken),
+                        c.events.iter().map(|e| &e.body).collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            (
+                format!("{calls:?}"),
+                format!("{:?} {} {}", p.schedules, p.reordered, p.duplicates),
+            )
+        };
+        let faulty = args(&["--faults"]);
+        let a = plan_calls(&u, &faulty, 1, 0, 1_000);
+        assert_eq!(key(&a), key(&plan_calls(&u, &faulty, 1, 0, 1_000)));
+        assert!(a.duplicates > 0 && a.reordered > 0);
+        assert_ne!(key(&a), key(&plan_calls(&u, &faulty, 2, 0, 1_000)));
+        // Faults change the schedules only: the calls and the ramp are the same.
+        let plain = plan_calls(&u, &args(&[]), 1, 0, 1_000);
+        assert_eq!(key(&plain).0, key(&a).0);
+        assert_eq!(plain.duplicates + plain.reordered, 0);
+        let starts = |p: &Planned| p.schedules.iter().map(|s| s.0).collect::<Vec<_>>();
+        assert_eq!(starts(&plain), starts(&a));
+        // A salt changes the call ids and nothing else that is drawn.
+        let salted = plan_calls(&u, &faulty, 1, 0xabc, 1_000);
+        assert_ne!(salted.plans[0].call_id, a.plans[0].call_id);
+        assert_eq!(key(&salted).1, key(&a).1);
+        assert_eq!(salted.plans[0].spoken, a.plans[0].spoken);
+    }
+
     #[test]
     fn schedules_keep_every_event_and_add_only_copies() {
         let u: Vec<corpus::Utterance> = (0..4)
@@ -618,10 +742,11 @@ mod tests {
             .collect();
         let refs: Vec<&corpus::Utterance> = u.iter().collect();
         let plan = scenario::build_call("c", "+14155550100", 0, &refs);
-        let (plain, r, d) = schedule(&plan, false, 1.0, 1.0);
+        let mut rng = stream_rng(7, 0);
+        let (plain, r, d) = schedule(&plan, false, 1.0, 1.0, &mut rng);
         assert_eq!((plain.len(), r, d), (27, 0, 0));
         assert!(plain.iter().enumerate().all(|(i, s)| s.event == i));
-        let (faulty, _, d) = schedule(&plan, true, 1.0, 1.0);
+        let (faulty, _, d) = schedule(&plan, true, 1.0, 1.0, &mut rng);
         assert_eq!(d, 27);
         assert_eq!(faulty.len(), 54);
         assert_eq!(faulty[0].event, 0);

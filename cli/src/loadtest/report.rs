@@ -122,6 +122,8 @@ pub fn cost_model(counts: &RequestCounts, call_minutes: f64) -> CostModel {
 pub struct Summary {
     /// `embedded` or `aws`.
     pub backend: &'static str,
+    /// Seed of the simulator's random draws (`--seed`): the same seed plans the same run.
+    pub seed: u64,
     /// Faults injected.
     pub faults: bool,
     /// Calls simulated.
@@ -267,10 +269,11 @@ impl Summary {
         let optf = |v: Option<f64>| v.map_or("n/a".to_string(), |n| format!("{n:.1} ms"));
         let mut s = String::new();
         s.push_str(&format!(
-            "callwarden loadtest: {} calls, backend {}, faults {}\n",
+            "callwarden loadtest: {} calls, backend {}, faults {}, seed {}\n",
             self.calls,
             self.backend,
-            if self.faults { "on" } else { "off" }
+            if self.faults { "on" } else { "off" },
+            self.seed
         ));
         s.push_str(&format!(
             "  throughput   {} requests in {:.1} s = {:.0} deliveries/s\n",
