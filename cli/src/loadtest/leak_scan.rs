@@ -7,7 +7,9 @@
 //!   Values shorter than [`SUBSTRING_DIGITS`] must make up a whole run (a 7-digit value
 //!   inside a 13-digit epoch timestamp is chance, not a leak); longer ones may sit inside
 //!   a longer run. The logs' own `"timestamp"` field is not scanned (its microseconds
-//!   are random digits).
+//!   are random digits), nor are the digits of hexadecimal identifiers (UUIDs, SHA-256
+//!   keys): a PII value cannot be read back from a hash, and their digit runs match
+//!   needles by chance.
 //!
 //! Needles too short to be told apart from ordinary text (a 3-digit CVV, a 2-letter
 //! name) are not searched; their count is reported so nobody mistakes it for a pass.
@@ -191,7 +193,7 @@ impl LeakScanner {
             }
         }
         if let Some(ac) = &self.digits {
-            for run in digit_runs(haystack) {
+            for run in digit_runs(&mask_hex_ids(haystack)) {
                 for m in ac.find_overlapping_iter(&run) {
                     let whole = m.start() == 0 && m.end() == run.len();
                     if whole || m.len() >= SUBSTRING_DIGITS {
@@ -201,6 +203,55 @@ impl LeakScanner {
             }
         }
     }
+}
+
+/// Length of the hexadecimal identifier starting at byte `i` of `b`: a UUID
+/// (8-4-4-4-12 hex digits) or a run of at least 32 hex digits (a SHA-256), not glued to
+/// further letters or digits.
+fn hex_id_len(b: &[u8], i: usize) -> Option<usize> {
+    let hex_run = |at: usize| {
+        b[at.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_hexdigit())
+            .count()
+    };
+    let ends_at = |end: usize| b.get(end).is_none_or(|c| !c.is_ascii_alphanumeric());
+    let mut at = i;
+    let uuid = [8, 4, 4, 4, 12].iter().enumerate().all(|(k, &n)| {
+        let ok = hex_run(at) == n && (k == 4 || b.get(at + n) == Some(&b'-'));
+        at += n + 1;
+        ok
+    });
+    if uuid && ends_at(i + 36) {
+        return Some(36);
+    }
+    let n = hex_run(i);
+    (n >= 32 && ends_at(i + n)).then_some(n)
+}
+
+/// `text` with every hexadecimal identifier replaced by `x` (a word that ends a digit run).
+fn mask_hex_ids(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let mut out = String::new();
+    let (mut i, mut copied) = (0, 0);
+    while i < b.len() {
+        let starts_token = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        match hex_id_len(b, i).filter(|_| starts_token) {
+            // Both ends are ASCII bytes, so both are character boundaries.
+            Some(n) => {
+                out.push_str(&text[copied..i]);
+                out.push('x');
+                i += n;
+                copied = i;
+            }
+            None => i += 1,
+        }
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -253,6 +304,30 @@ mod tests {
         assert_eq!(hits.total, 0);
         s.scan("born 03/14/1984.", &mut hits);
         assert_eq!(hits.total, 1);
+    }
+
+    #[test]
+    fn hex_identifiers_are_not_read_as_numbers() {
+        let s = LeakScanner::new(&[
+            v("DATE_OF_BIRTH", "2/28/38", "02281938"),
+            v("PHONE", "415 555 0142", "4155550142"),
+        ]);
+        let mut hits = LeakHits::default();
+        s.scan(
+            "speech-update:sha256:4c7e02281938ab3f9304612e19380228c7675785be5b2bc127f3e5cc84b6",
+            &mut hits,
+        );
+        s.scan("call 02281938-4155-5501-4200-4155550142aa", &mut hits);
+        assert_eq!(hits.total, 0, "{hits:?}");
+        // Not identifiers: a short hex word, a UUID-like string with a 10-digit group.
+        s.scan("born 02281938, call 415 555 0142 about 7d3f0c1e", &mut hits);
+        s.scan("ref 4155550142-1234-1234-1234-123456789abc", &mut hits);
+        assert_eq!(hits.total, 3);
+        assert_eq!(
+            mask_hex_ids("é 0123456789abcdef0123456789abcdef é"),
+            "é x é"
+        );
+        assert_eq!(mask_hex_ids("no ids"), "no ids");
     }
 
     #[test]
