@@ -392,3 +392,69 @@ fn more_email_and_address_forms() {
         "We're at [ADDRESS]."
     );
 }
+
+#[test]
+fn last_four_of_a_social_and_digit_counts() {
+    assert_eq!(red("the ssn ends in 7310"), "the ssn ends in [SSN]");
+    // A card's last four may stay.
+    assert!(red("the card ends in 7310").contains("7310"));
+    assert_eq!(
+        red("The 4-digit code is 9021."),
+        "The 4-digit code is [CVV]."
+    );
+    assert_eq!(
+        red("the three digit code is two oh nine"),
+        "the three digit code is [CVV]"
+    );
+    assert_eq!(red("MM/YY 0931"), "MM/YY [CARD_EXPIRY]");
+    assert_eq!(
+        red("It's valid through August of '29."),
+        "It's valid through [CARD_EXPIRY]."
+    );
+    let out = red("My old card expired in 2022.");
+    assert!(out.contains("2022"), "{out}");
+    assert_eq!(
+        red("dental plan id k seven four four one nine two"),
+        "dental plan id [ACCOUNT_ID]"
+    );
+}
+
+#[test]
+fn weak_name_cues_need_a_known_or_capitalised_name() {
+    assert_eq!(
+        red("the booking is under Priscilla Oyelowo"),
+        "the booking is under [PERSON]"
+    );
+    assert_eq!(red("it's under review"), "it's under review");
+    assert_eq!(red("just ask for daniel"), "just ask for [PERSON]");
+    assert_eq!(red("he goes by benjamin"), "he goes by [PERSON]");
+    assert_eq!(red("is this karen"), "is this [PERSON]");
+    assert_eq!(red("is this correct"), "is this correct");
+    assert_eq!(red("doctor nguyen called"), "doctor [PERSON] called");
+    assert_eq!(
+        red("my doctor visit is monday"),
+        "my doctor visit is monday"
+    );
+    assert_eq!(
+        red("this is ingeborg halvorsen from payroll"),
+        "this is [PERSON] from payroll"
+    );
+    assert_eq!(
+        red("Family name Szabo, given name Reka."),
+        "Family name [PERSON], given name [PERSON]."
+    );
+    assert_eq!(
+        red("Daniel, last name Ortiz."),
+        "[PERSON], last name [PERSON]."
+    );
+}
+
+#[test]
+fn mail_host_without_tld_closing_a_clause() {
+    assert_eq!(
+        red("send it to kpatel at yahoo, please"),
+        "send it to [EMAIL], please"
+    );
+    assert_eq!(red("it's d.ross@gmail.com."), "it's [EMAIL].");
+    assert_eq!(red("my email's rk88 at aol dot com"), "my email's [EMAIL]");
+}

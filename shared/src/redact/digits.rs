@@ -58,6 +58,17 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     let mut k = t0;
     while k > 0 && words < WINDOW {
         k -= 1;
+        // "the 3-digit code is", "nine digit routing number": a count of digits describes
+        // the keyword after it; it is not a number of its own.
+        if doc.run_at[k] != 0 && !doc.claimed[k] && digit_count_word(doc, k + 1) {
+            let r = &doc.runs[doc.run_at[k] as usize - 1];
+            if r.t1 == k + 1 && r.n() <= 2 {
+                digit_word = true;
+                words += 1;
+                k = r.t0;
+                continue;
+            }
+        }
         if doc.run_at[k] != 0
             && !doc.claimed[k]
             && a.concept == Concept::None
@@ -179,7 +190,8 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             Concept::Number => a.weak_number = true,
             Concept::Id => a.weak_id = true,
             Concept::Code => {
-                if back {
+                if back || digit_word {
+                    // "code on the back", "the 3-digit code"
                     a.concept = Concept::Cvv;
                     return a;
                 }
@@ -200,9 +212,39 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                 return a;
             }
             Concept::Money => {
+                // "health plan ID", "plan number": an identifier, not an amount.
+                if doc.is(k, "plan")
+                    && doc.toks.get(k + 1).is_some_and(|x| {
+                        matches!(x.lex.concept, Concept::Id | Concept::Number)
+                            || x.lex.concept == Concept::AccountId
+                    })
+                {
+                    a.concept = Concept::AccountId;
+                    return a;
+                }
                 // "the account number on the bill is ...": keep looking, but remember that
                 // an amount word is closer than the keyword.
                 a.money = true;
+            }
+            Concept::Ending => {
+                // "my SSN ends in 5386": the last four of a social are still personal (a
+                // card's last four are not).
+                // The keyword must be in the words right before ("SSN ends", "social
+                // security number ends"), not behind another number.
+                let mut ssn = false;
+                let mut p = k;
+                while p > 0 && p + 3 > k {
+                    p -= 1;
+                    if !doc.word(p) || doc.claimed[p] || doc.run_at[p] != 0 {
+                        break;
+                    }
+                    if doc.toks[p].lex.concept == Concept::Ssn {
+                        ssn = true;
+                        break;
+                    }
+                }
+                a.concept = if ssn { Concept::Ssn } else { Concept::Ending };
+                return a;
             }
             c => {
                 // "gift card number ...": a non-personal kind of card.
@@ -227,11 +269,17 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     if code && a.concept == Concept::None {
         a.concept = Concept::Code;
     }
-    // "the three digits on the back are 7 3 7"
-    if back && digit_word && matches!(a.concept, Concept::None | Concept::Code) {
+    // "the three digits on the back are 7 3 7", "the 3-digit code is 376"
+    if (back || code) && digit_word && matches!(a.concept, Concept::None | Concept::Code) {
         a.concept = Concept::Cvv;
     }
     a
+}
+
+/// "-digit" / "digit" / "digits" at `i` (after a count: "3-digit", "nine digit").
+fn digit_count_word(doc: &Doc, i: usize) -> bool {
+    let at = |j: usize| doc.is(j, "digit") || doc.is(j, "digits");
+    at(i) || doc.toks.get(i).is_some_and(|t| t.is_punct(b'-')) && at(i + 1)
 }
 
 /// Phone cues after the run ("... is still the best number to reach you").
@@ -534,7 +582,15 @@ fn classify(
         }
         Concept::Cvv => (!unit && ((3..=4).contains(&n) || at_end && n <= 4)).then_some(E::Cvv),
         Concept::Expiry => {
-            (!unit && (datey || (3..=6).contains(&n) || at_end && n <= 6)).then_some(E::CardExpiry)
+            // "the card expired in 2023": a bare year is not an expiry date.
+            let bare_year = n == 4
+                && run.written
+                && run.ngroups == 1
+                && run.t0 > 0
+                && doc.is(run.t0 - 1, "in")
+                && matches!(&run.digits.as_bytes()[..2], b"19" | b"20");
+            (!unit && !bare_year && (datey || (3..=6).contains(&n) || at_end && n <= 6))
+                .then_some(E::CardExpiry)
         }
         Concept::Birth => {
             (!unit && (datey || (4..=8).contains(&n) || at_end && n >= 2)).then_some(E::DateOfBirth)

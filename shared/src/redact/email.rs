@@ -201,6 +201,17 @@ fn domain(doc: &Doc, d0: usize, written: bool) -> Option<usize> {
         }
     }
     let _ = last_label;
+    // "at gmail, thanks": a mail host with the ".com" left out, closing a clause.
+    if end.is_none()
+        && doc.flag(d0, flag::MAILHOST)
+        && doc.toks.get(d0 + 1).is_some_and(|t| {
+            t.kind == Kind::Punct
+                && matches!(t.ch, b',' | b'.' | b'?' | b'!')
+                && doc.toks.get(d0 + 2).is_none_or(|x| x.space_before)
+        })
+    {
+        return Some(d0 + 1);
+    }
     end
 }
 

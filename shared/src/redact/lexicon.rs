@@ -321,6 +321,7 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("upc", Concept::Negative), ("isbn", Concept::Negative), ("batch", Concept::Negative),
     ("lot", Concept::Negative), ("route", Concept::Negative), ("gate", Concept::Negative),
     ("seat", Concept::Negative), ("channel", Concept::Negative), ("station", Concept::Negative),
+    ("yy", Concept::Expiry), ("mmyy", Concept::Expiry),
     ("rma", Concept::Negative), ("ip", Concept::Negative), ("voucher", Concept::Negative),
     ("gift", Concept::Negative), ("giftcard", Concept::Negative), ("po", Concept::Negative),
     ("purchase", Concept::Negative), ("warranty", Concept::Negative), ("firmware", Concept::Negative),
@@ -374,6 +375,7 @@ const STOPWORDS: &[&str] = &[
     "spoke", "transfer", "connect", "wrong", "new", "old", "same", "real", "legal", "full", "whole",
     "correct", "incorrect", "right", "wrong", "done", "finished", "calling", "speaking", "writing",
     "again", "still", "already", "ever", "never", "maybe", "probably", "please", "kindly",
+    "given",
 ];
 
 #[rustfmt::skip]
@@ -548,6 +550,13 @@ fn build() -> Table {
             entry(&mut t, w).flags |= f;
         }
     }
+    // "email's", "number's", "account's": a function word with a contracted "is" is still
+    // not a name, a street or a mailbox.
+    for w in STOPWORDS {
+        if !w.contains('\'') {
+            entry(&mut t, &format!("{w}'s")).flags |= flag::STOP;
+        }
+    }
     for w in [
         "gmail",
         "yahoo",
@@ -617,6 +626,12 @@ fn build() -> Table {
         "surname's",
         "reach",
         "here",
+        "under",
+        "ask",
+        "goes",
+        "go",
+        "is",
+        "given",
     ] {
         entry(&mut t, w).flags |= flag::CUE;
     }
@@ -832,7 +847,9 @@ fn build() -> Table {
     ] {
         entry(&mut t, w).flags |= flag::THANKS;
     }
-    for w in ["mr", "mrs", "ms", "miss", "dr", "mister", "mx", "prof"] {
+    for w in [
+        "mr", "mrs", "ms", "miss", "dr", "mister", "mx", "prof", "doctor",
+    ] {
         entry(&mut t, w).flags |= flag::HONORIFIC;
     }
     for w in [

@@ -148,6 +148,24 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         ROLES.with(|r| *r.borrow_mut() = roles);
         return;
     }
+    // "'50", "'03": a two-digit year after a date part ("Oct. 16, '50", "July of '32").
+    // Decided first, so that the month before it sees a numeric neighbour.
+    for i in 0..n {
+        if roles[i] == Role::Break
+            && toks[i].is_punct(b'\'')
+            && i + 1 < n
+            && toks[i].space_before
+            && !toks[i + 1].space_before
+            && toks[i + 1].kind == Kind::Num
+            && toks[i + 1].len() == 2
+            && matches!(
+                neighbour(&roles, i, false),
+                Some(Role::Digits | Role::Ord(_) | Role::Month(_) | Role::Num(_))
+            )
+        {
+            roles[i] = Role::Sep;
+        }
+    }
     // Contextual roles: months and word ordinals need a numeric neighbour; "o"/"oh" need
     // another digit next to them; "." joins digits only when written tight ("252.529").
     for i in 0..n {
@@ -188,21 +206,6 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
                 if !tight && !month_abbr {
                     roles[i] = Role::Break;
                 }
-            }
-            // "'50", "'03": a two-digit year after a date part ("Oct. 16, '50").
-            Role::Break
-                if toks[i].is_punct(b'\'')
-                    && i + 1 < n
-                    && toks[i].space_before
-                    && !toks[i + 1].space_before
-                    && toks[i + 1].kind == Kind::Num
-                    && toks[i + 1].len() == 2
-                    && matches!(
-                        neighbour(&roles, i, false),
-                        Some(Role::Digits | Role::Ord(_) | Role::Month(_) | Role::Num(_))
-                    ) =>
-            {
-                roles[i] = Role::Sep;
             }
             _ => {}
         }

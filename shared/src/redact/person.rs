@@ -282,8 +282,23 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                         || doc.is(*p, "middle")
                         || doc.is(*p, "full")
                         || doc.is(*p, "sur")
+                        || doc.is(*p, "given")
+                        || doc.is(*p, "christian")
                 }) {
-                    let _ = p;
+                    // "Ahmed, last name Kaplan": the given name said just before.
+                    if doc.is(p, "last") || doc.is(p, "family") || doc.is(p, "sur") {
+                        let mut b = p;
+                        if b > 0 && doc.toks[b - 1].is_punct(b',') {
+                            b -= 1;
+                        }
+                        if b > 0
+                            && namey(doc, b - 1)
+                            && (doc.flag(b - 1, flag::FIRST) || doc.titled(b - 1) || !doc.cased)
+                            && opens_clause(doc, b - 1)
+                        {
+                            doc.add(EntityType::Person, b - 1, b);
+                        }
+                    }
                     cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
                 }
             }
@@ -317,6 +332,15 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             } else if doc.is(i, "speaking") {
                 name_before(doc, i, false);
             }
+        } else if doc.is(i, "under")
+            || doc.is(i, "ask") && doc.is(i + 1, "for")
+            || (doc.is(i, "goes") || doc.is(i, "go")) && doc.is(i + 1, "by")
+            || doc.is(i, "is") && doc.is(i + 1, "this")
+        {
+            // "the account is under Patrick Stewart", "ask for Gregory", "she goes by
+            // Brianna", "is this Tanisha?": a known given name (or two capitalised words).
+            let j = if doc.is(i, "under") { i + 1 } else { i + 2 };
+            cue = Some((Cue::Weak, doc.skip_fillers(j, true)));
         } else if doc.is(i, "reach") && i > 0 && doc.is(i - 1, "to") {
             // "I'm trying to reach Dana Whitfield": a name or a pronoun/department follows.
             cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
@@ -333,7 +357,12 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             if doc.toks.get(j).is_some_and(|t| t.is_punct(b'.')) {
                 j += 1;
             }
-            if namey(doc, j) {
+            // "doctor" and "miss" are ordinary words too ("doctor visit", "miss the call"):
+            // the word after them must look like a name.
+            let plain = doc.is(i, "doctor") || doc.is(i, "miss");
+            if namey(doc, j)
+                && (!plain || doc.flag(j, flag::LAST) || doc.flag(j, flag::FIRST) || doc.titled(j))
+            {
                 let end = spelled_after(doc, j + 1);
                 doc.add(EntityType::Person, j, end);
                 i = end;
@@ -455,7 +484,11 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
     while j < i + 3 && namey(doc, j) {
         j += 1;
     }
-    let closes = doc.is(j, "here") || doc.is(j, "speaking") || doc.is(j, "calling");
+    let closes = doc.is(j, "here")
+        || doc.is(j, "speaking")
+        || doc.is(j, "calling")
+        // "this is sven henderson from accounting"
+        || doc.is(j, "from") && self_intro(doc, i);
     (j > i && closes && !doc.is(j + 1, "is") && !doc.is(j + 1, "was")).then_some(j)
 }
 
