@@ -458,3 +458,48 @@ fn mail_host_without_tld_closing_a_clause() {
     assert_eq!(red("it's d.ross@gmail.com."), "it's [EMAIL].");
     assert_eq!(red("my email's rk88 at aol dot com"), "my email's [EMAIL]");
 }
+
+#[test]
+fn spoken_dots_split_hosts_and_street_ordinals() {
+    assert_eq!(
+        red("text me at three one two dot five five five dot zero one four four"),
+        "text me at [PHONE]"
+    );
+    assert_eq!(red("it's marta dot ruiz at g mail dot com"), "it's [EMAIL]");
+    assert_eq!(
+        red("Deliver to 410 East 83rd Street, Apt 5B."),
+        "Deliver to [ADDRESS]."
+    );
+    assert_eq!(red("I'm at 7 Harbour Row, Dublin."), "I'm at [ADDRESS].");
+}
+
+#[test]
+fn more_name_frames() {
+    assert_eq!(red("Ilkka's my name."), "[PERSON] my name.");
+    assert_eq!(
+        red("I'm the husband of Oona Virtanen."),
+        "I'm the husband of [PERSON]."
+    );
+    assert_eq!(
+        red("yes tapio lehtinen that's me"),
+        "yes [PERSON] that's me"
+    );
+    assert_eq!(
+        red("It's for Aino Salminen, my aunt."),
+        "It's for [PERSON], my aunt."
+    );
+    assert_eq!(red("it's for the kitchen"), "it's for the kitchen");
+}
+
+#[test]
+fn ages_versions_and_years_are_not_pii() {
+    let out = red("Her birthday is Friday, she's turning 9.");
+    assert!(out.contains('9'), "{out}");
+    let out = red("The security patch 23H2 broke it.");
+    assert!(out.contains("23H2"), "{out}");
+    let out = red("The gift card is valid from 2025.");
+    assert!(out.contains("2025"), "{out}");
+    let out = red("The app shows code 503 again.");
+    assert!(out.contains("503"), "{out}");
+    assert_eq!(red("the code's four one nine"), "the code's [CVV]");
+}

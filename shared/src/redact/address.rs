@@ -23,10 +23,16 @@ pub(crate) fn detect(doc: &mut Doc) {
         let mut names = 0;
         while k > 0 && names < 3 {
             let p = k - 1;
-            if doc.claimed[p] || doc.run_at[p] != 0 {
+            let t = doc.toks[p];
+            // "West 57th Street", "Fifth Avenue": an ordinal is a street name.
+            let ordinal =
+                (t.lex.ordinal > 0 || street_ordinal(doc.bytes(p))) && doc.run_at[p] != 0 && {
+                    let r = &doc.runs[doc.run_at[p] as usize - 1];
+                    r.t0 == p && r.t1 == p + 1
+                };
+            if doc.claimed[p] || doc.run_at[p] != 0 && !ordinal {
                 break;
             }
-            let t = doc.toks[p];
             let ok = match t.kind {
                 Kind::Word => {
                     !t.lex.has(flag::STOP)
@@ -39,7 +45,7 @@ pub(crate) fn detect(doc: &mut Doc) {
                 }
                 Kind::Alnum => t.lex.ordinal > 0,
                 _ => false,
-            };
+            } || ordinal;
             if !ok {
                 break;
             }
@@ -91,6 +97,16 @@ pub(crate) fn detect(doc: &mut Doc) {
         doc.add(EntityType::Address, start, end);
         i = end.max(i + 1);
     }
+}
+
+/// "57th", "103rd", "2nd": digits and an ordinal suffix (any number, as streets go).
+fn street_ordinal(b: &[u8]) -> bool {
+    let d = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if d == 0 || d > 3 || b.len() != d + 2 {
+        return false;
+    }
+    let suf = [b[d] | 0x20, b[d + 1] | 0x20];
+    matches!(&suf, b"st" | b"nd" | b"rd" | b"th")
 }
 
 /// "my address is 42 Elm", "I live at 1600 Pennsylvania": a street number and name after an
@@ -270,6 +286,16 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
             }
         }
     } else if in_city && words > 0 {
+        end = city_end;
+    } else if words > 0
+        && words <= 2
+        && doc.cased
+        && j > end
+        && (city_end == n
+            || doc.toks[city_end].kind == Kind::Punct
+                && matches!(doc.toks[city_end].ch, b'.' | b'?' | b'!'))
+    {
+        // "42 Wallaby Way, Sydney.": a capitalised place name closing the sentence.
         end = city_end;
     }
     end

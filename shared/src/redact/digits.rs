@@ -276,6 +276,35 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     a
 }
 
+/// "the code is" / "my code's" right before token `t0`.
+fn the_code_is(doc: &Doc, t0: usize) -> bool {
+    let mut k = t0;
+    while k > 0 && (doc.toks[k - 1].kind == Kind::Punct || doc.filler(k - 1)) {
+        k -= 1;
+    }
+    let code = if k >= 2 && (doc.is(k - 1, "is") || doc.is(k - 1, "was")) && doc.is(k - 2, "code") {
+        k - 2
+    } else if k >= 1 && doc.is(k - 1, "code's") {
+        k - 1
+    } else {
+        return false;
+    };
+    code > 0 && (doc.is(code - 1, "the") || doc.is(code - 1, "my") || doc.is(code - 1, "that"))
+}
+
+/// A written year (19xx / 20xx) right after "in", "from" or "since": "expired in 2023",
+/// "valid from 2024" (not a card expiry or a cut card number).
+fn bare_year(doc: &Doc, run: &Run) -> bool {
+    run.n() == 4
+        && run.written
+        && run.ngroups == 1
+        && run.t0 > 0
+        && ["in", "from", "since"]
+            .iter()
+            .any(|w| doc.is(run.t0 - 1, w))
+        && matches!(&run.digits.as_bytes()[..2], b"19" | b"20")
+}
+
 /// "-digit" / "digit" / "digits" at `i` (after a count: "3-digit", "nine digit").
 fn digit_count_word(doc: &Doc, i: usize) -> bool {
     let at = |j: usize| doc.is(j, "digit") || doc.is(j, "digits");
@@ -572,7 +601,7 @@ fn classify(
         Concept::Card => {
             if n >= 12 {
                 Some(E::CreditCard)
-            } else if unit || datey {
+            } else if unit || datey || bare_year(doc, run) {
                 None
             } else if n >= 8 || at_end && n >= 2 {
                 Some(E::CreditCard)
@@ -580,20 +609,25 @@ fn classify(
                 None
             }
         }
-        Concept::Cvv => (!unit && ((3..=4).contains(&n) || at_end && n <= 4)).then_some(E::Cvv),
+        // A code with letters in it ("update 22H2") is not a card security code.
+        Concept::Cvv => {
+            (!unit && !run.code && ((3..=4).contains(&n) || at_end && n <= 4)).then_some(E::Cvv)
+        }
         Concept::Expiry => {
             // "the card expired in 2023": a bare year is not an expiry date.
-            let bare_year = n == 4
-                && run.written
-                && run.ngroups == 1
-                && run.t0 > 0
-                && doc.is(run.t0 - 1, "in")
-                && matches!(&run.digits.as_bytes()[..2], b"19" | b"20");
-            (!unit && !bare_year && (datey || (3..=6).contains(&n) || at_end && n <= 6))
+            (!unit && !bare_year(doc, run) && (datey || (3..=6).contains(&n) || at_end && n <= 6))
                 .then_some(E::CardExpiry)
         }
         Concept::Birth => {
-            (!unit && (datey || (4..=8).contains(&n) || at_end && n >= 2)).then_some(E::DateOfBirth)
+            // "I turned 40", "she's turning nine": an age, not a date.
+            let age = !datey
+                && n <= 3
+                && run.t0 > 0
+                && ["turned", "turning", "turn", "turns", "aged", "age"]
+                    .iter()
+                    .any(|w| doc.is(run.t0 - 1, w));
+            (!unit && !age && (datey || (4..=8).contains(&n) || at_end && n >= 2))
+                .then_some(E::DateOfBirth)
         }
         Concept::Ssn => (!unit && !datey && (n >= 4 || at_end && n >= 2)).then_some(E::Ssn),
         Concept::Phone => {
@@ -627,6 +661,15 @@ fn classify(
         Concept::Money | Concept::None | Concept::Number | Concept::Code | Concept::Security => {
             if unit || around.money && n < 12 {
                 None
+            } else if around.concept == Concept::Code
+                && (3..=4).contains(&n)
+                && !run.code
+                && !datey
+                && the_code_is(doc, run.t0)
+            {
+                // "the code's 225", "my code is 4417": a code of the caller's own, said as
+                // the answer (a bare "code 502" on a screen stays).
+                Some(E::Cvv)
             } else if validate::is_card(&run.digits) && !datey {
                 Some(E::CreditCard)
             } else if (phone_shape(run) || spoken_phone_shape(run)) && !datey {

@@ -148,6 +148,17 @@ fn label(doc: &Doc, i: usize) -> Option<usize> {
                 while doc.letter(j) {
                     j += 1;
                 }
+                // "g mail dot com", "i cloud dot com": a host split by the transcriber.
+                if j == i + 1
+                    && doc.word(j)
+                    && !doc.flag(j, flag::CONNECT)
+                    && !doc.flag(j, flag::STOP)
+                    && !doc.claimed[j]
+                    && (doc.is(j + 1, "dot")
+                        || doc.toks.get(j + 1).is_some_and(|t| t.is_punct(b'.')))
+                {
+                    j += 1;
+                }
             }
             Some(j)
         }

@@ -632,6 +632,7 @@ fn build() -> Table {
         "go",
         "is",
         "given",
+        "for",
     ] {
         entry(&mut t, w).flags |= flag::CUE;
     }

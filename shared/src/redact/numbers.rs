@@ -148,6 +148,20 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         ROLES.with(|r| *r.borrow_mut() = roles);
         return;
     }
+    // "six one seven dot five five five dot ...": a spoken "dot" between digits.
+    for i in 1..n.saturating_sub(1) {
+        if roles[i] == Role::Break
+            && toks[i].kind == Kind::Word
+            && toks[i].lex.has(flag::CONNECT)
+            && toks[i].len() == 3
+            && text.as_bytes()[toks[i].start as usize..toks[i].end as usize]
+                .eq_ignore_ascii_case(b"dot")
+            && matches!(roles[i - 1], Role::Num(_) | Role::Digits)
+            && matches!(roles[i + 1], Role::Num(_) | Role::Digits)
+        {
+            roles[i] = Role::Sep;
+        }
+    }
     // "'50", "'03": a two-digit year after a date part ("Oct. 16, '50", "July of '32").
     // Decided first, so that the month before it sees a numeric neighbour.
     for i in 0..n {

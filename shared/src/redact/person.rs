@@ -241,6 +241,21 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         }
         if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN) {
             // no cue word: only the spelling / lexicon checks below
+        } else if doc.is(i, "name")
+            && i >= 2
+            && doc.is(i - 1, "my")
+            && !doc.claimed[i - 2]
+            && (doc.is(i - 2, "is") || possessive(doc, i - 2))
+        {
+            // "Kofi's my name", "Heather Okonjo is my name"
+            let end = if doc.is(i - 2, "is") { i - 2 } else { i - 1 };
+            let mut s0 = name_words_before(doc, end);
+            if end == i - 1 && namey(doc, i - 2) {
+                s0 = i - 2;
+            }
+            if s0 < end {
+                doc.add(EntityType::Person, s0, end);
+            }
         } else if doc.is(i, "name") || doc.is(i, "name's") || doc.is(i, "names") {
             // "my name is", "name on the card is", "first name X", "last name is X"
             let mut j = i + 1;
@@ -333,13 +348,22 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 name_before(doc, i, false);
             }
         } else if doc.is(i, "under")
+            || doc.is(i, "for")
+                && i > 0
+                && ["it's", "its", "is", "was", "calling", "this"]
+                    .iter()
+                    .any(|w| doc.is(i - 1, w))
             || doc.is(i, "ask") && doc.is(i + 1, "for")
             || (doc.is(i, "goes") || doc.is(i, "go")) && doc.is(i + 1, "by")
             || doc.is(i, "is") && doc.is(i + 1, "this")
         {
             // "the account is under Patrick Stewart", "ask for Gregory", "she goes by
             // Brianna", "is this Tanisha?": a known given name (or two capitalised words).
-            let j = if doc.is(i, "under") { i + 1 } else { i + 2 };
+            let j = if doc.is(i, "under") || doc.is(i, "for") {
+                i + 1
+            } else {
+                i + 2
+            };
             cue = Some((Cue::Weak, doc.skip_fillers(j, true)));
         } else if doc.is(i, "reach") && i > 0 && doc.is(i - 1, "to") {
             // "I'm trying to reach Dana Whitfield": a name or a pronoun/department follows.
@@ -370,6 +394,15 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             }
         } else if l.has(flag::KIN)
             && i > 0
+            && doc.is(i + 1, "of")
+            && ["the", "my", "her", "his", "our", "their", "your"]
+                .iter()
+                .any(|w| doc.is(i - 1, w))
+        {
+            // "I'm the wife of Maren Greer"
+            cue = Some((Cue::Strong, doc.skip_fillers(i + 2, true)));
+        } else if l.has(flag::KIN)
+            && i > 0
             && ["my", "her", "his", "our", "their", "your"]
                 .iter()
                 .any(|w| doc.is(i - 1, w))
@@ -392,6 +425,16 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             let j = if doc.is(i, "thank") { i + 2 } else { i + 1 };
             let j = doc.skip_fillers(j, true);
             cue = Some((Cue::Thanks, j));
+        } else if (doc.is(i, "that's") || doc.is(i, "thats")) && doc.is(i + 1, "me") {
+            // "yes rahul jaramillo, that's me": the name confirmed right before.
+            let mut e = i;
+            if e > 0 && doc.toks[e - 1].is_punct(b',') {
+                e -= 1;
+            }
+            let s0 = name_words_before(doc, e);
+            if s0 < e && opens_clause(doc, s0) {
+                doc.add(EntityType::Person, s0, e);
+            }
         } else if doc.is(i, "i'm")
             || doc.is(i, "im")
             || doc.is(i, "okay")
@@ -490,6 +533,21 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
         // "this is sven henderson from accounting"
         || doc.is(j, "from") && self_intro(doc, i);
     (j > i && closes && !doc.is(j + 1, "is") && !doc.is(j + 1, "was")).then_some(j)
+}
+
+/// Start of up to three name-like words ending right before `end` (`end` when none).
+fn name_words_before(doc: &Doc, end: usize) -> usize {
+    let mut s0 = end;
+    while s0 > 0 && end - s0 < 3 && namey(doc, s0 - 1) {
+        s0 -= 1;
+    }
+    s0
+}
+
+/// A word with a contracted "is" or possessive "'s" ("Kofi's").
+fn possessive(doc: &Doc, i: usize) -> bool {
+    let b = doc.bytes(i);
+    doc.word(i) && b.len() > 3 && b.ends_with(b"'s")
 }
 
 /// "this is X", "I'm X", "I am X": a self-introduction right before `i`.
