@@ -503,3 +503,10 @@ fn ages_versions_and_years_are_not_pii() {
     assert!(out.contains("503"), "{out}");
     assert_eq!(red("the code's four one nine"), "the code's [CVV]");
 }
+
+#[test]
+fn only_currency_signs_make_an_amount() {
+    let out = red("I paid €1204 and £35.50 for it.");
+    assert!(out.contains("€1204") && out.contains("£35.50"), "{out}");
+    assert_eq!(red("call me 📞4155550142"), "call me 📞[PHONE]");
+}

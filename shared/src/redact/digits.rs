@@ -137,10 +137,10 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             preposition = true;
         }
         if t.kind == Kind::Punct {
-            if matches!(t.ch, b'$' | 0) && k + 1 == t0 && !doc.toks[t0].space_before {
-                // "$1,204.50", "€30", "£12" (non-ASCII symbols have `ch` 0)
+            if k + 1 == t0 && (t.ch == b'$' || currency_sign(doc.bytes(k))) {
                 a.money = true;
-                a.dollar = t.ch == b'$' || doc.bytes(k).len() > 1 && !doc.letter(k);
+                // "$1,204.50", "€30", "£12": written right against the number.
+                a.dollar = !doc.toks[t0].space_before;
             }
             if matches!(t.ch, b'.' | b'?' | b'!') && depth == 0 && k + 1 < t0 {
                 // A sentence end: labels of the previous sentence do not reach here.
@@ -290,6 +290,14 @@ fn the_code_is(doc: &Doc, t0: usize) -> bool {
         return false;
     };
     code > 0 && (doc.is(code - 1, "the") || doc.is(code - 1, "my") || doc.is(code - 1, "that"))
+}
+
+/// "€", "£", "¥", "₹" (UTF-8).
+fn currency_sign(b: &[u8]) -> bool {
+    matches!(
+        b,
+        [0xE2, 0x82, 0xAC] | [0xC2, 0xA3] | [0xC2, 0xA5] | [0xE2, 0x82, 0xB9]
+    )
 }
 
 /// A written year (19xx / 20xx) right after "in", "from" or "since": "expired in 2023",
