@@ -97,3 +97,71 @@ fn deep_and_odd_documents_do_not_panic() {
         let _ = redact_json(&mut v);
     }
 }
+
+/// The JSON walk reads each turn's context off the previous turn's own analysis (instead
+/// of tokenising the previous turn again). Check it against the plain text API on a whole
+/// conversation: every message redacted as `redact_text(text, previous redacted message)`
+/// would redact it, and the transcript copy identical to the messages.
+#[test]
+fn conversation_walk_matches_turn_by_turn_redaction() {
+    let corpus = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/heldout_pii.jsonl"
+    ))
+    .expect("held-out corpus is part of the repository");
+    let texts: Vec<String> = corpus
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["text"].as_str().map(str::to_string))
+        .collect();
+    assert!(texts.len() > 100);
+    let messages: Vec<_> = texts
+        .iter()
+        .map(|t| json!({"role": "user", "message": t, "time": 1}))
+        .collect();
+    let transcript: String = texts.iter().map(|t| format!("User: {t}\n")).collect();
+    let mut v = json!({"message": {"type": "end-of-call-report",
+        "artifact": {"messages": messages, "transcript": transcript}}});
+    let report = redact_json(&mut v);
+
+    let mut prev: Option<String> = None;
+    let mut mismatches = Vec::new();
+    let mut entities = 0u64;
+    for (i, t) in texts.iter().enumerate() {
+        let ctx = callwarden::redact::Context {
+            previous_turn: prev.as_deref(),
+            role: None,
+        };
+        let want = callwarden::redact::redact_text(t, &ctx);
+        entities += want.entities.len() as u64;
+        let got = v["message"]["artifact"]["messages"][i]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if got != want.text {
+            mismatches.push(i);
+        }
+        prev = Some(got);
+    }
+    assert!(
+        mismatches.is_empty(),
+        "turns redacted differently: {mismatches:?}"
+    );
+    let lines: Vec<&str> = v["message"]["artifact"]["transcript"]
+        .as_str()
+        .unwrap_or_default()
+        .lines()
+        .collect();
+    for (i, line) in lines.iter().enumerate() {
+        let msg = v["message"]["artifact"]["messages"][i]["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert_eq!(
+            line.strip_prefix("User: "),
+            Some(msg),
+            "transcript line {i}"
+        );
+    }
+    // Every entity counted once per copy (messages + transcript).
+    assert_eq!(report.total(), 2 * entities);
+}

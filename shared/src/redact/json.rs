@@ -13,13 +13,16 @@
 //! Numbers, booleans and nulls are kept, except under a personal-data key inside user data.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::Hasher;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::redact::entity::{Context, EntityType};
-use crate::redact::Redactor;
+use crate::redact::digits::Prior;
+use crate::redact::entity::EntityType;
+use crate::redact::lexicon::Fnv;
+use crate::redact::{prior_of, Redactor, TurnScratch};
 
 /// What `redact_json` did to a document: counts and paths only, never values.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -243,15 +246,20 @@ impl Lower {
         }
         l
     }
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
     }
+}
+
+/// `needle` occurs in `hay` (keys are short: a plain window scan, no searcher set-up).
+fn has(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// THE field policy: one table-driven decision per (parent key, key, user data?).
 pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
     let lk_buf = Lower::of(key);
-    let lk = lk_buf.as_str();
+    let lk = lk_buf.as_bytes();
     // Secrets and capabilities.
     let secret_exact = matches!(
         key,
@@ -281,11 +289,11 @@ pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
     // Every `...Url` field of a call is a capability (control/listen sockets, presigned
     // recording, log and pcap links); a plain `url` only under recording-like parents.
     // (The parent's lower-cased key is only needed for a plain `url`.)
-    let url_capability = lk.contains("presigned")
+    let url_capability = has(lk, b"presigned")
         || (key.ends_with("Url") || key.ends_with("URL")) && key != "serverUrl"
-        || lk == "url" && {
+        || lk == b"url" && {
             let lp_buf = Lower::of(parent);
-            let lp = lp_buf.as_str();
+            let lp = lp_buf.as_bytes();
             [
                 "recording",
                 "mono",
@@ -298,12 +306,12 @@ pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
                 "audio",
             ]
             .iter()
-            .any(|p| lp.contains(p))
+            .any(|p| has(lp, p.as_bytes()))
         };
-    let secretish = lk.contains("secret")
-        || lk.ends_with("authtoken")
-        || lk.ends_with("apikey")
-        || lk.contains("password");
+    let secretish = has(lk, b"secret")
+        || lk.ends_with(b"authtoken")
+        || lk.ends_with(b"apikey")
+        || has(lk, b"password");
     if secret_exact || url_capability || secretish {
         return Action::Remove;
     }
@@ -324,11 +332,14 @@ pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
         "customer" | "contact" | "caller" | "customers" | "contacts"
     );
     if person_parent || user_data {
-        if let Some((_, t)) = PII_KEYS.iter().find(|(k, _)| *k == lk) {
+        if let Some((_, t)) = PII_KEYS.iter().find(|(k, _)| k.as_bytes() == lk) {
             return Action::Replace(*t);
         }
         if user_data {
-            if let Some((_, t)) = PII_SUFFIXES.iter().find(|(k, _)| lk.ends_with(k)) {
+            if let Some((_, t)) = PII_SUFFIXES
+                .iter()
+                .find(|(k, _)| lk.ends_with(k.as_bytes()))
+            {
                 return Action::Replace(*t);
             }
         }
@@ -369,21 +380,69 @@ pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
     Action::Text
 }
 
-/// Redacted texts of one document: hash of (context, text) -> (output, entity types).
-type Memo = HashMap<
-    (u64, u64),
-    (String, Vec<EntityType>),
-    std::hash::BuildHasherDefault<crate::redact::lexicon::Fnv>,
->;
+/// One memoised turn: its redacted text (`None`: unchanged) and the types replaced
+/// (a range of the walker's `kinds`).
+struct Memoised {
+    out: Option<Rc<str>>,
+    kinds: std::ops::Range<usize>,
+}
+
+/// Redacted texts of one document: hash of (context, text) -> result.
+type Memo = HashMap<(u64, u64), Memoised, BuildHasherDefault<Fnv>>;
+
+/// What each redacted turn tells the next, keyed by the hash of its output (the text the
+/// next turn sees as its previous turn), with that output to confirm a hit.
+type Priors = HashMap<u64, (Rc<str>, Prior), BuildHasherDefault<Fnv>>;
+
+/// Entity counts of one field path, added to the report when the path changes (turns of
+/// one array share their path: one map update per run of turns, not per entity).
+#[derive(Default)]
+struct Tally {
+    path: String,
+    counts: [u64; EntityType::ALL.len()],
+}
+
+impl Tally {
+    fn add(&mut self, report: &mut JsonRedaction, path: &str, kind: EntityType, n: u64) {
+        if self.path != path {
+            self.flush(report);
+            self.path.clear();
+            self.path.push_str(path);
+        }
+        self.counts[kind as usize] += n;
+    }
+
+    fn flush(&mut self, report: &mut JsonRedaction) {
+        for (kind, n) in EntityType::ALL.iter().zip(self.counts.iter_mut()) {
+            if *n > 0 {
+                report.count(&self.path, *kind, *n);
+                *n = 0;
+            }
+        }
+    }
+}
 
 struct Walker<'r> {
     redactor: &'r Redactor,
     report: JsonRedaction,
     path: String,
     /// Texts already redacted in this document (the same utterance appears in
-    /// `messages`, `messagesOpenAIFormatted`, legacy copies...): (context, text) -> result.
+    /// `messages`, `messagesOpenAIFormatted`, the transcript, legacy copies...).
     memo: Memo,
+    /// The next turn's context, read off each turn's own analysis (no second
+    /// tokenisation of the previous turn).
+    priors: Priors,
+    /// Entity types of the memoised turns (`Memoised::kinds` ranges).
+    kinds: Vec<EntityType>,
+    /// Field policy decisions of this document: keys repeat in every message.
+    policies: Policies,
+    scratch: TurnScratch,
+    tally: Tally,
 }
+
+/// Policy decisions, keyed by the hash of (parent key, key, user data), with both keys to
+/// confirm a hit.
+type Policies = HashMap<u64, (Box<str>, Box<str>, bool, Action), BuildHasherDefault<Fnv>>;
 
 /// Redacts `v` in place.
 pub(crate) fn redact(redactor: &Redactor, v: &mut Value) -> JsonRedaction {
@@ -392,8 +451,14 @@ pub(crate) fn redact(redactor: &Redactor, v: &mut Value) -> JsonRedaction {
         report: JsonRedaction::default(),
         path: String::new(),
         memo: HashMap::default(),
+        priors: HashMap::default(),
+        kinds: Vec::new(),
+        policies: HashMap::default(),
+        scratch: TurnScratch::default(),
+        tally: Tally::default(),
     };
     w.walk_depth(v, "", false, None, 0);
+    w.tally.flush(&mut w.report);
     w.report
 }
 
@@ -401,12 +466,16 @@ pub(crate) fn redact(redactor: &Redactor, v: &mut Value) -> JsonRedaction {
 const MAX_DEPTH: usize = 64;
 
 fn hash_str(s: &str) -> u64 {
-    let mut h = crate::redact::lexicon::Fnv::default();
+    let mut h = Fnv::default();
     h.write(s.as_bytes());
     h.finish()
 }
 
 impl Walker<'_> {
+    fn count(&mut self, kind: EntityType) {
+        self.tally.add(&mut self.report, &self.path, kind, 1);
+    }
+
     fn redact_string(
         &mut self,
         s: &mut String,
@@ -432,57 +501,100 @@ impl Walker<'_> {
             self.redact_lines(s, prev);
             return;
         }
-        self.redact_turn(s, prev);
+        if let Some(out) = self.turn(s, prev) {
+            s.clear();
+            s.push_str(&out);
+        }
     }
 
     /// A transcript ("AI: ...\nUser: ...") is redacted line by line, each line with the
     /// previous one as context, so every utterance is redacted exactly as in `messages`.
     fn redact_lines(&mut self, s: &mut String, prev: Option<&str>) {
-        let mut out = String::with_capacity(s.len());
-        let mut last: Option<String> = prev.map(str::to_string);
-        for (i, line) in s.split('\n').enumerate() {
+        let src = std::mem::take(s);
+        let mut out = String::with_capacity(src.len());
+        // The previous line as redacted: a memoised output, or an unchanged line of `src`.
+        let mut last_changed: Option<Rc<str>> = None;
+        let mut last_same: Option<&str> = prev;
+        for (i, line) in src.split('\n').enumerate() {
             if i > 0 {
                 out.push('\n');
             }
             let (speaker, body) = split_speaker(line);
             out.push_str(speaker);
-            let mut text = body.to_string();
-            self.redact_turn(&mut text, last.as_deref());
-            out.push_str(&text);
-            if !text.trim().is_empty() {
-                last = Some(text);
+            let context = last_changed.as_deref().or(last_same);
+            match self.turn(body, context) {
+                Some(red) => {
+                    out.push_str(&red);
+                    if !red.trim().is_empty() {
+                        last_changed = Some(red);
+                    }
+                }
+                None => {
+                    out.push_str(body);
+                    if !body.trim().is_empty() {
+                        last_changed = None;
+                        last_same = Some(body);
+                    }
+                }
             }
         }
         *s = out;
     }
 
-    fn redact_turn(&mut self, s: &mut String, prev: Option<&str>) {
-        let key = (prev.map_or(0, hash_str), hash_str(s));
-        if let Some((text, kinds)) = self.memo.get(&key) {
-            // Borrow the fields separately: no copy of the memoised entity list.
-            for k in kinds {
-                self.report.count(&self.path, *k, 1);
+    /// Redacts one turn with `prev` as its context, once per document for the same
+    /// (context, text): returns the redacted text, or `None` when nothing was replaced.
+    fn turn(&mut self, text: &str, prev: Option<&str>) -> Option<Rc<str>> {
+        let hp = prev.map_or(0, hash_str);
+        let ht = hash_str(text);
+        if let Some(m) = self.memo.get(&(hp, ht)) {
+            for k in &self.kinds[m.kinds.clone()] {
+                self.tally.add(&mut self.report, &self.path, *k, 1);
             }
-            if !kinds.is_empty() {
-                s.clone_from(text);
-            }
-            return;
+            return m.out.clone();
         }
-        let ctx = Context {
-            previous_turn: prev,
-            role: None,
+        let prior = match prev {
+            None => Prior::default(),
+            Some(p) => match self.priors.get(&hp) {
+                Some((seen, prior)) if **seen == *p => *prior,
+                _ => prior_of(p),
+            },
         };
-        let r = self.redactor.redact_text(s, &ctx);
-        let kinds: Vec<EntityType> = r.entities.iter().map(|e| e.kind).collect();
-        for k in &kinds {
-            self.report.count(&self.path, *k, 1);
+        let next = self.redactor.redact_turn(text, &prior, &mut self.scratch);
+        let first = self.kinds.len();
+        self.kinds.extend_from_slice(&self.scratch.kinds);
+        for k in first..self.kinds.len() {
+            self.tally
+                .add(&mut self.report, &self.path, self.kinds[k], 1);
         }
-        if !kinds.is_empty() {
-            *s = r.text;
-            self.memo.insert(key, (s.clone(), kinds));
+        let (out, h_out, seen) = if self.scratch.kinds.is_empty() {
+            (None, ht, Rc::from(text))
         } else {
-            self.memo.insert(key, (String::new(), kinds));
+            let o: Rc<str> = Rc::from(self.scratch.out.as_str());
+            (Some(o.clone()), hash_str(&o), o)
+        };
+        self.priors.insert(h_out, (seen, next));
+        self.memo.insert(
+            (hp, ht),
+            Memoised {
+                out: out.clone(),
+                kinds: first..self.kinds.len(),
+            },
+        );
+        out
+    }
+
+    /// The field policy for `key` under `parent`, decided once per document.
+    fn policy(&mut self, parent: &str, key: &str, user_data: bool) -> Action {
+        let h = hash_str(parent).rotate_left(21) ^ hash_str(key) ^ u64::from(user_data);
+        if let Some((p, k, u, action)) = self.policies.get(&h) {
+            if **p == *parent && **k == *key && *u == user_data {
+                return *action;
+            }
         }
+        let action = policy(parent, key, user_data);
+        self.policies
+            .insert(h, (parent.into(), key.into(), user_data, action));
+        action
     }
 
     fn walk_depth(
@@ -535,7 +647,7 @@ impl Walker<'_> {
                         self.path.push('.');
                     }
                     self.path.push_str(key);
-                    match policy(parent, key, user_data) {
+                    match self.policy(parent, key, user_data) {
                         Action::Remove => {
                             remove.push(key.clone());
                             let p = self.path.clone();
@@ -554,8 +666,7 @@ impl Walker<'_> {
                             };
                             if replace {
                                 *val = Value::String(t.placeholder().to_string());
-                                let p = self.path.clone();
-                                self.report.count(&p, t, 1);
+                                self.count(t);
                             }
                         }
                         Action::AssistantConfig => {
@@ -604,7 +715,9 @@ impl Walker<'_> {
 
 /// "User: hello" -> ("User: ", "hello"); lines without a short speaker label -> ("", line).
 fn split_speaker(line: &str) -> (&str, &str) {
-    if let Some(pos) = line.find(": ") {
+    // The label is at most 24 bytes: look for ": " in the first 26 only.
+    let head = &line.as_bytes()[..line.len().min(26)];
+    if let Some(pos) = head.windows(2).position(|w| w == b": ") {
         let label = &line[..pos];
         if !label.is_empty()
             && label.len() <= 24

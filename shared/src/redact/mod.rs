@@ -87,28 +87,46 @@ impl Redactor {
         out
     }
 
+    /// The entities of `doc` that are written out: of a selected type, in order, not
+    /// overlapping an earlier one. `render` and `redact_turn` share this one rule.
+    fn replaced<'d>(&self, doc: &'d Doc) -> impl Iterator<Item = &'d doc::Found> + 'd {
+        let mask = self.mask;
+        let mut pos = 0usize;
+        doc.found.iter().filter(move |f| {
+            let start = doc.toks[f.t0].start as usize;
+            let end = doc.toks[f.t1 - 1].end as usize;
+            if mask & f.kind.bit() == 0 || start < pos || end <= start {
+                return false;
+            }
+            pos = end;
+            true
+        })
+    }
+
+    /// Writes the placeholder of `f` to `out`.
+    fn placeholder(&self, f: &doc::Found, out: &mut String) {
+        match (f.kind, f.last4) {
+            (EntityType::CreditCard, Some(l4)) if self.cfg.keep_card_last4 => {
+                out.push_str("[CREDIT_CARD ••••");
+                for c in l4 {
+                    out.push(char::from(c));
+                }
+                out.push(']');
+            }
+            _ => out.push_str(f.kind.placeholder()),
+        }
+    }
+
     fn render(&self, doc: &Doc) -> Redacted {
         let text = doc.text;
         let mut out = String::with_capacity(text.len());
         let mut entities = Vec::with_capacity(doc.found.len());
         let mut pos = 0usize;
-        for f in doc.found.iter().filter(|f| self.mask & f.kind.bit() != 0) {
+        for f in self.replaced(doc) {
             let start = doc.toks[f.t0].start as usize;
             let end = doc.toks[f.t1 - 1].end as usize;
-            if start < pos || end <= start {
-                continue;
-            }
             out.push_str(&text[pos..start]);
-            match (f.kind, f.last4) {
-                (EntityType::CreditCard, Some(l4)) if self.cfg.keep_card_last4 => {
-                    out.push_str("[CREDIT_CARD ••••");
-                    for c in l4 {
-                        out.push(char::from(c));
-                    }
-                    out.push(']');
-                }
-                _ => out.push_str(f.kind.placeholder()),
-            }
+            self.placeholder(f, &mut out);
             entities.push(Entity {
                 kind: f.kind,
                 start,
@@ -121,6 +139,71 @@ impl Redactor {
             text: out,
             entities,
         }
+    }
+
+    /// Redacts one turn of a document walk given what the previous turn told (`prior`):
+    /// the redacted text goes to `scratch.out` and the replaced types to `scratch.kinds`
+    /// (empty: nothing replaced, the text stands). Returns what this turn's *redacted* text
+    /// tells the next one — the [`Prior`] that `prior_of(redacted text)` computes, read off
+    /// this analysis instead of tokenising the output again (the JSON walk's hot path).
+    pub(crate) fn redact_turn(
+        &self,
+        text: &str,
+        prior: &Prior,
+        scratch: &mut TurnScratch,
+    ) -> Prior {
+        let doc = analyse(text, prior);
+        scratch.out.clear();
+        scratch.kinds.clear();
+        // The output's tokens: the tokens outside written entities, and one placeholder
+        // token per entity (what tokenising the output would give).
+        let mut toks = std::mem::take(&mut scratch.toks);
+        toks.clear();
+        let mut pos = 0usize;
+        let mut next_tok = 0usize;
+        for f in self.replaced(&doc) {
+            let start = doc.toks[f.t0].start as usize;
+            let end = doc.toks[f.t1 - 1].end as usize;
+            scratch.out.push_str(&text[pos..start]);
+            self.placeholder(f, &mut scratch.out);
+            scratch.kinds.push(f.kind);
+            toks.extend_from_slice(&doc.toks[next_tok..f.t0]);
+            toks.push(tokens::Tok {
+                end: doc.toks[f.t1 - 1].end,
+                kind: Kind::Placeholder,
+                case: Case::Upper,
+                lex: lexicon::Lex::default(),
+                ch: 0,
+                ..doc.toks[f.t0]
+            });
+            next_tok = f.t1;
+            pos = end;
+        }
+        toks.extend_from_slice(&doc.toks[next_tok..]);
+        let changed = !scratch.kinds.is_empty();
+        if changed {
+            scratch.out.push_str(&text[pos..]);
+        }
+        let output = Doc {
+            text,
+            toks,
+            claimed: Vec::new(),
+            found: Vec::new(),
+            runs: Vec::new(),
+            run_at: Vec::new(),
+            cased: doc.cased,
+            flags: doc.flags,
+            has_at_sign: doc.has_at_sign,
+        };
+        let mut next = read_prior(&output);
+        if ends_in_number(&output) {
+            // A number the output still ends in was left by *this* analysis, made with the
+            // real context: what it was is read off it, not off a context-free re-analysis.
+            next.continues = digits::trailing_kind(&doc);
+        }
+        recycle(doc);
+        scratch.toks = output.toks;
+        next
     }
 
     /// Redacts a JSON document in place: free text everywhere, known PII fields replaced,
@@ -260,13 +343,34 @@ fn analyse_with_tail<'a>(text: &'a str, prior: &Prior, tail: &StreamTail) -> Doc
     doc
 }
 
-/// What the previous turn tells about this one.
+/// Buffers of [`Redactor::redact_turn`], reused from turn to turn of a document walk.
+#[derive(Default)]
+pub(crate) struct TurnScratch {
+    /// The last turn's redacted text (meaningful when `kinds` is not empty).
+    pub out: String,
+    /// The types the last turn replaced, in order.
+    pub kinds: Vec<EntityType>,
+    toks: Vec<tokens::Tok>,
+}
+
+/// What the previous turn tells about this one. Keywords and questions are read off its
+/// tokens; only a turn that ends in a number is analysed in full (to know what that
+/// number was).
 fn prior_of(prev: &str) -> Prior {
-    // Only a turn that ends in a number needs the full analysis (to know what that number
-    // was); keywords and questions are read off the tokens.
     let mut doc = tokenise_doc(prev);
-    let ends_in_number = doc
-        .toks
+    if ends_in_number(&doc) {
+        recycle(doc);
+        doc = analyse(prev, &Prior::default());
+    }
+    let prior = read_prior(&doc);
+    recycle(doc);
+    prior
+}
+
+/// The turn ends (fillers and punctuation aside) in a number, a letter or "at": what it
+/// was cut in needs the full analysis.
+fn ends_in_number(doc: &Doc) -> bool {
+    doc.toks
         .iter()
         .rev()
         .find(|t| {
@@ -278,12 +382,12 @@ fn prior_of(prev: &str) -> Prior {
                     && (t.lex.num != lexicon::NumWord::None
                         || t.len() == 1
                         || t.lex.has(lexicon::flag::AT))
-        });
-    if ends_in_number {
-        recycle(doc);
-        doc = analyse(prev, &Prior::default());
-    }
-    let asked = digits::asked(&doc);
+        })
+}
+
+/// Reads a [`Prior`] off a turn's tokens (and its entities, when analysed).
+fn read_prior(doc: &Doc) -> Prior {
+    let asked = digits::asked(doc);
     let mut asked_name = false;
     let mut bank = false;
     for (i, t) in doc.toks.iter().enumerate() {
@@ -301,10 +405,8 @@ fn prior_of(prev: &str) -> Prior {
             bank = true;
         }
     }
-    let continues = digits::trailing_kind(&doc);
-    recycle(doc);
     Prior {
-        continues,
+        continues: digits::trailing_kind(doc),
         asked,
         asked_name,
         bank,
