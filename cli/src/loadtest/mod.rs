@@ -561,6 +561,9 @@ pub async fn run(args: LoadtestArgs) -> CliResult {
                 if line.contains("answered_not_archived") {
                     summary.answered_not_archived += 1;
                 }
+                if let Some(kind) = lock_violation_kind(line) {
+                    *summary.lock_violation_kinds.entry(kind).or_insert(0) += 1;
+                }
                 scanner.scan(&without_log_timestamp(line), &mut hits);
             }
             report::set_hits(
@@ -628,6 +631,15 @@ pub async fn run(args: LoadtestArgs) -> CliResult {
     }
 }
 
+/// The kind of a lock audit violation logged on `line` (`cli/src/dev/lock_audit.rs`).
+fn lock_violation_kind(line: &str) -> Option<String> {
+    if !line.contains("call lock violation") {
+        return None;
+    }
+    let v: Value = serde_json::from_str(line).ok()?;
+    Some(v["fields"]["violation"].as_str()?.to_string())
+}
+
 /// A JSON log line without its own `"timestamp":"..."` field (random microsecond digits).
 fn without_log_timestamp(line: &str) -> std::borrow::Cow<'_, str> {
     const KEY: &str = "\"timestamp\":\"";
@@ -665,6 +677,19 @@ mod tests {
             r#"{,"level":"INFO","bytes":12}"#
         );
         assert_eq!(without_log_timestamp("plain"), "plain");
+    }
+
+    #[test]
+    fn lock_violations_are_read_from_the_log_by_kind() {
+        let line = r#"{"level":"ERROR","fields":{"message":"call lock violation","call_id":"c","violation":"report committed without a live lease"}}"#;
+        assert_eq!(
+            lock_violation_kind(line).as_deref(),
+            Some("report committed without a live lease")
+        );
+        assert_eq!(
+            lock_violation_kind(r#"{"fields":{"message":"request"}}"#),
+            None
+        );
     }
 
     #[test]

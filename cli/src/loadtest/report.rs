@@ -148,6 +148,8 @@ pub struct Summary {
     pub out_of_order: u64,
     /// Lock violations seen by the server's lock audit (`null`: not measured).
     pub lock_violations: Option<u64>,
+    /// Lock violations per kind, from the server's log (what the lock audit saw).
+    pub lock_violation_kinds: BTreeMap<String, u64>,
     /// Events archived after the call's report (flagged late).
     pub late_events: u64,
     /// PII hits, logs + storage.
@@ -309,8 +311,9 @@ impl Summary {
         ));
         s.push_str(&format!("  out of order       {}\n", self.out_of_order));
         s.push_str(&format!(
-            "  lock violations    {}\n",
-            opt(self.lock_violations)
+            "  lock violations    {}  {:?}\n",
+            opt(self.lock_violations),
+            self.lock_violation_kinds
         ));
         s.push_str(&format!(
             "  PII hits           {}  (logs {} in {} lines {:?}; storage {} in {} items {:?}; {} needles, {} values too short to search)\n",
