@@ -625,14 +625,10 @@ fn build() -> Table {
         "surname",
         "surname's",
         "reach",
-        "here",
         "under",
         "ask",
         "goes",
-        "go",
-        "is",
         "given",
-        "for",
     ] {
         entry(&mut t, w).flags |= flag::CUE;
     }

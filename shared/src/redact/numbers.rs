@@ -130,15 +130,23 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
     let n = toks.len();
     let mut roles: Vec<Role> = ROLES.with(|r| std::mem::take(&mut *r.borrow_mut()));
     roles.clear();
+    // A spoken "dot" or an apostrophe somewhere: the glue pass below has work to do.
+    let mut glue = false;
     for (i, t) in toks.iter().enumerate() {
         let mut r = if claimed[i] { Role::Break } else { role_of(t) };
-        if r == Role::Break && t.kind == Kind::Word && !claimed[i] {
-            if t.lex.has(flag::THE) {
-                r = Role::The;
-            } else if t.lex.has(flag::OF) {
-                r = Role::Of;
-            } else if t.lex.has(flag::AND) {
-                r = Role::And;
+        if r == Role::Break && !claimed[i] {
+            if t.kind == Kind::Word {
+                if t.lex.has(flag::THE) {
+                    r = Role::The;
+                } else if t.lex.has(flag::OF) {
+                    r = Role::Of;
+                } else if t.lex.has(flag::AND) {
+                    r = Role::And;
+                } else if t.lex.has(flag::CONNECT) {
+                    glue = true;
+                }
+            } else if t.ch == b'\'' {
+                glue = true;
             }
         }
         roles.push(r);
@@ -149,7 +157,7 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         return;
     }
     // "six one seven dot five five five dot ...": a spoken "dot" between digits.
-    for i in 1..n.saturating_sub(1) {
+    for i in 1..if glue { n.saturating_sub(1) } else { 1 } {
         if roles[i] == Role::Break
             && toks[i].kind == Kind::Word
             && toks[i].lex.has(flag::CONNECT)
@@ -164,7 +172,7 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
     }
     // "'50", "'03": a two-digit year after a date part ("Oct. 16, '50", "July of '32").
     // Decided first, so that the month before it sees a numeric neighbour.
-    for i in 0..n {
+    for i in 0..if glue { n } else { 0 } {
         if roles[i] == Role::Break
             && toks[i].is_punct(b'\'')
             && i + 1 < n

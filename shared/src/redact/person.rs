@@ -230,7 +230,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         let mut cue: Option<(Cue, usize)> = None;
         let l = doc.toks[i].lex;
         if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST)
-            && !doc.titled(i)
+            && (!doc.titled(i) || l.has(flag::STOP))
             && !doc.letter(i)
             && !doc.letter(i + 1)
             && !doc.letter(i + 2)
@@ -347,24 +347,6 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             } else if doc.is(i, "speaking") {
                 name_before(doc, i, false);
             }
-        } else if doc.is(i, "under")
-            || doc.is(i, "for")
-                && i > 0
-                && ["it's", "its", "is", "was", "calling", "this"]
-                    .iter()
-                    .any(|w| doc.is(i - 1, w))
-            || doc.is(i, "ask") && doc.is(i + 1, "for")
-            || (doc.is(i, "goes") || doc.is(i, "go")) && doc.is(i + 1, "by")
-            || doc.is(i, "is") && doc.is(i + 1, "this")
-        {
-            // "the account is under Patrick Stewart", "ask for Gregory", "she goes by
-            // Brianna", "is this Tanisha?": a known given name (or two capitalised words).
-            let j = if doc.is(i, "under") || doc.is(i, "for") {
-                i + 1
-            } else {
-                i + 2
-            };
-            cue = Some((Cue::Weak, doc.skip_fillers(j, true)));
         } else if doc.is(i, "reach") && i > 0 && doc.is(i - 1, "to") {
             // "I'm trying to reach Dana Whitfield": a name or a pronoun/department follows.
             cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
@@ -425,6 +407,22 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             let j = if doc.is(i, "thank") { i + 2 } else { i + 1 };
             let j = doc.skip_fillers(j, true);
             cue = Some((Cue::Thanks, j));
+        } else if doc.is(i, "under")
+            || doc.is(i, "ask") && doc.is(i + 1, "for")
+            || doc.is(i, "goes") && doc.is(i + 1, "by")
+            || (doc.is(i, "it's") || doc.is(i, "its") || doc.is(i, "that's"))
+                && doc.is(i + 1, "for")
+            || doc.is(i, "this") && i > 0 && doc.is(i - 1, "is") && !doc.is(i + 1, "is")
+        {
+            // "the account is under Patrick Stewart", "ask for Gregory", "she goes by
+            // Brianna", "it's for Aino Salminen", "is this Tanisha?": a known given name
+            // (or two capitalised words).
+            let j = if doc.is(i, "under") || doc.is(i, "this") {
+                i + 1
+            } else {
+                i + 2
+            };
+            cue = Some((Cue::Weak, doc.skip_fillers(j, true)));
         } else if (doc.is(i, "that's") || doc.is(i, "thats")) && doc.is(i + 1, "me") {
             // "yes rahul jaramillo, that's me": the name confirmed right before.
             let mut e = i;
