@@ -510,3 +510,19 @@ fn only_currency_signs_make_an_amount() {
     assert!(out.contains("€1204") && out.contains("£35.50"), "{out}");
     assert_eq!(red("call me 📞4155550142"), "call me 📞[PHONE]");
 }
+
+#[test]
+fn thanks_so_much_and_again_frames() {
+    assert_eq!(
+        red("okay thanks so much brenda have a good one"),
+        "okay thanks so much [PERSON] have a good one"
+    );
+    assert_eq!(
+        red("thank you very much for calling"),
+        "thank you very much for calling"
+    );
+    assert_eq!(
+        red("this is Thorvald again, about the refund."),
+        "this is [PERSON] again, about the refund."
+    );
+}

@@ -404,7 +404,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             || doc.is(i, "hi")
             || doc.is(i, "hello")
         {
-            let j = if doc.is(i, "thank") { i + 2 } else { i + 1 };
+            let mut j = if doc.is(i, "thank") { i + 2 } else { i + 1 };
+            // "thanks so much Derek", "thank you very much, Paula"
+            if (doc.is(j, "so") || doc.is(j, "very")) && doc.is(j + 1, "much") {
+                j += 2;
+            }
             let j = doc.skip_fillers(j, true);
             cue = Some((Cue::Thanks, j));
         } else if doc.is(i, "under")
@@ -528,8 +532,8 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
     let closes = doc.is(j, "here")
         || doc.is(j, "speaking")
         || doc.is(j, "calling")
-        // "this is sven henderson from accounting"
-        || doc.is(j, "from") && self_intro(doc, i);
+        // "this is sven henderson from accounting", "this is Reggie again"
+        || (doc.is(j, "from") || doc.is(j, "again")) && self_intro(doc, i);
     (j > i && closes && !doc.is(j + 1, "is") && !doc.is(j + 1, "was")).then_some(j)
 }
 
