@@ -102,6 +102,10 @@ pub(crate) const FIRST_NAMES: &[&str] = &[
     "tanisha", "teri", "terrance", "terrence", "thelma", "tiana", "tobias", "trent", "trina",
     "tristan", "tyson", "ursula", "valeria", "vera", "vince", "viola", "wallace", "wendell",
     "wilbur", "wilma", "winston", "yesenia", "yvette", "zachariah",
+    // More given names common in US call centres (Hispanic, South and East Asian, Arabic).
+    "tess", "zack", "dario", "effie", "deshawn", "diego", "daniela", "ximena", "wei", "ming",
+    "hiro", "yuki", "kenji", "akira", "anjali", "raj", "vikram", "arjun", "sanjay", "deepak",
+    "sunita", "aisha", "hassan", "layla", "zara", "mohammed",
 ];
 
 /// Common surnames, lower case.
@@ -185,4 +189,14 @@ pub(crate) const LAST_NAMES: &[&str] = &[
     "villarreal", "wade", "walls", "walton", "warner", "waters", "weeks", "weiss", "whitaker",
     "whitehead", "whitney", "wiggins", "wilcox", "wiley", "wilkerson", "wilkins", "winters", "wolf",
     "wolfe", "woodard", "wyatt", "york", "zamora", "zimmerman",
+    // More census-frequent surnames.
+    "guzman", "alvarado", "nunez", "rojas", "mejia", "brewer", "campos", "becker", "deleon",
+    "thornton", "fletcher", "robles", "reeves", "fuentes", "higgins", "ochoa", "liu", "griffith",
+    "khan", "rodgers", "garner", "webster", "goodwin", "delacruz", "castaneda", "hampton",
+    "gallegos", "blackwell", "burch", "singleton", "burnett", "nixon", "henson", "mercer",
+    "shaffer", "ballard", "boone", "daugherty", "dunlap", "ewing", "gilmore", "glover", "hardin",
+    "harrell", "hays", "hendrix", "hinton", "holden", "hurley", "kidd", "kline", "lott", "lowery",
+    "mathis", "maynard", "mccullough", "mclean", "melton", "mosley", "pate", "poole", "ratliff",
+    "reilly", "riggs", "schaefer", "schmitt", "sharpe", "sloan", "solomon", "sweeney", "talley",
+    "tillman", "witt", "wolff", "workman", "abbott", "acevedo", "ellison", "yates",
 ];
