@@ -526,3 +526,21 @@ fn thanks_so_much_and_again_frames() {
         "this is [PERSON] again, about the refund."
     );
 }
+
+#[test]
+fn restarted_numbers_and_calling_frames() {
+    assert_eq!(
+        red("my number is three one two five five, no wait, it's 312-555-0188"),
+        "my number is [PHONE], no wait, it's [PHONE]"
+    );
+    let out = red("it was 12, sorry, 14 items");
+    assert!(out.contains("12") && out.contains("14"), "{out}");
+    assert_eq!(
+        red("hi this is marit hovland i'm calling about my bill"),
+        "hi this is [PERSON] i'm calling about my bill"
+    );
+    assert_eq!(
+        red("hi this is about my bill i'm calling again"),
+        "hi this is about my bill i'm calling again"
+    );
+}

@@ -276,6 +276,22 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     a
 }
 
+/// A correction right after token `t1`: ", no wait", "sorry", "actually", "I mean", "hold on".
+fn restart_after(doc: &Doc, t1: usize) -> bool {
+    let mut j = t1;
+    while doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) || doc.filler(j) {
+        j += 1;
+    }
+    doc.is(j, "no")
+        && (doc.is(j + 1, "wait") || doc.toks.get(j + 1).is_some_and(|t| t.is_punct(b',')))
+        || doc.is(j, "wait") && j > t1
+        || doc.is(j, "sorry") && j > t1
+        || doc.is(j, "actually") && j > t1
+        || doc.is(j, "i") && doc.is(j + 1, "mean")
+        || doc.is(j, "hold") && doc.is(j + 1, "on")
+        || doc.is(j, "scratch") && doc.is(j + 1, "that")
+}
+
 /// "the code is" / "my code's" right before token `t0`.
 fn the_code_is(doc: &Doc, t0: usize) -> bool {
     let mut k = t0;
@@ -565,7 +581,9 @@ fn classify(
     if n == 0 {
         return None;
     }
-    let at_end = doc.ends_after(run.t1);
+    // Cut at the end of the turn, or abandoned for a restart ("five one two five five five,
+    // no wait, sorry, it's ..."): a partial number is still part of one.
+    let at_end = doc.ends_after(run.t1) || restart_after(doc, run.t1);
     let mut around = look_back(doc, run.t0);
     let unit = unit_after(doc, run) || time_before(doc, run);
     let datey = run.month || run.ordinal || run.slash;

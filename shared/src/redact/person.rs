@@ -532,8 +532,12 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
     let closes = doc.is(j, "here")
         || doc.is(j, "speaking")
         || doc.is(j, "calling")
-        // "this is sven henderson from accounting", "this is Reggie again"
-        || (doc.is(j, "from") || doc.is(j, "again")) && self_intro(doc, i);
+        // "this is sven henderson from accounting", "this is Reggie again", "this is kira
+        // fairbanks i'm calling about ..."
+        || (doc.is(j, "from")
+            || doc.is(j, "again")
+            || (doc.is(j, "i'm") || doc.is(j, "and")) && doc.is(j + 1, "calling"))
+            && self_intro(doc, i);
     (j > i && closes && !doc.is(j + 1, "is") && !doc.is(j + 1, "was")).then_some(j)
 }
 
