@@ -106,6 +106,22 @@ pub(crate) const FIRST_NAMES: &[&str] = &[
     "tess", "zack", "dario", "effie", "deshawn", "diego", "daniela", "ximena", "wei", "ming",
     "hiro", "yuki", "kenji", "akira", "anjali", "raj", "vikram", "arjun", "sanjay", "deepak",
     "sunita", "aisha", "hassan", "layla", "zara", "mohammed",
+    // More SSA-list given names (generation-spread: Bernice, Clyde, Braxton, Brooklyn...).
+    "alexandria", "amos", "annabelle", "antoine", "bernice", "bert", "bettie", "betsy", "billie",
+    "blanca", "brandt", "braxton", "brenna", "bridgette", "brooklyn", "bryson", "byron", "camden",
+    "camille", "carlton", "carole", "cassidy", "cecil", "chester", "ciara", "clara", "clyde",
+    "colette", "colton", "constance", "cora", "dane", "daphne", "darla", "delia", "della",
+    "denny", "dewey", "doreen", "dorian", "eliza", "ellie", "elliot", "eloise", "elsa", "elvis",
+    "emerson", "emmanuel", "erick", "esmeralda", "eula", "fannie", "forrest", "gayle", "gena",
+    "geneva", "goldie", "grady", "hal", "harley", "hattie", "hilda", "horace", "hubert", "ida",
+    "imogene", "ira", "jana", "janis", "jeannie", "jerome", "jimmie", "johnnie", "josefina",
+    "josiah", "jude", "kaye", "laverne", "lea", "lela", "leona", "lesa", "lizzie", "lola", "lora",
+    "loren", "lottie", "lowell", "lucille", "lula", "luther", "lynette", "mae", "mamie",
+    "marcella", "margie", "marianne", "marion", "marla", "marty", "mathew", "mavis", "mckenzie",
+    "melba", "millie", "milton", "minnie", "mona", "monique", "nadine", "nellie", "olga", "otis",
+    "patsy", "patti", "pauline", "pete", "phil", "phoebe", "ramiro", "reba", "rick", "robyn",
+    "rosalie", "rowena", "rudolph", "sadie", "salvador", "selma", "sonja", "sophie", "tasha",
+    "terence", "tomas", "trisha", "trudy", "velma", "vicky", "virgil", "vivian", "winifred",
 ];
 
 /// Common surnames, lower case.
