@@ -544,3 +544,22 @@ fn restarted_numbers_and_calling_frames() {
         "hi this is about my bill i'm calling again"
     );
 }
+
+#[test]
+fn negatives_next_to_cue_words() {
+    for text in [
+        "you can reach me after ten fifteen",
+        "I was born in Utah but moved in 2011.",
+        "My member number changed in 2021?",
+        "the limit on the card is thirty five hundred",
+    ] {
+        let out = red(text);
+        assert_eq!(out, text, "{text}");
+    }
+    // The cues still work when the number is the data.
+    assert_eq!(red("reach me at 312 555 0145"), "reach me at [PHONE]");
+    assert_eq!(
+        red("I was born on May 2nd, 1979 in Utah."),
+        "I was born on [DATE_OF_BIRTH] in Utah."
+    );
+}

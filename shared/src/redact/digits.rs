@@ -5,7 +5,7 @@
 
 use crate::redact::doc::Doc;
 use crate::redact::entity::EntityType;
-use crate::redact::lexicon::{flag, Concept};
+use crate::redact::lexicon::{flag, Concept, NumWord};
 use crate::redact::numbers::Run;
 use crate::redact::tokens::Kind;
 use crate::redact::validate;
@@ -132,6 +132,10 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                 }
             }
             continue;
+        }
+        // "I was born in Ohio but moved in 2004": a keyword of the previous clause.
+        if doc.is(k, "but") && depth == 0 {
+            break;
         }
         if t.kind == Kind::Word && t.lex.has(flag::PREP) {
             preposition = true;
@@ -314,6 +318,24 @@ fn currency_sign(b: &[u8]) -> bool {
         b,
         [0xE2, 0x82, 0xAC] | [0xC2, 0xA3] | [0xC2, 0xA5] | [0xE2, 0x82, 0xB9]
     )
+}
+
+/// "after", "before", "around", "until", "by" right before token `t0`: a time follows.
+fn time_prep_before(doc: &Doc, t0: usize) -> bool {
+    t0 > 0
+        && [
+            "after", "before", "around", "until", "till", "by", "between",
+        ]
+        .iter()
+        .any(|w| doc.is(t0 - 1, w))
+}
+
+/// The run says "hundred" or "thousand": an amount ("twenty five hundred"), not digits read
+/// out one group at a time.
+fn hundreds(doc: &Doc, run: &Run) -> bool {
+    doc.toks[run.t0..run.t1]
+        .iter()
+        .any(|t| matches!(t.lex.num, NumWord::Hundred | NumWord::Thousand))
 }
 
 /// A written year (19xx / 20xx) right after "in", "from" or "since": "expired in 2023",
@@ -627,7 +649,7 @@ fn classify(
         Concept::Card => {
             if n >= 12 {
                 Some(E::CreditCard)
-            } else if unit || datey || bare_year(doc, run) {
+            } else if unit || datey || bare_year(doc, run) || hundreds(doc, run) {
                 None
             } else if n >= 8 || at_end && n >= 2 {
                 Some(E::CreditCard)
@@ -657,7 +679,8 @@ fn classify(
         }
         Concept::Ssn => (!unit && !datey && (n >= 4 || at_end && n >= 2)).then_some(E::Ssn),
         Concept::Phone => {
-            if unit || datey {
+            if unit || datey || n <= 4 && time_prep_before(doc, run.t0) {
+                // "reach me after nine thirty", "call me around 5"
                 None
             } else if n >= 7 || at_end && n >= 2 || around.area_code && n == 3 {
                 Some(E::Phone)
@@ -671,7 +694,7 @@ fn classify(
             (!unit && !datey && (n >= 4 || at_end && n >= 2)).then_some(E::BankAccount)
         }
         Concept::Account | Concept::AccountId | Concept::Id => {
-            if unit || datey {
+            if unit || datey || bare_year(doc, run) {
                 None
             } else if n >= 4 || run.code || at_end && n >= 1 {
                 Some(if bank && around.concept == Concept::Account {
