@@ -563,3 +563,44 @@ fn negatives_next_to_cue_words() {
         "I was born on [DATE_OF_BIRTH] in Utah."
     );
 }
+
+/// Found by the load test's storage scan: context from the previous turn or sentence must
+/// only ever add evidence, never hide a number its own words and shape identify.
+#[test]
+fn context_never_hides_a_self_evident_number() {
+    // The previous turn asked for another type: the number's own label still decides.
+    for prev in [
+        "cvc [CVV]",
+        "for security, I'll need to verify a few details first.",
+        "yes it's good thru [CARD_EXPIRY] and the code on the back says [CVV]",
+    ] {
+        assert_eq!(
+            red_ctx(
+                "Alright, if we get disconnected my number is 812 662 2392.",
+                prev
+            ),
+            "Alright, if we get disconnected my number is [PHONE].",
+            "after {prev:?}"
+        );
+    }
+    // An amount word of the previous sentence does not make this number an amount.
+    assert_eq!(
+        red("Yeah, I want to cancel the premium plan. Yeah, my daughter's number is six zero nine, 934 3810, she's my emergency contact."),
+        "Yeah, I want to cancel the premium plan. Yeah, my daughter's number is [PHONE], she's my emergency contact."
+    );
+    // An identifier word of the previous sentence does not keep it either...
+    assert_eq!(
+        red("Thanks, I placed the order. My number is 609 934 3810."),
+        "Thanks, I placed the order. My number is [PHONE]."
+    );
+    // ...while one in the same sentence does.
+    assert_eq!(
+        red("The order number is 609 934 3810."),
+        "The order number is 609 934 3810."
+    );
+    // An answer word after an entity starts a new answer: not a restatement of it.
+    assert_eq!(
+        red("yeah my address is twenty seven twenty four ridge circle Sure, it's 059 06 5788."),
+        "yeah my address is [ADDRESS] Sure, it's [ACCOUNT_ID]."
+    );
+}

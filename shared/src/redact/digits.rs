@@ -55,6 +55,10 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     // "..., sure, it's 440 58 7359": an answer marker starts a new answer, so a label of
     // the number before it does not govern this one.
     let mut answer_marker = false;
+    // Past a sentence end: words of the previous sentence that would keep the number
+    // (amounts, identifiers, "ending in") describe something else; personal-data
+    // keywords still reach (an answer to "what's your card number?").
+    let mut past_sentence = false;
     let mut k = t0;
     while k > 0 && words < WINDOW {
         k -= 1;
@@ -87,7 +91,12 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             }
             break;
         }
-        if doc.claimed[k] && a.concept == Concept::None && words <= 3 && depth == 0 && !preposition
+        if doc.claimed[k]
+            && a.concept == Concept::None
+            && words <= 3
+            && depth == 0
+            && !preposition
+            && !answer_marker
         {
             // "it's March fourteenth, nineteen eighty four. So oh three, one four, eighty
             // four": a restatement right after an entity is the same entity.
@@ -149,15 +158,11 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             if matches!(t.ch, b'.' | b'?' | b'!') && depth == 0 && k + 1 < t0 {
                 // A sentence end: labels of the previous sentence do not reach here.
                 answer_marker = true;
+                past_sentence = true;
             }
             continue;
         }
-        if t.kind == Kind::Word
-            && matches!(
-                doc.bytes(k).to_ascii_lowercase().as_slice(),
-                b"sure" | b"yes" | b"yeah" | b"yep" | b"okay" | b"ok"
-            )
-        {
+        if t.kind == Kind::Word && is_answer_word(doc.bytes(k)) {
             answer_marker = true;
         }
         if t.kind != Kind::Word && !(t.kind == Kind::Alnum && t.lex.concept != Concept::None) {
@@ -227,9 +232,11 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                     return a;
                 }
                 // "the account number on the bill is ...": keep looking, but remember that
-                // an amount word is closer than the keyword.
-                a.money = true;
+                // an amount word is closer than the keyword ("I want to cancel the premium
+                // plan. My daughter's number is ...": not across a sentence end).
+                a.money |= !past_sentence;
             }
+            Concept::Ending | Concept::Negative if past_sentence => {}
             Concept::Ending => {
                 // "my SSN ends in 5386": the last four of a social are still personal (a
                 // card's last four are not).
@@ -599,6 +606,28 @@ fn classify(
     bank_here: bool,
     first_run: bool,
 ) -> Option<EntityType> {
+    let kind = classify_in(doc, run, prior, bank_here, first_run);
+    if kind.is_none() && prior.asked != Concept::None {
+        // The previous turn asked for something this number is not ("if we get
+        // disconnected my number is 812 662 2392" after the CVV was asked): the number's
+        // own words and shape decide, as if nothing had been asked.
+        let own = Prior {
+            asked: Concept::None,
+            ..*prior
+        };
+        return classify_in(doc, run, &own, bank_here, first_run);
+    }
+    kind
+}
+
+/// [`classify`] with the previous turn's question taken as the answer's keyword.
+fn classify_in(
+    doc: &Doc,
+    run: &Run,
+    prior: &Prior,
+    bank_here: bool,
+    first_run: bool,
+) -> Option<EntityType> {
     let n = run.n();
     if n == 0 {
         return None;
@@ -780,6 +809,15 @@ fn classify(
     kind
 }
 
+/// "sure", "yes", "yeah", "yep", "okay", "ok": a word that opens an answer.
+fn is_answer_word(w: &[u8]) -> bool {
+    w.len() <= 4
+        && matches!(
+            w.to_ascii_lowercase().as_slice(),
+            b"sure" | b"yes" | b"yeah" | b"yep" | b"okay" | b"ok"
+        )
+}
+
 /// True when only fillers, greetings or "it's" come before token `t0` in its sentence
 /// (the number opens the answer).
 fn leading(doc: &Doc, t0: usize) -> bool {
@@ -791,6 +829,10 @@ fn leading(doc: &Doc, t0: usize) -> bool {
                 return true;
             }
             continue;
+        }
+        // "... ridge circle sure, it's 059 06 5788": an answer word opens a new answer.
+        if t.kind == Kind::Word && is_answer_word(doc.bytes(k)) {
+            return true;
         }
         if t.kind != Kind::Word
             || t.lex.concept != Concept::None && t.lex.concept != Concept::Number
