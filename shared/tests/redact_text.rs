@@ -604,3 +604,32 @@ fn context_never_hides_a_self_evident_number() {
         "yeah my address is [ADDRESS] Sure, it's [ACCOUNT_ID]."
     );
 }
+
+/// E-mail addresses cut short (partial transcripts) or said without the ".com".
+#[test]
+fn cut_and_unfinished_emails() {
+    // A partial transcript cut inside the address.
+    assert_eq!(
+        red("so you can email me at courtney"),
+        "so you can email me at [EMAIL]"
+    );
+    // A mail host without its ending, no punctuation after it.
+    assert_eq!(
+        red("you can email ricardo 2001 at gmail okay i got charged twice"),
+        "you can email [EMAIL] okay i got charged twice"
+    );
+    // A spelled name, a dot and one more letter, then a new sentence.
+    assert_eq!(
+        red("yeah v i c k i dot s Sure, it's fine."),
+        "yeah [EMAIL] Sure, it's fine."
+    );
+    // ... but times, places and companies after "at" stay.
+    for keep in [
+        "you can email me at nine tonight",
+        "email me at the office",
+        "I work at google and my email is fine",
+        "we met at yahoo headquarters, email is on file",
+    ] {
+        assert_eq!(red(keep), keep);
+    }
+}

@@ -40,6 +40,15 @@ pub(crate) fn detect(doc: &mut Doc) {
                 doc.add(EntityType::Email, i, d);
                 i = d;
             }
+            // Cut inside the address: "so you can email me at courtney" (a partial
+            // transcript): what follows "at" to the end is the start of the address.
+            (_, None) if at_word && mail_word_before(doc, i) => match cut_rest(doc, i + 1) {
+                Some(e) => {
+                    doc.add(EntityType::Email, i + 1, e);
+                    i = e;
+                }
+                None => i += 1,
+            },
             _ => i += 1,
         }
     }
@@ -68,7 +77,9 @@ pub(crate) fn detect(doc: &mut Doc) {
         {
             e += 1;
         }
-        if e - (k + 1) >= 2 && email_context(doc) {
+        // "v i c k i dot s": one letter after the dot is enough after a spelled name.
+        let spelled_before = (0..k).rev().take_while(|j| doc.letter(*j)).count();
+        if (e - (k + 1) >= 2 || spelled_before >= 4) && email_context(doc) {
             if let Some(l) = local(doc, e, false) {
                 if l < k && doc.add(EntityType::Email, l, e) {
                     k = e;
@@ -99,6 +110,39 @@ pub(crate) fn detect(doc: &mut Doc) {
             }
         }
     }
+}
+
+/// "email" / "e-mail" / "mail" in the three words before `at` ("email me at", "my email
+/// is at").
+fn mail_word_before(doc: &Doc, at: usize) -> bool {
+    (at.saturating_sub(3)..at).any(|k| is_mail_word(doc, k))
+}
+
+/// The words from `j` to the end of a cut utterance (at most four, the first not a number:
+/// "at nine" is a time), as the start of an address; returns their end.
+fn cut_rest(doc: &Doc, j: usize) -> Option<usize> {
+    let end = doc
+        .toks
+        .iter()
+        .rposition(|t| t.kind != Kind::Punct && !t.lex.has(flag::FILLER))?
+        + 1;
+    if end <= j || end - j > 4 || !doc.ends_after(end) {
+        return None;
+    }
+    let first = doc.toks[j];
+    if first.kind != Kind::Word || first.lex.num != NumWord::None || first.lex.has(flag::STOP) {
+        return None;
+    }
+    (j..end)
+        .all(|k| {
+            !doc.claimed[k] && matches!(doc.toks[k].kind, Kind::Word | Kind::Alnum | Kind::Num)
+        })
+        .then_some(end)
+}
+
+/// Token `k` is "email", "e-mail" or "mail".
+fn is_mail_word(doc: &Doc, k: usize) -> bool {
+    doc.is(k, "email") || doc.is(k, "e-mail") || doc.is(k, "mail")
 }
 
 fn has_connector(doc: &Doc, a: usize, b: usize) -> bool {
@@ -212,14 +256,16 @@ fn domain(doc: &Doc, d0: usize, written: bool) -> Option<usize> {
         }
     }
     let _ = last_label;
-    // "at gmail, thanks": a mail host with the ".com" left out, closing a clause.
+    // "at gmail, thanks": a mail host with the ".com" left out, closing a clause; without
+    // punctuation ("email ricardo 2001 at gmail okay") when the utterance says "email".
     if end.is_none()
         && doc.flag(d0, flag::MAILHOST)
-        && doc.toks.get(d0 + 1).is_some_and(|t| {
+        && (doc.toks.get(d0 + 1).is_some_and(|t| {
             t.kind == Kind::Punct
                 && matches!(t.ch, b',' | b'.' | b'?' | b'!')
                 && doc.toks.get(d0 + 2).is_none_or(|x| x.space_before)
-        })
+        }) || dsep(doc, d0 + 1, written).is_none()
+            && (d0.saturating_sub(7)..d0).any(|k| is_mail_word(doc, k)))
     {
         return Some(d0 + 1);
     }
