@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use callwarden::ports::store::{
     CallArchive, CallLock, ClaimOutcome, CommitOutcome, DocumentOwner, EventCommit, EventRecord,
-    IdempotencyStore, PartialTranscript, ReportManifest, Segment, SessionDelta, SessionRead,
-    SpeakerTail, StoredDocument, DOCUMENT_PART_BYTES,
+    IdempotencyStore, LeaseFence, PartialTranscript, ReportCommit, ReportManifest, Segment,
+    SessionDelta, SessionRead, SpeakerTail, StoredDocument, DOCUMENT_PART_BYTES,
 };
 
 const T0: i64 = 1_763_481_800_000;
@@ -45,6 +45,9 @@ contract!(
     expired_session_is_absent_and_discarded,
     segments_read_back_in_spoken_order_exactly_once,
     report_split_over_items_and_archived_once,
+    report_commit_is_fenced_by_a_live_lease,
+    report_commit_refused_after_the_lease_ran_out,
+    report_commit_refused_after_the_lease_was_taken_over_or_released,
     late_events_after_report,
     listing_and_provider_links,
 );
@@ -69,6 +72,45 @@ fn commit_for(call_id: &str, key: &str, token: &str, now_ms: i64) -> EventCommit
         report: None,
         late: false,
     }
+}
+
+/// A small inline report, fenced by `owner`'s lease as of `now_ms`.
+fn report_for(owner: &str, now_ms: i64) -> ReportCommit {
+    ReportCommit {
+        manifest: ReportManifest {
+            ts_ms: now_ms,
+            arrival_ms: now_ms,
+            ended_reason: Some("customer-ended-call".into()),
+            body: StoredDocument {
+                inline: Some("{}".into()),
+                parts: 0,
+                bytes: 2,
+            },
+        },
+        lease: LeaseFence {
+            owner: owner.to_string(),
+            now_ms,
+        },
+    }
+}
+
+/// Nothing of a refused report commit is visible: no report, no summary, record not
+/// completed (another worker still finds it in progress).
+async fn assert_report_not_written(s: &dyn Store, call: &str, key: &str, now_ms: i64) {
+    assert!(
+        !s.report_archived(call).await.unwrap(),
+        "no report archived"
+    );
+    let stored = s.read_call(call, now_ms / 1000).await.unwrap();
+    assert!(
+        stored.is_none_or(|c| c.report.is_none() && c.summary.is_none() && c.session.is_none()),
+        "a refused commit writes nothing"
+    );
+    assert_eq!(
+        claim(s, key, "someone-else", now_ms).await,
+        ClaimOutcome::InProgress,
+        "the idempotency record was not completed"
+    );
 }
 
 fn session_delta(now_ms: i64, adds: &[(&str, i64)]) -> SessionDelta {
@@ -460,15 +502,22 @@ async fn report_split_over_items_and_archived_once(s: &dyn Store) {
         .unwrap();
     assert!(!s.report_archived(call).await.unwrap());
     claim(s, "report", "tok", T0).await;
+    assert!(s.acquire(call, "tok", T0, 30_000).await.unwrap());
     let mut c = commit_for(call, "report", "tok", T0);
-    c.report = Some(ReportManifest {
-        ts_ms: T0,
-        arrival_ms: T0 + 5,
-        ended_reason: Some("customer-ended-call".into()),
-        body: StoredDocument {
-            inline: None,
-            parts: parts.len() as u32,
-            bytes: text.len() as u64,
+    c.report = Some(ReportCommit {
+        manifest: ReportManifest {
+            ts_ms: T0,
+            arrival_ms: T0 + 5,
+            ended_reason: Some("customer-ended-call".into()),
+            body: StoredDocument {
+                inline: None,
+                parts: parts.len() as u32,
+                bytes: text.len() as u64,
+            },
+        },
+        lease: LeaseFence {
+            owner: "tok".into(),
+            now_ms: T0,
         },
     });
     c.session = Some(SessionDelta {
@@ -498,18 +547,94 @@ async fn report_split_over_items_and_archived_once(s: &dyn Store) {
         .is_err());
 }
 
+async fn report_commit_is_fenced_by_a_live_lease(s: &dyn Store) {
+    let call = "call-fence-live";
+    claim(s, "fence-live", "A", T0).await;
+    assert!(s.acquire(call, "A", T0, 1000).await.unwrap());
+    // The last millisecond of the lease is still live (the same rule as `renew`).
+    let mut c = commit_for(call, "fence-live", "A", T0 + 1000);
+    c.report = Some(report_for("A", T0 + 1000));
+    assert_eq!(s.commit(&c).await.unwrap(), CommitOutcome::Committed);
+    assert!(s.report_archived(call).await.unwrap());
+    let stored = s.read_call(call, T0 / 1000).await.unwrap().expect("stored");
+    assert_eq!(
+        stored.report.expect("report").ended_reason.as_deref(),
+        Some("customer-ended-call")
+    );
+    assert_eq!(
+        claim(s, "fence-live", "B", T0 + 2000).await,
+        ClaimOutcome::AlreadyCompleted
+    );
+    // The lock itself is untouched by the commit: its owner still releases it.
+    assert!(s.release(call, "A").await.unwrap());
+}
+
+async fn report_commit_refused_after_the_lease_ran_out(s: &dyn Store) {
+    let call = "call-fence-expired";
+    claim(s, "fence-expired", "A", T0).await;
+    // Never locked at all.
+    let mut c = commit_for(call, "fence-expired", "A", T0);
+    c.report = Some(report_for("A", T0));
+    assert_eq!(s.commit(&c).await.unwrap(), CommitOutcome::LeaseLost);
+    // Locked, then the lease runs out with nobody else taking it.
+    assert!(s.acquire(call, "A", T0, 1000).await.unwrap());
+    let mut c = commit_for(call, "fence-expired", "A", T0 + 1001);
+    c.report = Some(report_for("A", T0 + 1001));
+    assert_eq!(s.commit(&c).await.unwrap(), CommitOutcome::LeaseLost);
+    assert_report_not_written(s, call, "fence-expired", T0 + 1001).await;
+    // A lost idempotency record is reported first (the event is someone else's now).
+    let mut c = commit_for(call, "fence-expired", "not-the-claimer", T0 + 1001);
+    c.report = Some(report_for("A", T0 + 1001));
+    assert_eq!(s.commit(&c).await.unwrap(), CommitOutcome::IdempotencyLost);
+    // Re-acquired: the same report now commits, once.
+    assert!(s.acquire(call, "A", T0 + 1002, 1000).await.unwrap());
+    let mut c = commit_for(call, "fence-expired", "A", T0 + 1003);
+    c.report = Some(report_for("A", T0 + 1003));
+    assert_eq!(s.commit(&c).await.unwrap(), CommitOutcome::Committed);
+    assert!(s.report_archived(call).await.unwrap());
+}
+
+async fn report_commit_refused_after_the_lease_was_taken_over_or_released(s: &dyn Store) {
+    let call = "call-fence-stolen";
+    claim(s, "fence-stolen", "A", T0).await;
+    assert!(s.acquire(call, "A", T0, 1000).await.unwrap());
+    // B takes the expired lease over. A's commit is refused even when it claims a time
+    // inside its own old lease (a request built before the lease ran out, sent late).
+    assert!(s.acquire(call, "B", T0 + 1500, 1000).await.unwrap());
+    let mut c = commit_for(call, "fence-stolen", "A", T0 + 900);
+    c.report = Some(report_for("A", T0 + 900));
+    assert_eq!(s.commit(&c).await.unwrap(), CommitOutcome::LeaseLost);
+    let mut c = commit_for(call, "fence-stolen", "A", T0 + 1600);
+    c.report = Some(report_for("A", T0 + 1600));
+    assert_eq!(s.commit(&c).await.unwrap(), CommitOutcome::LeaseLost);
+    assert_report_not_written(s, call, "fence-stolen", T0 + 1600).await;
+    // B releases: the lock item is gone, A still holds nothing.
+    assert!(s.release(call, "B").await.unwrap());
+    let mut c = commit_for(call, "fence-stolen", "A", T0 + 1700);
+    c.report = Some(report_for("A", T0 + 1700));
+    assert_eq!(s.commit(&c).await.unwrap(), CommitOutcome::LeaseLost);
+    assert_report_not_written(s, call, "fence-stolen", T0 + 1700).await;
+}
+
 async fn late_events_after_report(s: &dyn Store) {
     let call = "call-late";
     claim(s, "r", "tok", T0).await;
+    assert!(s.acquire(call, "tok", T0, 30_000).await.unwrap());
     let mut c = commit_for(call, "r", "tok", T0);
-    c.report = Some(ReportManifest {
-        ts_ms: T0,
-        arrival_ms: T0,
-        ended_reason: None,
-        body: StoredDocument {
-            inline: Some("{}".into()),
-            parts: 0,
-            bytes: 2,
+    c.report = Some(ReportCommit {
+        manifest: ReportManifest {
+            ts_ms: T0,
+            arrival_ms: T0,
+            ended_reason: None,
+            body: StoredDocument {
+                inline: Some("{}".into()),
+                parts: 0,
+                bytes: 2,
+            },
+        },
+        lease: LeaseFence {
+            owner: "tok".into(),
+            now_ms: T0,
         },
     });
     assert_eq!(s.commit(&c).await.unwrap(), CommitOutcome::Committed);

@@ -28,10 +28,10 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
-    KeyType, Projection, ProjectionType, Put, PutRequest, ReturnValuesOnConditionCheckFailure,
-    ScalarAttributeType, TableStatus, TimeToLiveSpecification, TransactWriteItem, Update,
-    WriteRequest,
+    AttributeDefinition, AttributeValue, BillingMode, ConditionCheck, GlobalSecondaryIndex,
+    KeySchemaElement, KeyType, Projection, ProjectionType, Put, PutRequest,
+    ReturnValuesOnConditionCheckFailure, ScalarAttributeType, TableStatus, TimeToLiveSpecification,
+    TransactWriteItem, Update, WriteRequest,
 };
 use aws_sdk_dynamodb::Client;
 use sha2::{Digest, Sha256};
@@ -542,7 +542,7 @@ impl DynamoStore {
             Self::document_attributes(&ev.body, &mut item);
             return self.put_new(item).map(Some);
         }
-        if let Some(r) = &c.report {
+        if let Some(r) = c.report.as_ref().map(|r| &r.manifest) {
             let mut item: Item = HashMap::new();
             item.insert("pk".into(), s(pk));
             item.insert("sk".into(), s("REPORT"));
@@ -568,6 +568,25 @@ impl DynamoStore {
         e.set("expires_at", n(c.idempotency_expires_at_secs));
         e.remove("in_progress_expires_at");
         e.update(&self.table, format!("IDEM#{}", c.idempotency_key), "IDEM")
+    }
+
+    /// The lease fence of a report commit: a `ConditionCheck` on the call's `LOCK` item
+    /// (the same liveness rule as [`CallLock::renew`]).
+    fn lease_check(&self, c: &EventCommit) -> Result<Option<ConditionCheck>, StoreError> {
+        let Some(fence) = c.report.as_ref().map(|r| &r.lease) else {
+            return Ok(None);
+        };
+        ConditionCheck::builder()
+            .table_name(&self.table)
+            .key("pk", s(call_pk(&c.call_id)))
+            .key("sk", s("LOCK"))
+            .condition_expression("#owner = :me AND lease_expires_at >= :now")
+            .expression_attribute_names("#owner", "owner")
+            .expression_attribute_values(":me", s(fence.owner.clone()))
+            .expression_attribute_values(":now", n(fence.now_ms))
+            .build()
+            .map(Some)
+            .map_err(build_err)
     }
 
     fn parse_document(item: &Item) -> StoredDocument {
@@ -1028,7 +1047,7 @@ impl CallArchive for DynamoStore {
 
     async fn commit(&self, c: &EventCommit) -> Result<CommitOutcome, StoreError> {
         // Item order matters: it maps cancellation reasons back to outcomes.
-        let mut items: Vec<(Slot, TransactWriteItem)> = Vec::with_capacity(5);
+        let mut items: Vec<(Slot, TransactWriteItem)> = Vec::with_capacity(6);
         items.push((
             Slot::Idempotency,
             TransactWriteItem::builder()
@@ -1059,6 +1078,12 @@ impl CallArchive for DynamoStore {
                 .build()
                 .map_err(build_err)?;
             items.push((Slot::Link, TransactWriteItem::builder().put(put).build()));
+        }
+        if let Some(check) = self.lease_check(c)? {
+            items.push((
+                Slot::Lease,
+                TransactWriteItem::builder().condition_check(check).build(),
+            ));
         }
         // Same token for the SDK's own retries of this exact request: a commit whose
         // response was lost is not applied twice and does not report a false conflict.
@@ -1095,6 +1120,9 @@ impl CallArchive for DynamoStore {
                     };
                     if cond(Slot::Idempotency) {
                         return Ok(CommitOutcome::IdempotencyLost);
+                    }
+                    if cond(Slot::Lease) {
+                        return Ok(CommitOutcome::LeaseLost);
                     }
                     if cond(Slot::Entry) {
                         return Ok(CommitOutcome::EntryExists);
@@ -1238,4 +1266,5 @@ enum Slot {
     Session,
     Entry,
     Link,
+    Lease,
 }

@@ -334,12 +334,14 @@ impl CallArchive for MemoryStore {
         self.requests.record("TransactWriteItems");
         let size = c.segment.as_ref().map_or(0, |s| s.text.len())
             + c.event.as_ref().map_or(0, |e| document_bytes(&e.body))
-            + c.report.as_ref().map_or(0, |r| document_bytes(&r.body));
-        let largest = c
-            .event
-            .as_ref()
-            .map_or(0, |e| document_bytes(&e.body))
-            .max(c.report.as_ref().map_or(0, |r| document_bytes(&r.body)));
+            + c.report
+                .as_ref()
+                .map_or(0, |r| document_bytes(&r.manifest.body));
+        let largest = c.event.as_ref().map_or(0, |e| document_bytes(&e.body)).max(
+            c.report
+                .as_ref()
+                .map_or(0, |r| document_bytes(&r.manifest.body)),
+        );
         if largest > MAX_ITEM_BYTES || size > MAX_TRANSACTION_BYTES {
             return Err(StoreError::TooLarge(format!("commit of {size} bytes")));
         }
@@ -353,6 +355,15 @@ impl CallArchive for MemoryStore {
             .is_some_and(|r| r.status == IdemStatus::InProgress && r.token == c.idempotency_token);
         if !idem_ok {
             return Ok(CommitOutcome::IdempotencyLost);
+        }
+        if let Some(fence) = c.report.as_ref().map(|r| &r.lease) {
+            let live = t
+                .locks
+                .get(&c.call_id)
+                .is_some_and(|l| l.owner == fence.owner && l.lease_expires_at_ms >= fence.now_ms);
+            if !live {
+                return Ok(CommitOutcome::LeaseLost);
+            }
         }
         let entry_exists = c.segment.as_ref().is_some_and(|s| {
             t.segments
@@ -471,7 +482,7 @@ impl CallArchive for MemoryStore {
                 .insert(ev.sort_key(), ev.clone());
         }
         if let Some(r) = &c.report {
-            t.reports.insert(c.call_id.clone(), r.clone());
+            t.reports.insert(c.call_id.clone(), r.manifest.clone());
         }
         Ok(CommitOutcome::Committed)
     }

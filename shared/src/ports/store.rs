@@ -75,7 +75,8 @@ pub trait IdempotencyStore: Send + Sync {
 
 /// A per-call lease: mutual exclusion for multi-request work on one call (the end-of-call
 /// archive). Contention is reported, never waited for: the caller fails the record and
-/// SQS brings it back later.
+/// SQS brings it back later. A lease alone cannot stop a holder whose lease ran out
+/// mid-work, so the work's final commit is fenced by it ([`LeaseFence`]).
 #[async_trait]
 pub trait CallLock: Send + Sync {
     /// Take the lease for `owner` until `now_ms + lease_ms` when it is free or expired
@@ -279,6 +280,34 @@ pub struct ReportManifest {
     pub body: StoredDocument,
 }
 
+/// The call lease a commit is fenced by: the commit is applied only if `owner` still holds
+/// the call's lock and the lease has not run out at `now_ms`
+/// (`owner = :owner AND lease_expires_at >= :now`, checked in the same atomic step as the
+/// writes; DynamoDB: a `ConditionCheck` on the `LOCK` item inside the transaction).
+///
+/// The owner condition is the fence proper: any other worker that takes the lock replaces
+/// the owner (and a release deletes the item), so a fenced commit can never land inside
+/// someone else's lease, however long the request spends in retries. The time condition
+/// refuses a commit issued after the lease already ran out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseFence {
+    /// The owner token the lease was acquired with ([`CallLock::acquire`]).
+    pub owner: String,
+    /// The committing worker's clock when it built the commit (epoch ms).
+    pub now_ms: i64,
+}
+
+/// An end-of-call report to commit, together with the call lease it was written under: a
+/// report commit cannot be expressed without its fence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportCommit {
+    /// The report manifest (its parts are already written).
+    pub manifest: ReportManifest,
+    /// The call lease the commit is conditional on; refused with
+    /// [`CommitOutcome::LeaseLost`] when it is no longer live.
+    pub lease: LeaseFence,
+}
+
 /// What one event writes, committed atomically with the completion of its idempotency
 /// record (DynamoDB: one `TransactWriteItems`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,8 +330,8 @@ pub struct EventCommit {
     pub segment: Option<Segment>,
     /// An event to archive.
     pub event: Option<EventRecord>,
-    /// The end-of-call report manifest (marks the call archived as ended).
-    pub report: Option<ReportManifest>,
+    /// The end-of-call report (marks the call archived as ended), fenced by the call lease.
+    pub report: Option<ReportCommit>,
     /// True for events of a call already archived as ended: skips the "not archived"
     /// condition. False: the commit fails with [`CommitOutcome::CallArchived`] if the call
     /// was archived meanwhile.
@@ -324,6 +353,10 @@ pub enum CommitOutcome {
     /// The idempotency record is no longer ours (our in-progress lease expired and another
     /// worker took over): stop, that worker finishes the event.
     IdempotencyLost,
+    /// The commit is fenced by a call lease ([`ReportCommit::lease`]) that is no longer live
+    /// (it ran out, another owner took the lock, or it was released): nothing was written.
+    /// Re-acquire the lock and redo the locked work, or fail the record.
+    LeaseLost,
 }
 
 /// Permanent per-call summary (item `CALL`).

@@ -87,6 +87,7 @@ where
             }
             CommitOutcome::SessionConflict => need_read = true,
             CommitOutcome::IdempotencyLost => return Err(WorkerError::InProgress),
+            CommitOutcome::LeaseLost => return Err(WorkerError::LeaseLost(call_id.to_string())),
         }
     }
     Err(WorkerError::Conflict(call_id.to_string()))

@@ -12,7 +12,8 @@
 //!
 //! Events of a call already archived as ended are archived flagged `late` and change no
 //! session state. The end-of-call report is written under the call lock, split over part
-//! items when large. [`process_sqs_event`] runs a Lambda SQS batch with partial batch
+//! items when large, and its commit is fenced by the lease (refused once the lease is no
+//! longer live). [`process_sqs_event`] runs a Lambda SQS batch with partial batch
 //! failures; [`readback`] serves `GET /calls` and `callwarden calls`.
 
 use std::sync::Arc;
@@ -208,6 +209,10 @@ pub enum WorkerError {
     /// The call lock is held by another worker.
     #[error("call {0} is locked by another worker")]
     Locked(String),
+    /// The call lease ran out (or was taken over) before the work it guards was committed;
+    /// the fenced commit was refused and nothing was written.
+    #[error("call lease of {0} ran out before the commit")]
+    LeaseLost(String),
     /// The session kept changing under us; try again later.
     #[error("session of call {0} kept changing; will retry")]
     Conflict(String),
@@ -231,6 +236,7 @@ impl WorkerError {
             WorkerError::Integrity => "integrity",
             WorkerError::InProgress => "in_progress",
             WorkerError::Locked(_) => "locked",
+            WorkerError::LeaseLost(_) => "lease_lost",
             WorkerError::Conflict(_) => "conflict",
             WorkerError::ToolPending => "tool_pending",
             WorkerError::SideEffect(_) => "side_effect",

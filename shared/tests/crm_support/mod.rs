@@ -20,7 +20,9 @@ use callwarden::crm::config::{build_tools, ToolRecords, ToolStore};
 use callwarden::crm::seed::CrmSeed;
 use callwarden::crm::{CrmTools, ToolSettings};
 use callwarden::ports::crm::Crm;
-use callwarden::ports::store::{CommitOutcome, EventCommit, ReportManifest, StoredDocument};
+use callwarden::ports::store::{
+    CallLock, CommitOutcome, EventCommit, LeaseFence, ReportCommit, ReportManifest, StoredDocument,
+};
 use callwarden::ports::{ToolCall, ToolContext};
 use callwarden::webhook::answers::{Escalation, EscalationTarget};
 use serde_json::Value;
@@ -164,8 +166,12 @@ pub fn ctx(clock: &ManualClock, budget_ms: i64, control_url: Option<&str>) -> To
 }
 
 /// Archive the call as ended (an end-of-call report commit).
-pub async fn end_call<S: ToolStore + ?Sized>(store: &S, call_id: &str) {
+pub async fn end_call<S: ToolStore + CallLock + ?Sized>(store: &S, call_id: &str) {
     let key = format!("test-report:{call_id}");
+    assert!(store
+        .acquire(call_id, "tok", T0, 30_000)
+        .await
+        .expect("acquire"));
     store
         .claim(&key, "tok", T0, T0 + 60_000, T0 / 1000 + 3600)
         .await
@@ -180,14 +186,20 @@ pub async fn end_call<S: ToolStore + ?Sized>(store: &S, call_id: &str) {
         session: None,
         segment: None,
         event: None,
-        report: Some(ReportManifest {
-            ts_ms: T0,
-            arrival_ms: T0,
-            ended_reason: Some("customer-ended-call".into()),
-            body: StoredDocument {
-                inline: Some("{}".into()),
-                parts: 0,
-                bytes: 2,
+        report: Some(ReportCommit {
+            manifest: ReportManifest {
+                ts_ms: T0,
+                arrival_ms: T0,
+                ended_reason: Some("customer-ended-call".into()),
+                body: StoredDocument {
+                    inline: Some("{}".into()),
+                    parts: 0,
+                    bytes: 2,
+                },
+            },
+            lease: LeaseFence {
+                owner: "tok".into(),
+                now_ms: T0,
             },
         }),
         late: false,
