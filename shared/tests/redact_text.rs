@@ -598,6 +598,11 @@ fn context_never_hides_a_self_evident_number() {
         red("The order number is 609 934 3810."),
         "The order number is 609 934 3810."
     );
+    // ... nor an amount word farther back than the number's own "number".
+    assert_eq!(
+        red("i want to dispute a charge so my daughter's number is six three six six nine oh eight five four five she's my emergency contact"),
+        "i want to dispute a charge so my daughter's number is [PHONE] she's my emergency contact"
+    );
     // An answer word after an entity starts a new answer: not a restatement of it.
     assert_eq!(
         red("yeah my address is twenty seven twenty four ridge circle Sure, it's 059 06 5788."),
@@ -617,6 +622,11 @@ fn cut_and_unfinished_emails() {
     assert_eq!(
         red("you can email ricardo 2001 at gmail okay i got charged twice"),
         "you can email [EMAIL] okay i got charged twice"
+    );
+    // A mailbox name said before moving on to something else.
+    assert_eq!(
+        red("my email is thomas dot john at uh order nine fifty seven"),
+        "my email is [EMAIL] uh order nine fifty seven"
     );
     // A spelled name, a dot and one more letter, then a new sentence.
     assert_eq!(

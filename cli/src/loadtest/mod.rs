@@ -530,9 +530,22 @@ pub async fn run(args: LoadtestArgs) -> CliResult {
         if resp.status().is_success() {
             if let Ok(text) = resp.text().await {
                 let mut hits = LeakHits::default();
+                // With --keep-logs the stored items that matched are kept beside the logs
+                // (`leaked-items.jsonl`): the evidence needed to fix a redaction gap.
+                let mut leaked = Vec::new();
                 for line in text.lines() {
                     summary.stored_items += 1;
+                    let before = hits.total;
                     scanner.scan(line, &mut hits);
+                    if args.keep_logs && hits.total > before {
+                        leaked.push(line);
+                    }
+                }
+                if !leaked.is_empty() {
+                    let path = run_dir.join("leaked-items.jsonl");
+                    if let Err(e) = std::fs::write(&path, leaked.join("\n") + "\n") {
+                        eprintln!("could not write {}: {e}", path.display());
+                    }
                 }
                 report::set_hits(
                     &mut summary.pii_hits_storage_by_type,

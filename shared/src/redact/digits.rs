@@ -234,7 +234,8 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                 // "the account number on the bill is ...": keep looking, but remember that
                 // an amount word is closer than the keyword ("I want to cancel the premium
                 // plan. My daughter's number is ...": not across a sentence end).
-                a.money |= !past_sentence;
+                // Nor behind a closer "number" ("a charge so my daughter's number is").
+                a.money |= !past_sentence && !a.weak_number;
             }
             Concept::Ending | Concept::Negative if past_sentence => {}
             Concept::Ending => {

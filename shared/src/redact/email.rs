@@ -30,8 +30,11 @@ pub(crate) fn detect(doc: &mut Doc) {
                 doc.add(EntityType::Email, l, d);
                 i = d;
             }
-            // Cut after "at": "it's thomas dot john at"
-            (Some(l), None) if doc.ends_after(i + 1) && has_connector(doc, l, i) => {
+            // Cut after "at": "it's thomas dot john at", or said before moving on ("thomas
+            // dot john at uh order ..."): names joined by "dot" make a mailbox name.
+            (Some(l), None)
+                if doc.ends_after(i + 1) && has_connector(doc, l, i) || dotted_names(doc, l, i) =>
+            {
                 doc.add(EntityType::Email, l, i + 1);
                 i += 1;
             }
@@ -138,6 +141,14 @@ fn cut_rest(doc: &Doc, j: usize) -> Option<usize> {
             !doc.claimed[k] && matches!(doc.toks[k].kind, Kind::Word | Kind::Alnum | Kind::Num)
         })
         .then_some(end)
+}
+
+/// The local part `l..at` is words joined by a spoken "dot" / "underscore" ("thomas dot
+/// john"), no numbers.
+fn dotted_names(doc: &Doc, l: usize, at: usize) -> bool {
+    at >= l + 3
+        && (l..at).all(|k| doc.word(k) && doc.toks[k].lex.num == NumWord::None)
+        && (l + 1..at - 1).any(|k| doc.is(k, "dot") || doc.is(k, "underscore"))
 }
 
 /// Token `k` is "email", "e-mail" or "mail".
