@@ -31,9 +31,9 @@ fn scalar_text(v: Option<&Value>) -> Option<String> {
 /// queue.
 const LEASE_ATTEMPTS: u32 = 3;
 
-/// The report's redacted document and what the commit derives from it: computed once,
-/// before the lock is taken, so the locked section is short and a redo does not redact
-/// the report again.
+/// The report's redacted document and what the commit derives from it: computed on the
+/// first pass that needs it (not for a duplicate or a contended lock) and kept, so a redo
+/// under a new lease does not redact the report again.
 struct Scrubbed {
     doc: Value,
     audit: scrub::Audit,
@@ -82,10 +82,10 @@ pub(crate) async fn handle(
         .call_id
         .clone()
         .unwrap_or_else(|| UNASSIGNED_CALL_ID.to_string());
-    let scrubbed = scrub_report(deps, event);
+    let mut scrubbed = None;
     let mut attempt = 1;
     loop {
-        match under_lock(deps, claim, event, &call_id, &scrubbed).await {
+        match under_lock(deps, claim, event, &call_id, &mut scrubbed).await {
             Err(WorkerError::LeaseLost(_)) if attempt < LEASE_ATTEMPTS => {
                 tracing::info!(
                     target: "callwarden::worker",
@@ -105,7 +105,7 @@ async fn under_lock(
     claim: &Claim,
     event: &InboundEvent,
     call_id: &str,
-    scrubbed: &Scrubbed,
+    scrubbed: &mut Option<Scrubbed>,
 ) -> Result<Outcome, WorkerError> {
     let lease_ms = deps.config.lock_lease_secs * 1000;
     if !deps
@@ -127,11 +127,12 @@ async fn archive_report(
     claim: &Claim,
     event: &InboundEvent,
     call_id: &str,
-    scrubbed: &Scrubbed,
+    scrubbed: &mut Option<Scrubbed>,
 ) -> Result<Outcome, WorkerError> {
     if deps.archive.report_archived(call_id).await? {
         return complete_as_duplicate(deps, claim).await;
     }
+    let scrubbed: &Scrubbed = scrubbed.get_or_insert_with(|| scrub_report(deps, event));
     let body = store_document(
         deps.archive.as_ref(),
         call_id,
