@@ -628,6 +628,11 @@ fn cut_and_unfinished_emails() {
         red("my email is thomas dot john at uh order nine fifty seven"),
         "my email is [EMAIL] uh order nine fifty seven"
     );
+    // The start of an address given after the agent asked for an e-mail.
+    assert_eq!(
+        red_ctx("Sure, rosalind dot quintero", "Can I grab an email"),
+        "Sure, [EMAIL]"
+    );
     // A spelled name, a dot and one more letter, then a new sentence.
     assert_eq!(
         red("yeah v i c k i dot s Sure, it's fine."),
@@ -641,5 +646,17 @@ fn cut_and_unfinished_emails() {
         "we met at yahoo headquarters, email is on file",
     ] {
         assert_eq!(red(keep), keep);
+    }
+}
+
+/// An answer to "what's your name?" that spells the name after saying it.
+#[test]
+fn asked_name_answer_with_its_spelling() {
+    for prev in ["can i get your last name", "what's your name?", ""] {
+        assert_eq!(
+            red_ctx("it's okafor spelled o k a f o r", prev),
+            "it's [PERSON] spelled [PERSON]",
+            "after {prev:?}"
+        );
     }
 }

@@ -22,6 +22,8 @@ pub(crate) struct Prior {
     pub asked_name: bool,
     /// Bank words in the previous turn.
     pub bank: bool,
+    /// The previous turn talked about an e-mail address ("can I grab an email?").
+    pub asked_email: bool,
 }
 
 /// Result of looking around a run.

@@ -6,8 +6,9 @@ use crate::redact::entity::EntityType;
 use crate::redact::lexicon::{flag, NumWord};
 use crate::redact::tokens::Kind;
 
-/// Finds every e-mail address and claims its tokens.
-pub(crate) fn detect(doc: &mut Doc) {
+/// Finds every e-mail address and claims its tokens; `asked` = the previous turn talked
+/// about an e-mail address (the answer's own words need not).
+pub(crate) fn detect(doc: &mut Doc, asked: bool) {
     let n = doc.toks.len();
     let mut i = 0;
     while i < n {
@@ -82,7 +83,7 @@ pub(crate) fn detect(doc: &mut Doc) {
         }
         // "v i c k i dot s": one letter after the dot is enough after a spelled name.
         let spelled_before = (0..k).rev().take_while(|j| doc.letter(*j)).count();
-        if (e - (k + 1) >= 2 || spelled_before >= 4) && email_context(doc) {
+        if (e - (k + 1) >= 2 || spelled_before >= 4) && (asked || email_context(doc)) {
             if let Some(l) = local(doc, e, false) {
                 if l < k && doc.add(EntityType::Email, l, e) {
                     k = e;
@@ -107,7 +108,7 @@ pub(crate) fn detect(doc: &mut Doc) {
             if let Some(l) = local(doc, last + 1, false) {
                 let spelled = (l..=last).filter(|k| doc.letter(*k)).count() >= 3;
                 let connector = (l..=last).any(|k| doc.flag(k, flag::CONNECT));
-                if connector && l <= last && (spelled || email_context(doc)) {
+                if connector && l <= last && (spelled || asked || email_context(doc)) {
                     doc.add(EntityType::Email, l, last + 1);
                 }
             }

@@ -312,7 +312,7 @@ fn find_runs(doc: &mut Doc) {
 pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     let mut doc = tokenise_doc(text);
     if doc.has_at_sign || doc.flags & (lexicon::flag::AT | lexicon::flag::CONNECT) != 0 {
-        email::detect(&mut doc);
+        email::detect(&mut doc, prior.asked_email);
     }
     find_runs(&mut doc);
     if !doc.runs.is_empty() {
@@ -390,10 +390,12 @@ fn read_prior(doc: &Doc) -> Prior {
     let asked = digits::asked(doc);
     let mut asked_name = false;
     let mut bank = false;
+    let mut asked_email = false;
     for (i, t) in doc.toks.iter().enumerate() {
         if t.kind != Kind::Word {
             continue;
         }
+        asked_email |= doc.is(i, "email") || doc.is(i, "e-mail");
         if doc.is(i, "name")
             || doc.is(i, "spell") && !doc.is(i + 2, "email")
             || doc.is(i, "speaking") && doc.is(i + 1, "with")
@@ -410,6 +412,7 @@ fn read_prior(doc: &Doc) -> Prior {
         asked,
         asked_name,
         bank,
+        asked_email,
     }
 }
 

@@ -213,7 +213,10 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 break;
             }
         }
-        if let Some(end) = take_name(doc, j, Cue::Strong) {
+        if let Some((spell, end)) = word_then_spelling(doc, j) {
+            // "it's okafor spelled o k a f o r"
+            add_spelled_name(doc, j, spell, end);
+        } else if let Some(end) = take_name(doc, j, Cue::Strong) {
             doc.add(EntityType::Person, j, end);
         } else {
             let s = spelled(doc, j);
@@ -479,13 +482,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         }
         // Spelled name: "Adams, A D A M S", "burke b u r k e".
         if let Some((spell, end)) = word_then_spelling(doc, i) {
-            // The name and its spelling; a word between them ("spelled") stays.
-            if spell >= i + 2 && doc.word(spell - 1) {
-                doc.add(EntityType::Person, i, i + 1);
-                doc.add(EntityType::Person, spell, end);
-            } else {
-                doc.add(EntityType::Person, i, end);
-            }
+            add_spelled_name(doc, i, spell, end);
             i = end;
             continue;
         }
@@ -582,6 +579,17 @@ fn prev_word(doc: &Doc, i: usize) -> Option<usize> {
 /// A word followed by its own spelling: "Adams, A D A M S", "burke b u r k e",
 /// "Ramsey, R-A-M-S-E-Y", "Nguyen, spelled N-G-U-Y-E-N". Returns the start and end of the
 /// spelling.
+/// Adds the name at `i` and its spelling `spell..end`; a word between them ("spelled")
+/// stays.
+fn add_spelled_name(doc: &mut Doc, i: usize, spell: usize, end: usize) {
+    if spell >= i + 2 && doc.word(spell - 1) {
+        doc.add(EntityType::Person, i, i + 1);
+        doc.add(EntityType::Person, spell, end);
+    } else {
+        doc.add(EntityType::Person, i, end);
+    }
+}
+
 fn word_then_spelling(doc: &Doc, i: usize) -> Option<(usize, usize)> {
     let t = doc.toks[i];
     if t.len() < 2 || doc.claimed[i] {
