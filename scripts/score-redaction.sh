@@ -5,7 +5,7 @@
 #   scripts/score-redaction.sh path/to/corpus.jsonl  # any corpus with the same fields
 #   SHOW_LEAKS=30 scripts/score-redaction.sh         # also print 30 leaked examples
 #
-# Builds the CLI in release mode, pipes the corpus through `callwarden redact` (which reads
+# Builds the CLI (bench profile: optimised, shares the benches' build), pipes the corpus through `callwarden redact` (which reads
 # {"id","text","context"?} lines and ignores the other fields) and runs score.py on the
 # output. Paths are relative to the repository root; the corpus is never copied into the repo.
 set -euo pipefail
@@ -24,7 +24,7 @@ if [ ! -f "$score" ]; then
     exit 1
 fi
 
-cargo build --release -p callwarden-cli
+cargo build --profile bench -p callwarden-cli   # release settings without LTO: the benches share its build
 bin="${CARGO_TARGET_DIR:-target}/release/callwarden"
 
 out="$(mktemp)"
