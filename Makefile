@@ -30,7 +30,7 @@ DUMMY_AWS_ENV := -u AWS_SESSION_TOKEN -u AWS_PROFILE AWS_ACCESS_KEY_ID=test AWS_
 	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
 
 .PHONY: help dev test test-rust lint fmt-check clippy cfn-lint sam-validate bench build \
-	deploy invoke loadtest loadtest-faults loadtest-aws tools tools-python tools-aws tools-arm64 local-aws-start local-aws-stop clean-tools
+	deploy invoke loadtest loadtest-faults loadtest-aws loadtest-aws-faults tools tools-python tools-aws tools-arm64 local-aws-start local-aws-stop clean-tools
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
@@ -77,21 +77,29 @@ test: test-rust cfn-lint ## Everything: cargo test --workspace against DynamoDB 
 
 # The PII corpus lives beside the repository and is read by path, never copied in.
 PII_CORPUS ?= ../shared/pii/dev.jsonl
+# The load tests run an optimised build (bench profile: release settings without LTO) with a
+# fixed seed, as the figures in BENCHMARKS.md were measured; LOADTEST_SEED= for a random one.
+LOADTEST_SEED ?= 1
 LOADTEST_ARGS ?=
+LOADTEST_RUN = $(CARGO) run --profile bench -p callwarden-cli -- loadtest $(if $(LOADTEST_SEED),--seed $(LOADTEST_SEED))
 
 # tools-python provides Twilio's own RequestValidator for the interoperability test.
 test-rust: tools-aws tools-python
 	scripts/local-aws.sh run -- env CALLWARDEN_REQUIRE_TWILIO_PY=1 $(CARGO) test --workspace --no-fail-fast
 
 loadtest: ## 1,000 simulated calls against the embedded backends; every verdict (docs/loadtest.md)
-	env $(DUMMY_AWS_ENV) $(CARGO) run -p callwarden-cli -- loadtest --calls 1000 --corpus $(PII_CORPUS) $(LOADTEST_ARGS)
+	env $(DUMMY_AWS_ENV) $(LOADTEST_RUN) --calls 1000 --corpus $(PII_CORPUS) $(LOADTEST_ARGS)
 
 loadtest-faults: ## The same with every fault injected
-	env $(DUMMY_AWS_ENV) $(CARGO) run -p callwarden-cli -- loadtest --calls 1000 --faults --corpus $(PII_CORPUS) $(LOADTEST_ARGS)
+	env $(DUMMY_AWS_ENV) $(LOADTEST_RUN) --calls 1000 --faults --corpus $(PII_CORPUS) $(LOADTEST_ARGS)
 
 loadtest-aws: tools-aws ## 100 calls over SQS (moto) + DynamoDB Local
-	scripts/local-aws.sh run -- $(CARGO) run -p callwarden-cli -- loadtest --aws --calls 100 \
+	scripts/local-aws.sh run -- $(LOADTEST_RUN) --aws --calls 100 \
 		--compress 2 --ramp-secs 60 --max-in-flight 16 --corpus $(PII_CORPUS) $(LOADTEST_ARGS)
+
+loadtest-aws-faults: tools-aws ## 50 calls over moto + DynamoDB Local with throttles/5xx injected by a proxy
+	scripts/local-aws.sh run -- $(LOADTEST_RUN) --aws --faults --calls 50 \
+		--compress 2 --ramp-secs 30 --max-in-flight 16 --corpus $(PII_CORPUS) $(LOADTEST_ARGS)
 
 lint: fmt-check clippy cfn-lint sam-validate ## fmt --check, clippy -D warnings, cfn-lint, sam validate --lint
 
