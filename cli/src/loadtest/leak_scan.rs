@@ -8,8 +8,10 @@
 //!   inside a 13-digit epoch timestamp is chance, not a leak); longer ones may sit inside
 //!   a longer run. The logs' own `"timestamp"` field is not scanned (its microseconds
 //!   are random digits), nor are the digits of hexadecimal identifiers (UUIDs, SHA-256
-//!   keys): a PII value cannot be read back from a hash, and their digit runs match
-//!   needles by chance.
+//!   keys) and of clock readings around the run (epoch milliseconds or seconds, also
+//!   zero-padded in sort keys): a PII value cannot be read back from a hash or a clock,
+//!   and their digit runs match needles by chance (a 9-digit routing number was found
+//!   inside a 13-digit millisecond timestamp).
 //!
 //! Needles too short to be told apart from ordinary text (a 3-digit CVV, a 2-letter
 //! name) are not searched; their count is reported so nobody mistakes it for a pass.
@@ -38,6 +40,9 @@ pub struct LeakScanner {
     pub unsearchable: usize,
     /// Distinct needles searched.
     pub needles: usize,
+    /// When the scan runs (ms since the epoch): digit strings that are clock readings
+    /// around it are timestamps, not spoken values.
+    now_ms: u64,
 }
 
 /// Hits of one scan.
@@ -181,6 +186,9 @@ impl LeakScanner {
             digits: build(&digits),
             digit_kinds,
             unsearchable,
+            now_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as u64),
         }
     }
 
@@ -193,7 +201,7 @@ impl LeakScanner {
             }
         }
         if let Some(ac) = &self.digits {
-            for run in digit_runs(&mask_hex_ids(haystack)) {
+            for run in digit_runs(&mask_machine_ids(haystack, self.now_ms)) {
                 for m in ac.find_overlapping_iter(&run) {
                     let whole = m.start() == 0 && m.end() == run.len();
                     if whole || m.len() >= SUBSTRING_DIGITS {
@@ -229,14 +237,33 @@ fn hex_id_len(b: &[u8], i: usize) -> Option<usize> {
     (n >= 32 && ends_at(i + n)).then_some(n)
 }
 
-/// `text` with every hexadecimal identifier replaced by `x` (a word that ends a digit run).
-fn mask_hex_ids(text: &str) -> std::borrow::Cow<'_, str> {
+/// Clock readings within this distance of the scan are timestamps (30 days, in ms).
+const CLOCK_WINDOW_MS: u64 = 30 * 24 * 3600 * 1000;
+
+/// Length of the written timestamp starting at byte `i` of `b`: 10 to 16 digits not glued
+/// to further letters or digits (zero-padded sort keys included) whose value is a clock
+/// reading in milliseconds or seconds within [`CLOCK_WINDOW_MS`] of `now_ms`. A 9-digit
+/// needle inside such a reading ("…113936650" in 1796113936650) is chance, not a leak.
+fn epoch_len(b: &[u8], i: usize, now_ms: u64) -> Option<usize> {
+    let n = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(10..=16).contains(&n) || b.get(i + n).is_some_and(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let v: u64 = std::str::from_utf8(&b[i..i + n]).ok()?.parse().ok()?;
+    let near = |t: u64| t.abs_diff(now_ms) <= CLOCK_WINDOW_MS;
+    (near(v) || near(v.saturating_mul(1000))).then_some(n)
+}
+
+/// `text` with every hexadecimal identifier and every timestamp around `now_ms` replaced
+/// by `x` (a word that ends a digit run).
+fn mask_machine_ids(text: &str, now_ms: u64) -> std::borrow::Cow<'_, str> {
     let b = text.as_bytes();
     let mut out = String::new();
     let (mut i, mut copied) = (0, 0);
     while i < b.len() {
         let starts_token = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-        match hex_id_len(b, i).filter(|_| starts_token) {
+        let machine = || hex_id_len(b, i).or_else(|| epoch_len(b, i, now_ms));
+        match starts_token.then(machine).flatten() {
             // Both ends are ASCII bytes, so both are character boundaries.
             Some(n) => {
                 out.push_str(&text[copied..i]);
@@ -324,10 +351,31 @@ mod tests {
         s.scan("ref 4155550142-1234-1234-1234-123456789abc", &mut hits);
         assert_eq!(hits.total, 3);
         assert_eq!(
-            mask_hex_ids("é 0123456789abcdef0123456789abcdef é"),
+            mask_machine_ids("é 0123456789abcdef0123456789abcdef é", 0),
             "é x é"
         );
-        assert_eq!(mask_hex_ids("no ids"), "no ids");
+        assert_eq!(mask_machine_ids("no ids", 0), "no ids");
+    }
+
+    #[test]
+    fn timestamps_of_the_run_are_not_read_as_numbers() {
+        // A routing number that happens to be the last nine digits of a clock reading.
+        let s = LeakScanner::new(&[v("ROUTING_NUMBER", "113936650", "113936650")]);
+        let now = s.now_ms;
+        let reading = now - now % 1_000_000_000 + 113_936_650;
+        let mut hits = LeakHits::default();
+        for text in [
+            format!("ts_ms: {reading}, arrival_ms: {reading}"),
+            format!("SEG#00{reading}#00{reading}"),
+            format!("expires_at_secs: {}", now / 1000),
+        ] {
+            s.scan(&text, &mut hits);
+        }
+        assert_eq!(hits.total, 0, "{hits:?}");
+        // The value itself, and a long number that is no clock reading, are still found.
+        s.scan("routing 113936650", &mut hits);
+        s.scan("account 99999113936650", &mut hits);
+        assert_eq!(hits.total, 2, "{hits:?}");
     }
 
     #[test]
