@@ -33,7 +33,7 @@ DUMMY_AWS_ENV := -u AWS_SESSION_TOKEN -u AWS_PROFILE AWS_ACCESS_KEY_ID=test AWS_
 	deploy invoke loadtest loadtest-faults loadtest-aws loadtest-aws-faults tools tools-python tools-aws tools-arm64 local-aws-start local-aws-stop clean-tools
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 18
+	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 22
 
 # ---------------------------------------------------------------------------------------
 # tools
