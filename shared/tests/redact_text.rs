@@ -649,6 +649,16 @@ fn cut_and_unfinished_emails() {
     }
 }
 
+/// A name with an apostrophe, spelled with the word "apostrophe".
+#[test]
+fn apostrophe_names_spelled_out() {
+    assert_eq!(red("it's o'brien, o apostrophe b r i e n"), "it's [PERSON]");
+    assert_eq!(
+        red("the word apostrophe is a b c"),
+        "the word apostrophe is a b c"
+    );
+}
+
 /// An answer to "what's your name?" that spells the name after saying it.
 #[test]
 fn asked_name_answer_with_its_spelling() {

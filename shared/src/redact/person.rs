@@ -164,11 +164,12 @@ fn spelled(doc: &Doc, i: usize) -> usize {
             }
             j += 1;
             letters += 1;
-            // W-H-I-T-E, "M, O, R, T, O, N"
-            if doc
+            // W-H-I-T-E, "M, O, R, T, O, N", "o apostrophe b r i e n"
+            if (doc
                 .toks
                 .get(j)
                 .is_some_and(|t| t.is_punct(b'-') && !t.space_before || t.is_punct(b','))
+                || doc.is(j, "apostrophe"))
                 && doc.letter(j + 1)
             {
                 j += 1;
@@ -623,7 +624,12 @@ fn word_then_spelling(doc: &Doc, i: usize) -> Option<(usize, usize)> {
             letters.push(doc.bytes(k)[0].to_ascii_lowercase());
         }
     }
-    let lw: Vec<u8> = word.iter().map(|c| c.to_ascii_lowercase()).collect();
+    // "O'Brien" is spelled without its apostrophe.
+    let lw: Vec<u8> = word
+        .iter()
+        .filter(|c| c.is_ascii_alphabetic())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
     (letters == lw).then_some((j, end))
 }
 
