@@ -163,15 +163,56 @@ impl Write for LogBuffer {
     }
 }
 
-/// Install a JSON subscriber writing to a fresh buffer for the current thread.
-pub fn capture_logs() -> (LogBuffer, tracing::subscriber::DefaultGuard) {
+thread_local! {
+    /// The buffer the current test thread's log lines go to, if it is capturing.
+    static CURRENT_CAPTURE: std::cell::RefCell<Option<LogBuffer>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Routes each log line to the buffer of the thread that wrote it (or nowhere).
+struct ThreadCapture;
+
+impl Write for ThreadCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        CURRENT_CAPTURE.with(|current| {
+            if let Some(buffer) = current.borrow_mut().as_mut() {
+                buffer.write_all(buf)?;
+            }
+            Ok(buf.len())
+        })
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Stops the current thread's capture when dropped.
+pub struct CaptureGuard;
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        CURRENT_CAPTURE.with(|current| current.borrow_mut().take());
+    }
+}
+
+/// Capture the JSON log lines written on the current thread (a `#[tokio::test]` runs the
+/// handler and its tasks on it) into a fresh buffer.
+///
+/// One global TRACE subscriber routes lines by thread. Per-test `set_default` subscribers
+/// are not used: tracing caches each call site's interest process-wide, and a call site
+/// first hit by a parallel test without a subscriber could be cached as "never" while
+/// another test was installing its own, dropping that test's lines (seen once in CI).
+pub fn capture_logs() -> (LogBuffer, CaptureGuard) {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(|| ThreadCapture)
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    });
     let buffer = LogBuffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let guard = tracing::subscriber::set_default(subscriber);
-    (buffer, guard)
+    CURRENT_CAPTURE.with(|current| *current.borrow_mut() = Some(buffer.clone()));
+    (buffer, CaptureGuard)
 }
