@@ -165,3 +165,39 @@ fn conversation_walk_matches_turn_by_turn_redaction() {
     // Every entity counted once per copy (messages + transcript).
     assert_eq!(report.total(), 2 * entities);
 }
+
+/// The walk keeps its tables per thread from document to document (memo, priors, policy
+/// cache): a document redacted after others must come out exactly as on a fresh thread,
+/// report included — nothing of one document may leak into the next one's result.
+#[test]
+fn documents_walked_one_after_another_match_a_fresh_walk() {
+    let doc = |n: usize, name: &str| {
+        json!({"message": {"type": "end-of-call-report",
+            "customer": {"number": "+14155550142"},
+            "artifact": {"messages": (0..n).map(|i| json!({
+                "role": if i % 2 == 0 { "bot" } else { "user" },
+                "message": if i % 2 == 0 { "Can I get your card number?".to_string() }
+                    else { format!("sure it's four one one one one one one one one one one one one one one one {name}") },
+                "time": i
+            })).collect::<Vec<_>>(),
+            "transcript": format!("AI: What is your name?\nUser: my name is {name}\n")}}})
+    };
+    let fresh = |v: serde_json::Value| {
+        std::thread::spawn(move || {
+            let mut v = v;
+            let r = redact_json(&mut v);
+            (v, r)
+        })
+        .join()
+        .expect("fresh walk")
+    };
+    let (want_b, want_report_b) = fresh(doc(7, "Priya Raman"));
+    let mut a = doc(40, "Jonas Weber");
+    redact_json(&mut a);
+    let mut b = doc(7, "Priya Raman");
+    let report_b = redact_json(&mut b);
+    assert_eq!(b, want_b);
+    assert_eq!(report_b, want_report_b);
+    let text = b.to_string();
+    assert!(!text.contains("Jonas") && !text.contains("Priya"), "{text}");
+}

@@ -815,10 +815,9 @@ fn classify_in(
 /// "sure", "yes", "yeah", "yep", "okay", "ok": a word that opens an answer.
 fn is_answer_word(w: &[u8]) -> bool {
     w.len() <= 4
-        && matches!(
-            w.to_ascii_lowercase().as_slice(),
-            b"sure" | b"yes" | b"yeah" | b"yep" | b"okay" | b"ok"
-        )
+        && [&b"sure"[..], b"yes", b"yeah", b"yep", b"okay", b"ok"]
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(w))
 }
 
 /// True when only fillers, greetings or "it's" come before token `t0` in its sentence

@@ -4,7 +4,7 @@
 use crate::redact::entity::EntityType;
 use crate::redact::lexicon::flag;
 use crate::redact::numbers::Run;
-use crate::redact::tokens::{Case, Kind, Tok};
+use crate::redact::tokens::{pack_word, Case, Kind, Tok};
 
 /// An entity found, as a token range.
 #[derive(Debug, Clone, Copy)]
@@ -42,14 +42,19 @@ pub(crate) struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
-    /// Lower-case-insensitive comparison of token `i` with an ASCII word.
-    #[inline]
+    /// Lower-case-insensitive comparison of token `i` with an ASCII word. Always inlined:
+    /// with a literal `w` the packed form folds to a constant (one integer compare).
+    #[inline(always)]
     pub fn is(&self, i: usize, w: &str) -> bool {
         let w = w.as_bytes();
         match self.toks.get(i) {
             Some(t) if t.kind == Kind::Word && t.len() == w.len() => {
-                let b = &self.text.as_bytes()[t.start as usize..t.end as usize];
-                (b[0] | 0x20) == w[0] && b.eq_ignore_ascii_case(w)
+                if w.len() <= 8 {
+                    t.key == pack_word(w)
+                } else {
+                    let b = &self.text.as_bytes()[t.start as usize..t.end as usize];
+                    b.eq_ignore_ascii_case(w)
+                }
             }
             _ => false,
         }

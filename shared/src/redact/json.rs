@@ -404,12 +404,28 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, report: &mut JsonRedaction, path: &str, kind: EntityType, n: u64) {
+        self.at(report, path);
+        self.counts[kind as usize] += n;
+    }
+
+    /// Counts one entity of each of `kinds` under `path` (one path check for all).
+    fn add_all(&mut self, report: &mut JsonRedaction, path: &str, kinds: &[EntityType]) {
+        if kinds.is_empty() {
+            return;
+        }
+        self.at(report, path);
+        for k in kinds {
+            self.counts[*k as usize] += 1;
+        }
+    }
+
+    /// Makes `path` the current path (flushing the previous one's counts).
+    fn at(&mut self, report: &mut JsonRedaction, path: &str) {
         if self.path != path {
             self.flush(report);
             self.path.clear();
             self.path.push_str(path);
         }
-        self.counts[kind as usize] += n;
     }
 
     fn flush(&mut self, report: &mut JsonRedaction) {
@@ -444,26 +460,82 @@ struct Walker<'r> {
 /// confirm a hit.
 type Policies = HashMap<u64, (Box<str>, Box<str>, bool, Action), BuildHasherDefault<Fnv>>;
 
+/// The walk's tables, kept per thread from document to document: the maps keep their
+/// capacity (no growing and rehashing as each report is walked) and the policy cache its
+/// decisions (a policy is a pure function of its keys, the same in every payload).
+#[derive(Default)]
+struct WalkTables {
+    memo: Memo,
+    priors: Priors,
+    kinds: Vec<EntityType>,
+    policies: Policies,
+    scratch: TurnScratch,
+}
+
+/// Bounds on what [`WalkTables`] keeps between documents (bounded memory): bigger tables
+/// are dropped, not cleared.
+const KEEP_MEMO: usize = 16 * 1024;
+const KEEP_POLICIES: usize = 4 * 1024;
+
+impl WalkTables {
+    /// Empties the per-document tables before they are kept for the next document.
+    fn recycle(mut self) -> Self {
+        if self.memo.capacity() > KEEP_MEMO || self.kinds.capacity() > 8 * KEEP_MEMO {
+            self.memo = Memo::default();
+            self.priors = Priors::default();
+            self.kinds = Vec::new();
+            self.scratch = TurnScratch::default();
+        }
+        self.memo.clear();
+        self.priors.clear();
+        self.kinds.clear();
+        if self.policies.len() > KEEP_POLICIES {
+            self.policies = Policies::default();
+        }
+        self
+    }
+}
+
+thread_local! {
+    static TABLES: std::cell::RefCell<Option<WalkTables>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// Redacts `v` in place.
 pub(crate) fn redact(redactor: &Redactor, v: &mut Value) -> JsonRedaction {
+    let t = TABLES.with(|c| c.borrow_mut().take()).unwrap_or_default();
     let mut w = Walker {
         redactor,
         report: JsonRedaction::default(),
         path: String::new(),
-        memo: HashMap::default(),
-        priors: HashMap::default(),
-        kinds: Vec::new(),
-        policies: HashMap::default(),
-        scratch: TurnScratch::default(),
+        memo: t.memo,
+        priors: t.priors,
+        kinds: t.kinds,
+        policies: t.policies,
+        scratch: t.scratch,
         tally: Tally::default(),
     };
     w.walk_depth(v, "", false, None, 0);
     w.tally.flush(&mut w.report);
+    let kept = WalkTables {
+        memo: w.memo,
+        priors: w.priors,
+        kinds: w.kinds,
+        policies: w.policies,
+        scratch: w.scratch,
+    }
+    .recycle();
+    TABLES.with(|c| *c.borrow_mut() = Some(kept));
     w.report
 }
 
 /// Bounded nesting: deeper levels are replaced wholesale (no stack overflow on hostile input).
 const MAX_DEPTH: usize = 64;
+
+/// The part of a policy cache key that depends on the parent (computed once per object).
+fn parent_hash(parent: &str, user_data: bool) -> u64 {
+    hash_str(parent).rotate_left(21) ^ u64::from(user_data)
+}
 
 fn hash_str(s: &str) -> u64 {
     let mut h = Fnv::default();
@@ -547,9 +619,8 @@ impl Walker<'_> {
         let hp = prev.map_or(0, hash_str);
         let ht = hash_str(text);
         if let Some(m) = self.memo.get(&(hp, ht)) {
-            for k in &self.kinds[m.kinds.clone()] {
-                self.tally.add(&mut self.report, &self.path, *k, 1);
-            }
+            self.tally
+                .add_all(&mut self.report, &self.path, &self.kinds[m.kinds.clone()]);
             return m.out.clone();
         }
         let prior = match prev {
@@ -562,10 +633,8 @@ impl Walker<'_> {
         let next = self.redactor.redact_turn(text, &prior, &mut self.scratch);
         let first = self.kinds.len();
         self.kinds.extend_from_slice(&self.scratch.kinds);
-        for k in first..self.kinds.len() {
-            self.tally
-                .add(&mut self.report, &self.path, self.kinds[k], 1);
-        }
+        self.tally
+            .add_all(&mut self.report, &self.path, &self.scratch.kinds);
         let (out, h_out, seen) = if self.scratch.kinds.is_empty() {
             (None, ht, Rc::from(text))
         } else {
@@ -583,9 +652,10 @@ impl Walker<'_> {
         out
     }
 
-    /// The field policy for `key` under `parent`, decided once per document.
-    fn policy(&mut self, parent: &str, key: &str, user_data: bool) -> Action {
-        let h = hash_str(parent).rotate_left(21) ^ hash_str(key) ^ u64::from(user_data);
+    /// The field policy for `key` under `parent` (whose [`parent_hash`] is `ph`), decided
+    /// once per thread and then read from the cache.
+    fn policy(&mut self, ph: u64, parent: &str, key: &str, user_data: bool) -> Action {
+        let h = ph ^ hash_str(key);
         if let Some((p, k, u, action)) = self.policies.get(&h) {
             if **p == *parent && **k == *key && *u == user_data {
                 return *action;
@@ -634,6 +704,7 @@ impl Walker<'_> {
                     parent,
                     "customer" | "contact" | "caller" | "customers" | "contacts"
                 );
+                let ph = parent_hash(parent, user_data);
                 for (key, val) in map.iter_mut() {
                     // Numbers, booleans and nulls outside user data are kept: no policy needed.
                     if !user_data
@@ -647,7 +718,7 @@ impl Walker<'_> {
                         self.path.push('.');
                     }
                     self.path.push_str(key);
-                    match self.policy(parent, key, user_data) {
+                    match self.policy(ph, parent, key, user_data) {
                         Action::Remove => {
                             remove.push(key.clone());
                             let p = self.path.clone();

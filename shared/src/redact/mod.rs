@@ -174,6 +174,7 @@ impl Redactor {
                 case: Case::Upper,
                 lex: lexicon::Lex::default(),
                 ch: 0,
+                key: 0,
                 ..doc.toks[f.t0]
             });
             next_tok = f.t1;

@@ -48,6 +48,25 @@ pub(crate) struct Tok {
     pub case: Case,
     /// Lexicon entry (words; ordinals like "21st" get `ordinal`).
     pub lex: Lex,
+    /// An ASCII word of up to 8 bytes, lower-cased and packed little-endian ([`pack_word`]);
+    /// 0 for every other token. Word comparisons are one integer compare.
+    pub key: u64,
+}
+
+/// `w` (up to 8 ASCII bytes) lower-cased and packed little-endian into a `u64`, as
+/// [`Tok::key`] holds it; 0 for longer words. `const`: literals fold at compile time.
+#[inline]
+pub(crate) const fn pack_word(w: &[u8]) -> u64 {
+    if w.len() > 8 {
+        return 0;
+    }
+    let mut p = 0u64;
+    let mut k = 0;
+    while k < w.len() {
+        p |= (w[k].to_ascii_lowercase() as u64) << (8 * k);
+        k += 1;
+    }
+    p
 }
 
 impl Tok {
@@ -111,6 +130,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                     space_before: space,
                     case: Case::Upper,
                     lex: Lex::default(),
+                    key: 0,
                 });
                 space = false;
                 i = end;
@@ -118,16 +138,22 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             }
         }
         if b.is_ascii_alphanumeric() || b >= 0x80 && is_letter_at(bytes, i) {
+            // Fast path: the run of ASCII lower-case letters most words are made of.
+            let mut j = i;
+            while j < n && bytes[j].is_ascii_lowercase() {
+                j += 1;
+            }
             let mut has_digit = false;
-            let mut has_alpha = false;
+            let mut has_alpha = j > i;
             let mut upper = 0usize;
-            let mut letters = 0usize;
+            let mut letters = j - i;
             let mut first_upper = false;
             let mut non_ascii = false;
             // The lower-case word packed into a u64 while scanning (words of up to 8 bytes
             // are looked up without a second pass).
-            let mut packed = 0u64;
-            let mut plen = 0usize;
+            let mut packed = pack_lower(bytes, i, j);
+            let mut plen = j - i;
+            i = j;
             while i < n {
                 let c = bytes[i];
                 if c.is_ascii_lowercase() {
@@ -251,6 +277,11 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 space_before: space,
                 case,
                 lex,
+                key: if kind == Kind::Word && !non_ascii && plen <= 8 {
+                    packed
+                } else {
+                    0
+                },
             });
             space = false;
             continue;
@@ -273,9 +304,39 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             space_before: space,
             case: Case::Lower,
             lex: Lex::default(),
+            key: 0,
         });
         space = false;
         i = end;
+    }
+}
+
+/// The first (up to) 8 bytes of `bytes[from..to]`, little-endian in a `u64` (the packed
+/// form of a lower-case word; bytes past `to` are zero).
+#[inline]
+fn pack_lower(bytes: &[u8], from: usize, to: usize) -> u64 {
+    let len = (to - from).min(8);
+    if len == 0 {
+        return 0;
+    }
+    let word = match bytes.get(from..from + 8) {
+        Some(w) => {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(w);
+            u64::from_le_bytes(a)
+        }
+        None => {
+            let mut a = [0u8; 8];
+            for (k, b) in bytes[from..from + len].iter().enumerate() {
+                a[k] = *b;
+            }
+            u64::from_le_bytes(a)
+        }
+    };
+    if len == 8 {
+        word
+    } else {
+        word & ((1u64 << (8 * len)) - 1)
     }
 }
 
