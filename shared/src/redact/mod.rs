@@ -392,17 +392,23 @@ fn read_prior(doc: &Doc) -> Prior {
     let mut asked_name = false;
     let mut bank = false;
     let mut asked_email = false;
+    const EMAIL: u64 = tokens::pack_word(b"email");
+    const NAME: u64 = tokens::pack_word(b"name");
+    const SPELL: u64 = tokens::pack_word(b"spell");
+    const SPEAKING: u64 = tokens::pack_word(b"speaking");
+    const WHO: u64 = tokens::pack_word(b"who");
     for (i, t) in doc.toks.iter().enumerate() {
         if t.kind != Kind::Word {
             continue;
         }
-        asked_email |= doc.is(i, "email") || doc.is(i, "e-mail");
-        if doc.is(i, "name")
-            || doc.is(i, "spell") && !doc.is(i + 2, "email")
-            || doc.is(i, "speaking") && doc.is(i + 1, "with")
-            || doc.is(i, "who") && doc.is(i + 1, "am")
-        {
-            asked_name = true;
+        // One integer match per word ("e-mail" is three tokens: "e", "-", "mail").
+        match t.key {
+            EMAIL => asked_email = true,
+            NAME => asked_name = true,
+            SPELL => asked_name |= !doc.is(i + 2, "email"),
+            SPEAKING => asked_name |= doc.is(i + 1, "with"),
+            WHO => asked_name |= doc.is(i + 1, "am"),
+            _ => {}
         }
         if matches!(t.lex.concept, Concept::Bank | Concept::Routing) {
             bank = true;
