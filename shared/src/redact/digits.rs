@@ -38,6 +38,9 @@ struct Around {
     /// The phone keyword was "area code": a three-digit run is the area code.
     area_code: bool,
     inherit: Option<EntityType>,
+    /// The negative keyword labels the number before this one ("Order W114-88270 was
+    /// billed to ..."): it reaches this run only by inheritance.
+    negative_inherited: bool,
 }
 
 /// Words scanned before a run.
@@ -61,6 +64,9 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     // (amounts, identifiers, "ending in") describe something else; personal-data
     // keywords still reach (an answer to "what's your card number?").
     let mut past_sentence = false;
+    // A content word passed ("date of birth 14 Feb 1991, flying Dec 20"): what comes after
+    // it is not a restatement of the entity before it.
+    let mut content_word = false;
     let mut k = t0;
     while k > 0 && words < WINDOW {
         k -= 1;
@@ -89,6 +95,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             let inner = look_back_at(doc, prev, 1);
             if inner.concept == Concept::Negative {
                 a.concept = Concept::Negative;
+                a.negative_inherited = true;
                 return a;
             }
             break;
@@ -99,6 +106,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             && depth == 0
             && !preposition
             && !answer_marker
+            && !content_word
         {
             // "it's March fourteenth, nineteen eighty four. So oh three, one four, eighty
             // four": a restatement right after an entity is the same entity.
@@ -166,6 +174,15 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         }
         if t.kind == Kind::Word && is_answer_word(doc.bytes(k)) {
             answer_marker = true;
+        }
+        if t.kind == Kind::Word
+            && !t.lex.has(flag::STOP | flag::FILLER)
+            && t.lex.concept == Concept::None
+            && t.lex.num == NumWord::None
+            && t.lex.ordinal == 0
+            && t.lex.month == 0
+        {
+            content_word = true;
         }
         if t.kind != Kind::Word && !(t.kind == Kind::Alnum && t.lex.concept != Concept::None) {
             words += 1;
@@ -738,6 +755,18 @@ fn classify_in(
                 None
             }
         }
+        // A whole card number (Luhn, issuer range, read in fours or unbroken) is a card
+        // even after another number's negative label: "Order W114-88270 was billed to
+        // 6011 2545 5464 0018".
+        Concept::Negative
+            if around.negative_inherited
+                && n >= 15
+                && !datey
+                && (run.group_lens().iter().all(|g| *g == 4) || run.ngroups == 1)
+                && validate::is_card(&run.digits) =>
+        {
+            Some(E::CreditCard)
+        }
         Concept::Negative | Concept::Ending => None,
         Concept::Money | Concept::None | Concept::Number | Concept::Code | Concept::Security => {
             if unit || around.money && n < 12 {
@@ -765,7 +794,10 @@ fn classify_in(
                 Some(E::RoutingNumber)
             } else if around.weak_number && !around.money && !datey {
                 let nanp = (10..=11).contains(&n) && validate::is_nanp(&run.digits);
-                let cut = at_end && n >= 3;
+                // Cut at the end of the turn, or international ("my uk number is zero seven
+                // seven ..."); ten digits that fail NANP ("bag tag number is 0016 448291.")
+                // are a whole number of something else.
+                let cut = at_end && n >= 3 && n != 10;
                 let cued = (7..=15).contains(&n) && look_ahead_phone(doc, run.t1);
                 (nanp || cut || cued).then_some(E::Phone)
             } else if !datey

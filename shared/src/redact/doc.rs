@@ -101,6 +101,12 @@ impl<'a> Doc<'a> {
         self.cased && self.toks.get(i).is_some_and(|t| t.case != Case::Lower)
     }
 
+    /// Token `i` is written all in capitals in a cased text ("USA", "HELGA").
+    #[inline]
+    pub fn titled_upper(&self, i: usize) -> bool {
+        self.cased && self.toks.get(i).is_some_and(|t| t.case == Case::Upper)
+    }
+
     /// Index after skipping fillers (and commas when `commas`) from `i` forward.
     pub fn skip_fillers(&self, mut i: usize, commas: bool) -> usize {
         while i < self.toks.len() && (self.filler(i) || commas && self.toks[i].is_punct(b',')) {

@@ -333,6 +333,7 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
         .any(|t| t.kind == Kind::Word && matches!(t.lex.concept, Concept::Bank | Concept::Routing));
     digits::detect(&mut doc, prior, bank_here);
     person::detect(&mut doc, prior.asked_name);
+    person::join_hyphenated(&mut doc);
     doc.found.sort_unstable_by_key(|f| f.t0);
     doc
 }

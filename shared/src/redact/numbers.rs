@@ -188,6 +188,10 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
             roles[i] = Role::Sep;
         }
     }
+    // "It's 4385. 8390. 9228. 3454.", "2 1 2. 5 5 5. 0 1 8 8": some engines end every
+    // digit group with a period. Two or more periods between digit groups join them (one
+    // alone is a sentence end: "I paid 45. 30 of it was tax").
+    let loose_groups = (0..n).filter(|i| loose_dot(toks, &roles, *i)).count() >= 2;
     // Contextual roles: months and word ordinals need a numeric neighbour; "o"/"oh" need
     // another digit next to them; "." joins digits only when written tight ("252.529").
     for i in 0..n {
@@ -203,10 +207,18 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
             }
             Role::Ord(_) if toks[i].kind == Kind::Word => {
                 let prev_tok = if i > 0 { Some(roles[i - 1]) } else { None };
-                let keep = matches!(
-                    prev_tok,
-                    Some(Role::The | Role::Num(NumWord::Tens(_)) | Role::Month(_))
-                ) || matches!(neighbour(&roles, i, true), Some(Role::Month(_)));
+                // "twenty-third": the tens word and the ordinal joined by a hyphen.
+                let hyphenated = i >= 2
+                    && toks[i - 1].is_punct(b'-')
+                    && !toks[i - 1].space_before
+                    && !toks[i].space_before
+                    && matches!(roles[i - 2], Role::Num(NumWord::Tens(_)));
+                let keep = hyphenated
+                    || matches!(
+                        prev_tok,
+                        Some(Role::The | Role::Num(NumWord::Tens(_)) | Role::Month(_))
+                    )
+                    || matches!(neighbour(&roles, i, true), Some(Role::Month(_)));
                 if !keep {
                     roles[i] = Role::Break;
                 }
@@ -225,7 +237,7 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
                     && toks[i - 1].len() <= 4
                     && i + 1 < n
                     && matches!(roles[i + 1], Role::Digits | Role::Num(_) | Role::Ord(_));
-                if !tight && !month_abbr {
+                if !tight && !month_abbr && !(loose_groups && loose_dot(toks, &roles, i)) {
                     roles[i] = Role::Break;
                 }
             }
@@ -310,6 +322,21 @@ thread_local! {
     static ROLES: std::cell::RefCell<Vec<Role>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Reused run item buffer (one per thread).
     static ITEMS: std::cell::RefCell<Vec<(usize, Role)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A period written after a digit group and before the next one, as some engines end
+/// every group ("4385. 8390."). The contextual pass never changes a `Digits` role, so this
+/// reads the same before and during it.
+fn loose_dot(toks: &[Tok], roles: &[Role], i: usize) -> bool {
+    toks[i].is_punct(b'.')
+        && i > 0
+        && i + 1 < toks.len()
+        && !toks[i].space_before
+        && toks[i + 1].space_before
+        && roles[i - 1] == Role::Digits
+        && roles[i + 1] == Role::Digits
+        && toks[i - 1].len() <= 4
+        && toks[i + 1].len() <= 4
 }
 
 /// The role of the nearest token before/after `i`, skipping "of", "the" and commas.

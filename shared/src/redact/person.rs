@@ -373,7 +373,13 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             if namey(doc, j)
                 && (!plain || doc.flag(j, flag::LAST) || doc.flag(j, flag::FIRST) || doc.titled(j))
             {
-                let end = spelled_after(doc, j + 1);
+                // "Mrs. Ekaterina Volkova": in a cased text the capitalised words after the
+                // title are all the name.
+                let mut e = j + 1;
+                while e < j + 3 && doc.titled(e) && namey(doc, e) && !doc.titled_upper(e) {
+                    e += 1;
+                }
+                let end = spelled_after(doc, e);
                 doc.add(EntityType::Person, j, end);
                 i = end;
                 continue;
@@ -487,6 +493,15 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             i = end;
             continue;
         }
+        // A formatted text names people with capitals: two or more capitalised name-like
+        // words inside a sentence ("Please add my caretaker, Jerzy Wojciechowski, as
+        // ...", "The previous owner was Marguerite Dubois;").
+        if let Some(end) = capitalised_name(doc, i) {
+            if doc.add(EntityType::Person, i, end) {
+                i = end;
+                continue;
+            }
+        }
         // Lexicon: a known given name followed by a surname-like word, or a capitalised
         // given name in a cased text.
         if l.has(flag::FIRST) && !l.has(flag::STOP) {
@@ -517,6 +532,95 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             }
         }
         i += 1;
+    }
+}
+
+/// Two or three capitalised name-like words at `i`, inside a sentence of a cased text
+/// (not its first word, which is capitalised anyway), none of them all capitals (acronyms,
+/// shouted text) nor an ambiguous word ("Grace", "Hill"), not against a number; hyphen-
+/// joined parts ("Okonkwo-Baptiste") count as one word. Returns the end.
+fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
+    let word_at = |k: usize| {
+        doc.titled(k) && !doc.titled_upper(k) && namey(doc, k) && !doc.flag(k, flag::AMBIGUOUS)
+    };
+    if !doc.cased || sentence_start(doc, i) || !word_at(i) {
+        return None;
+    }
+    let mut end = hyphen_tail(doc, i + 1);
+    let mut words = 1;
+    while words < 3 && word_at(end) {
+        end = hyphen_tail(doc, end + 1);
+        words += 1;
+    }
+    // "the X1 Carbon Gen 9": capitalised words against a number or code are a product.
+    let numeric = |k: usize| {
+        doc.toks
+            .get(k)
+            .is_some_and(|t| matches!(t.kind, Kind::Num | Kind::Alnum))
+    };
+    (words >= 2 && !numeric(end) && !(i > 0 && numeric(i - 1))).then_some(end)
+}
+
+/// Past "-Word" parts glued to the word ending at `end` ("Al-Amin", "Dubois-Laurent").
+fn hyphen_tail(doc: &Doc, mut end: usize) -> usize {
+    while end + 1 < doc.toks.len()
+        && doc.toks[end].is_punct(b'-')
+        && !doc.toks[end].space_before
+        && !doc.toks[end + 1].space_before
+        && doc.word(end + 1)
+        && doc.toks[end + 1].len() >= 2
+        && !doc.claimed[end]
+        && !doc.claimed[end + 1]
+        && (namey(doc, end + 1) || doc.flag(end + 1, flag::FIRST) || doc.flag(end + 1, flag::LAST))
+    {
+        end += 2;
+    }
+    end
+}
+
+/// Names written with hyphens are one name: "Anne-Marie Dubois-Laurent" found as pieces
+/// ("Anne", "Marie Dubois") or without their last part ("Abernathy" of "Abernathy-Cole")
+/// become one entity over all the parts.
+pub(crate) fn join_hyphenated(doc: &mut Doc) {
+    let mut fi = 0;
+    while fi < doc.found.len() {
+        if doc.found[fi].kind != EntityType::Person {
+            fi += 1;
+            continue;
+        }
+        let t1 = doc.found[fi].t1;
+        let glued = t1 + 1 < doc.toks.len()
+            && doc.toks[t1].is_punct(b'-')
+            && !doc.toks[t1].space_before
+            && !doc.toks[t1 + 1].space_before
+            && !doc.claimed[t1];
+        if !glued {
+            fi += 1;
+            continue;
+        }
+        // The next part is another name found: merge the two.
+        if let Some(next) = doc
+            .found
+            .iter()
+            .position(|f| f.kind == EntityType::Person && f.t0 == t1 + 1)
+        {
+            doc.claimed[t1] = true;
+            doc.found[fi].t1 = doc.found[next].t1;
+            doc.found.remove(next);
+            if next < fi {
+                fi -= 1;
+            }
+            continue;
+        }
+        let end = hyphen_tail(doc, t1);
+        if end > t1 {
+            for c in &mut doc.claimed[t1..end] {
+                *c = true;
+            }
+            doc.found[fi].t1 = end;
+            continue;
+        }
+        fi += 1;
     }
 }
 
