@@ -191,6 +191,11 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         words += 1;
         if doc.is(k, "back") || doc.is(k, "front") {
             back = true;
+            // "THE BACK CODE IS 466": the code word came first (read backwards).
+            if code {
+                a.concept = Concept::Cvv;
+                return a;
+            }
         }
         if doc.is(k, "digits") || doc.is(k, "digit") || doc.is(k, "numbers") {
             digit_word = true;
@@ -767,6 +772,11 @@ fn classify_in(
         {
             Some(E::CreditCard)
         }
+        // "The card ending, well, the whole thing is 5304 1201 7495 5235": a whole card
+        // number is not its last four.
+        Concept::Ending if n >= 15 && !datey && validate::is_card(&run.digits) => {
+            Some(E::CreditCard)
+        }
         Concept::Negative | Concept::Ending => None,
         Concept::Money | Concept::None | Concept::Number | Concept::Code | Concept::Security => {
             if unit || around.money && n < 12 {
@@ -929,6 +939,15 @@ pub(crate) fn asked(doc: &Doc) -> Concept {
     for (k, t) in doc.toks.iter().enumerate() {
         if t.kind != Kind::Word {
             continue;
+        }
+        // "And the three digits on the back?": the card security code.
+        if doc.is(k, "back")
+            && k >= 2
+            && doc.is(k - 1, "the")
+            && (doc.is(k - 2, "on") || doc.is(k - 2, "from"))
+            && (k.saturating_sub(6)..k).any(|p| doc.is(p, "digits") || doc.is(p, "code"))
+        {
+            return Concept::Cvv;
         }
         match t.lex.concept {
             Concept::None | Concept::Number | Concept::Id | Concept::Money => {}

@@ -426,7 +426,8 @@ const KIN: &[&str] = &[
     "grandma", "grandmother", "grandpa", "grandfather", "aunt", "uncle", "cousin", "niece",
     "nephew", "partner", "fiance", "fiancee", "spouse", "boyfriend", "girlfriend", "friend",
     "neighbor", "mum", "stepmother", "stepfather", "stepson", "stepdaughter", "granddaughter",
-    "grandson", "caregiver", "guardian",
+    "grandson", "caregiver", "guardian", "newborn", "baby", "caretaker", "neighbour", "roommate",
+    "landlord", "landlady", "tenant", "boss", "coworker", "colleague",
 ];
 
 /// Names that are also everyday words: taken only after a strong cue ("my name is").

@@ -293,6 +293,16 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 }
                 if let Some(f) = found {
                     cue = Some((Cue::Strong, after_is(doc, f)));
+                } else if prev_word(doc, i).is_some_and(|p| {
+                    [
+                        "patient", "customer", "caller", "member", "contact", "legal", "insured",
+                    ]
+                    .iter()
+                    .any(|w| doc.is(p, w))
+                }) && namey(doc, i + 1)
+                {
+                    // A form read out: "PATIENT NAME HELGA SORENSEN DOB ...".
+                    cue = Some((Cue::Strong, i + 1));
                 } else if let Some(p) = prev_word(doc, i).filter(|p| {
                     doc.is(*p, "first")
                         || doc.is(*p, "family")
@@ -449,6 +459,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             }
         } else if doc.is(i, "i'm")
             || doc.is(i, "im")
+            || doc.is(i, "its") && !doc.is(i + 1, "a") && !doc.is(i + 1, "the")
             || doc.is(i, "okay")
             || doc.is(i, "ok")
             || doc.is(i, "that's")
@@ -492,6 +503,39 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             add_spelled_name(doc, i, spell, end);
             i = end;
             continue;
+        }
+        // Four or more letters spelled out on their own ("w o j c i k that's the last
+        // name", "... that's n i a m h"): a name being spelled (e-mail and identifier
+        // spellings are claimed before this).
+        if doc.letter(i) {
+            let end = spelled(doc, i);
+            let letters = (i..end).filter(|k| doc.letter(*k)).count();
+            // Codes mix letters with digits ("m five r a m c", "t v f n r eight") or follow
+            // their label ("confirmation number g n z v g r").
+            let number_at = |k: usize| {
+                doc.toks.get(k).is_some_and(|t| {
+                    matches!(t.kind, Kind::Num | Kind::Alnum) || t.lex.num != NumWord::None
+                })
+            };
+            let labelled = (i.saturating_sub(5)..i).any(|k| {
+                doc.word(k)
+                    && matches!(
+                        doc.toks[k].lex.concept,
+                        Concept::Negative | Concept::Code | Concept::Id | Concept::Number
+                    )
+            });
+            if letters >= 4
+                && !doc.is(end, "at")
+                && !doc.is(end, "dot")
+                && !number_at(end)
+                && !(i > 0 && number_at(i - 1))
+                && !labelled
+            {
+                if doc.add(EntityType::Person, i, end) {
+                    i = end;
+                    continue;
+                }
+            }
         }
         // A formatted text names people with capitals: two or more capitalised name-like
         // words inside a sentence ("Please add my caretaker, Jerzy Wojciechowski, as
@@ -631,7 +675,23 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
     while j < i + 3 && namey(doc, j) {
         j += 1;
     }
-    let closes = doc.is(j, "here")
+    // In lower-case text, two or three name words after an introduction ("this is tomasz
+    // wojciechowski and my cell is", "i'm eilidh macleod at twelve glenview", "so she's
+    // uh lakshmi venkataraman and", "its beatriz santos i got a letter") end where the
+    // sentence goes on.
+    let goes_on = j >= i + 2
+        && !doc.cased
+        && (doc.is(j, "and")
+            || doc.is(j, "at")
+            || doc.is(j, "born")
+            || doc.is(j, "i")
+            || doc.is(j, "i'm")
+            || doc.is(j, "last") && doc.is(j + 1, "name")
+            || doc.toks.get(j).is_none_or(|t| t.kind == Kind::Punct))
+        && introduced(doc, i)
+        && (i..j).all(|k| !plain_word(doc.bytes(k)));
+    let closes = goes_on
+        || doc.is(j, "here")
         || doc.is(j, "speaking")
         || doc.is(j, "calling")
         // "this is sven henderson from accounting", "this is Reggie again", "this is kira
@@ -641,6 +701,89 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
             || (doc.is(j, "i'm") || doc.is(j, "and")) && doc.is(j + 1, "calling"))
             && self_intro(doc, i);
     (j > i && closes && !doc.is(j + 1, "is") && !doc.is(j + 1, "was")).then_some(j)
+}
+
+/// Someone introduced right before `i`: "this is", "I'm", "it's", "its", "she's", "he's".
+fn introduced(doc: &Doc, i: usize) -> bool {
+    self_intro(doc, i)
+        || prev_word(doc, i).is_some_and(|p| {
+            ["it's", "its", "she's", "he's", "shes", "hes"]
+                .iter()
+                .any(|w| doc.is(p, w))
+        })
+}
+
+/// Everyday adjectives and nouns that follow "it's" / "she's" ("it's super slow and",
+/// "she's really sick"): never a name.
+fn plain_word(w: &[u8]) -> bool {
+    const PLAIN: &[&[u8]] = &[
+        b"super",
+        b"pretty",
+        b"bad",
+        b"slow",
+        b"fast",
+        b"late",
+        b"early",
+        b"hot",
+        b"cold",
+        b"big",
+        b"small",
+        b"weird",
+        b"crazy",
+        b"busy",
+        b"free",
+        b"expensive",
+        b"cheap",
+        b"broken",
+        b"wrong",
+        b"off",
+        b"ridiculous",
+        b"annoying",
+        b"frustrating",
+        b"sick",
+        b"tired",
+        b"upset",
+        b"angry",
+        b"happy",
+        b"fine",
+        b"down",
+        b"gone",
+        b"due",
+        b"overdue",
+        b"past",
+        b"closed",
+        b"open",
+        b"urgent",
+        b"important",
+        b"kind",
+        b"sort",
+        b"like",
+        b"literally",
+        b"basically",
+        b"almost",
+        b"about",
+        b"over",
+        b"under",
+        b"less",
+        b"more",
+        b"way",
+        b"too",
+        b"totally",
+        b"still",
+        b"also",
+        b"even",
+        b"home",
+        b"out",
+        b"back",
+        b"working",
+        b"calling",
+        b"available",
+        b"ready",
+        b"done",
+        b"okay",
+        b"alright",
+    ];
+    PLAIN.iter().any(|p| p.eq_ignore_ascii_case(w))
 }
 
 /// Start of up to three name-like words ending right before `end` (`end` when none).
