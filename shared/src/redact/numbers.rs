@@ -4,7 +4,7 @@
 //! token range so the span maps back to the original text.
 
 use crate::redact::lexicon::{flag, NumWord};
-use crate::redact::tokens::{Kind, Tok};
+use crate::redact::tokens::{pack_word, Kind, Tok};
 
 /// What a token can be inside a number run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +156,7 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         ROLES.with(|r| *r.borrow_mut() = roles);
         return;
     }
+    homophones(toks, &mut roles);
     // "six one seven dot five five five dot ...": a spoken "dot" between digits.
     for i in 1..if glue { n.saturating_sub(1) } else { 1 } {
         if roles[i] == Role::Break
@@ -322,6 +323,86 @@ thread_local! {
     static ROLES: std::cell::RefCell<Vec<Role>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Reused run item buffer (one per thread).
     static ITEMS: std::cell::RefCell<Vec<(usize, Role)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The digit a speech-to-text engine may write as an ordinary word ("for", "to", "ate",
+/// "won"), when it is one.
+fn homophone(t: &Tok) -> Option<u8> {
+    const FOR: u64 = pack_word(b"for");
+    const FORE: u64 = pack_word(b"fore");
+    const TO: u64 = pack_word(b"to");
+    const TOO: u64 = pack_word(b"too");
+    const ATE: u64 = pack_word(b"ate");
+    const WON: u64 = pack_word(b"won");
+    if t.kind != Kind::Word {
+        return None;
+    }
+    match t.key {
+        FOR | FORE => Some(4),
+        TO | TOO => Some(2),
+        ATE => Some(8),
+        WON => Some(1),
+        _ => None,
+    }
+}
+
+/// Homophones of digits inside a spoken number become digits: "seven oh to for ate one
+/// nine nine oh six", "the card is for for six ate won nine ...". A stretch of adjacent
+/// number words and homophones needs two real number words and three words in all ("two
+/// to three" still reads as digits: no context makes three digits personal on their own);
+/// a homophone closing the stretch before another word keeps its meaning ("... one two
+/// to confirm"), and so does one opening it after a word ("my number to three one ...").
+fn homophones(toks: &[Tok], roles: &mut [Role]) {
+    let n = toks.len();
+    let mut i = 0;
+    while i < n {
+        let part = |k: usize| {
+            matches!(roles[k], Role::Num(_))
+                || roles[k] == Role::Break && homophone(&toks[k]).is_some()
+        };
+        if !part(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        while end < n && part(end) {
+            end += 1;
+        }
+        // A homophone at the end followed by a word ("to confirm") is not a digit.
+        let mut last = end;
+        while last > start
+            && roles[last - 1] == Role::Break
+            && toks.get(last).is_some_and(|t| t.kind == Kind::Word)
+        {
+            last -= 1;
+        }
+        // Nor a preposition opening it after a word ("update my number to three one
+        // eight ..."), unless doubled ("the card is for for six ate won ...").
+        let mut first = start;
+        while first < last
+            && roles[first] == Role::Break
+            && first > 0
+            && toks[first - 1].kind == Kind::Word
+            && matches!(homophone(&toks[first]), Some(4 | 2))
+            && !(first + 1 < last && roles[first + 1] == Role::Break)
+        {
+            first += 1;
+        }
+        let real = (first..last)
+            .filter(|k| matches!(roles[*k], Role::Num(_)))
+            .count();
+        if real >= 2 && last - first >= 3 {
+            for k in first..last {
+                if roles[k] == Role::Break {
+                    if let Some(d) = homophone(&toks[k]) {
+                        roles[k] = Role::Num(NumWord::Unit(d));
+                    }
+                }
+            }
+        }
+        i = end;
+    }
 }
 
 /// A period written after a digit group and before the next one, as some engines end
