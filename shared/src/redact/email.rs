@@ -242,15 +242,94 @@ fn dsep(doc: &Doc, i: usize, written: bool) -> Option<(usize, bool)> {
     None
 }
 
+/// "dotcom", "dotnet": the last dot and the top-level domain said as one word.
+fn joined_tld(doc: &Doc, i: usize) -> bool {
+    doc.word(i)
+        && !doc.claimed[i]
+        && doc.bytes(i).len() > 4
+        && doc.bytes(i)[..3].eq_ignore_ascii_case(b"dot")
+        && {
+            let rest = &doc.bytes(i)[3..];
+            [
+                &b"com"[..],
+                b"net",
+                b"org",
+                b"edu",
+                b"gov",
+                b"io",
+                b"co",
+                b"us",
+                b"me",
+            ]
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(rest))
+        }
+}
+
+/// "dot f m", "dot i o": a top-level domain spelled letter by letter.
+fn spelled_tld(doc: &Doc, from: usize, to: usize) -> bool {
+    if to <= from + 1 || to - from > 3 || !(from..to).all(|k| doc.letter(k)) {
+        return false;
+    }
+    let mut w = [0u8; 3];
+    for (n, k) in (from..to).enumerate() {
+        w[n] = doc.bytes(k)[0].to_ascii_lowercase();
+    }
+    crate::redact::lexicon::lookup(&w[..to - from]).has(flag::TLD)
+}
+
+/// " .com": a period written apart from the host but glued to a top-level domain.
+fn spaced_dot(doc: &Doc, i: usize) -> bool {
+    doc.toks
+        .get(i)
+        .is_some_and(|t| t.is_punct(b'.') && t.space_before)
+        && doc
+            .toks
+            .get(i + 1)
+            .is_some_and(|t| !t.space_before && t.kind == Kind::Word)
+        && doc.flag(i + 1, flag::TLD)
+}
+
 fn domain(doc: &Doc, d0: usize, written: bool) -> Option<usize> {
     let mut j = label(doc, d0)?;
     if doc.flag(d0, flag::MAILHOST) && doc.ends_after(j) {
         return Some(j);
     }
+    // A host of several spoken words ("at mercy health dot org", "at the mcgrath family
+    // dot org"): up to two more words before the first dot.
+    let mut extra = 0;
+    while extra < 2
+        && dsep(doc, j, written).is_none()
+        && !joined_tld(doc, j)
+        && !spaced_dot(doc, j)
+        && doc.word(j)
+        && !doc.claimed[j]
+        && !doc.flag(j, flag::CONNECT)
+        && !doc.flag(j, flag::FILLER)
+        && doc.toks[j].lex.num == NumWord::None
+        && (dsep(doc, j + 1, written).is_some_and(|(a, dot)| dot && doc.flag(a, flag::TLD))
+            || joined_tld(doc, j + 1)
+            || extra == 0 && doc.word(j + 1) && !doc.flag(j + 1, flag::STOP))
+    {
+        j += 1;
+        extra += 1;
+    }
+    if extra > 0 && !(dsep(doc, j, written).is_some() || joined_tld(doc, j)) {
+        return None;
+    }
     let mut dots = 0;
     let mut last_label = d0;
     let mut end = None;
+    if joined_tld(doc, j) {
+        return Some(j + 1);
+    }
+    if spaced_dot(doc, j) {
+        return Some(j + 2);
+    }
     for _ in 0..6 {
+        if joined_tld(doc, j) {
+            return Some(j + 1);
+        }
         let Some((after, is_dot)) = dsep(doc, j, written) else {
             break;
         };
@@ -262,7 +341,8 @@ fn domain(doc: &Doc, d0: usize, written: bool) -> Option<usize> {
         j = next;
         if dots > 0
             && (doc.flag(last_label, flag::TLD)
-                || written && doc.toks[last_label].kind == Kind::Word)
+                || written && doc.toks[last_label].kind == Kind::Word
+                || spelled_tld(doc, last_label, j))
         {
             end = Some(j);
         }
@@ -380,6 +460,18 @@ fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
                     seg_digits = true;
                     start = k;
                     pending = false;
+                    continue;
+                }
+                // "pat w at fastmail ...": a name before a single initial.
+                if seg_letters
+                    && !seg_word
+                    && start + 1 == at
+                    && !t.lex.has(flag::STOP)
+                    && !t.lex.has(flag::FILLER)
+                    && t.len() >= 2
+                {
+                    seg_word = true;
+                    start = k;
                     continue;
                 }
                 if t.lex.has(flag::STOP) || t.lex.has(flag::FILLER) || seg_word || seg_letters {

@@ -630,6 +630,9 @@ fn build() -> Table {
         "ask",
         "goes",
         "given",
+        "its",
+        "she's",
+        "he's",
     ] {
         entry(&mut t, w).flags |= flag::CUE;
     }

@@ -303,6 +303,9 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 {
                     // A form read out: "PATIENT NAME HELGA SORENSEN DOB ...".
                     cue = Some((Cue::Strong, i + 1));
+                } else if j > i + 2 && namey(doc, j) && namey(doc, j + 1) && doc.ends_after(j + 2) {
+                    // "put her name on the card jasmine bellamy": the name closes the turn.
+                    cue = Some((Cue::Strong, j));
                 } else if let Some(p) = prev_word(doc, i).filter(|p| {
                     doc.is(*p, "first")
                         || doc.is(*p, "family")
@@ -468,6 +471,10 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             || doc.is(i, "dear")
             || doc.is(i, "hey")
         {
+            cue = Some((Cue::Weak, doc.skip_fillers(i + 1, true)));
+        } else if doc.is(i, "she's") || doc.is(i, "he's") {
+            // "so she's uh lakshmi venkataraman and i'm her son": a known given name, or
+            // name words framed by what follows.
             cue = Some((Cue::Weak, doc.skip_fillers(i + 1, true)));
         } else if doc.is(i, "this") && doc.is(i + 1, "is") || doc.is(i, "i") && doc.is(i + 1, "am")
         {
