@@ -33,6 +33,11 @@ pub(crate) fn detect(doc: &mut Doc) {
             if doc.claimed[p] || doc.run_at[p] != 0 && !ordinal {
                 break;
             }
+            // "1420 N. Halsted St.": the period of an abbreviated direction.
+            if t.is_punct(b'.') && !t.space_before && p > 0 && doc.flag(p - 1, flag::DIRECTION) {
+                k = p;
+                continue;
+            }
             let ok = match t.kind {
                 Kind::Word => {
                     !t.lex.has(flag::STOP)
@@ -93,9 +98,61 @@ pub(crate) fn detect(doc: &mut Doc) {
                 end += 1;
             }
         }
+        // "one one five nine county road four seventy", "Route 9", "Highway 61": a road
+        // named by its number.
+        if (doc.is(i, "road") || doc.is(i, "route") || doc.is(i, "highway") || doc.is(i, "hwy"))
+            && end == i + 1
+        {
+            let r = doc.run_at.get(end).copied().unwrap_or(0);
+            if r != 0 && doc.runs[r as usize - 1].t0 == end && doc.runs[r as usize - 1].n() <= 4 {
+                end = doc.runs[r as usize - 1].t1;
+            }
+        }
         end = tail(doc, end);
         doc.add(EntityType::Address, start, end);
         i = end.max(i + 1);
+    }
+    detect_prefixed(doc);
+}
+
+/// "1234 Rue Sherbrooke Ouest", "55 Calle Luna": a street type written before the name.
+fn detect_prefixed(doc: &mut Doc) {
+    let n = doc.toks.len();
+    for i in 1..n {
+        let prefix = ["rue", "calle", "avenida", "camino", "chemin"]
+            .iter()
+            .any(|w| doc.is(i, w));
+        if !prefix || doc.claimed[i] {
+            continue;
+        }
+        let r = doc.run_at[i - 1];
+        if r == 0 {
+            continue;
+        }
+        let run = &doc.runs[r as usize - 1];
+        if run.t1 != i || !(1..=6).contains(&run.n()) || run.month || doc.claimed[run.t0] {
+            continue;
+        }
+        let start = run.t0;
+        let mut end = i + 1;
+        while end < n && end < i + 4 {
+            let t = doc.toks[end];
+            let ok = t.kind == Kind::Word
+                && !doc.claimed[end]
+                && !t.lex.has(flag::STOP)
+                && !t.lex.has(flag::FILLER)
+                && t.lex.concept == Concept::None
+                && (!doc.cased || t.case != Case::Lower);
+            if !ok {
+                break;
+            }
+            end += 1;
+        }
+        if end == i + 1 {
+            continue;
+        }
+        let end = tail(doc, end);
+        doc.add(EntityType::Address, start, end);
     }
 }
 
@@ -191,6 +248,14 @@ pub(crate) fn detect_po_box(doc: &mut Doc) {
             || letters.len() >= 2
             || i >= 2 && doc.is(i - 1, "office") && doc.is(i - 2, "post");
         if !po {
+            // "Rural Route 2, Box 118", "r r one box four thirty one": a rural route box.
+            if let Some(rr) = rural_route_before(doc, i) {
+                let r = doc.run_at.get(i + 1).copied().unwrap_or(0);
+                if r != 0 {
+                    let end = tail(doc, doc.runs[r as usize - 1].t1);
+                    doc.add(EntityType::Address, rr, end);
+                }
+            }
             continue;
         }
         if i >= 2 && doc.is(i - 1, "office") {
@@ -206,34 +271,64 @@ pub(crate) fn detect_po_box(doc: &mut Doc) {
     }
 }
 
+/// The start of "rural route N[,]" or "r r N" right before token `box`.
+fn rural_route_before(doc: &Doc, boxed: usize) -> Option<usize> {
+    let mut e = boxed;
+    if e > 0 && doc.toks[e - 1].is_punct(b',') {
+        e -= 1;
+    }
+    let r = doc.run_at.get(e.checked_sub(1)?).copied().unwrap_or(0);
+    if r == 0 {
+        return None;
+    }
+    let run = &doc.runs[r as usize - 1];
+    if run.t1 != e || run.n() > 4 || doc.claimed[run.t0] {
+        return None;
+    }
+    let p = run.t0;
+    if p >= 2 && doc.is(p - 1, "route") && doc.is(p - 2, "rural") {
+        return Some(p - 2);
+    }
+    if p >= 2 && doc.is(p - 1, "r") && doc.is(p - 2, "r") {
+        return Some(p - 2);
+    }
+    if p >= 1 && doc.is(p - 1, "rr") {
+        return Some(p - 1);
+    }
+    None
+}
+
 /// Extends an address over a unit, city, state and ZIP; returns the new end.
 fn tail(doc: &Doc, mut end: usize) -> usize {
     let n = doc.toks.len();
-    // Unit: [,] (apt|suite|unit|#) value
-    let mut j = end;
-    if j < n && doc.toks[j].is_punct(b',') {
-        j += 1;
-    }
-    if j < n && (doc.flag(j, flag::UNIT) || doc.toks[j].is_punct(b'#')) {
-        let mut v = j + 1;
-        if v < n && doc.toks[v].is_punct(b'.') {
-            v += 1;
+    // Unit: [,] (apt|suite|unit|#|number sign) value, up to two ("Bldg C, Apt 301").
+    for _ in 0..2 {
+        let mut j = end;
+        if j < n && doc.toks[j].is_punct(b',') {
+            j += 1;
         }
-        if v < n && doc.toks[v].is_punct(b'#') {
-            v += 1;
-        }
-        if v < n {
-            let r = doc.run_at[v];
-            if r != 0 {
-                let run = &doc.runs[r as usize - 1];
-                if run.n() <= 5 {
-                    end = run.t1;
-                    if doc.letter(end) {
-                        end += 1;
+        let number_sign = doc.is(j, "number") && doc.is(j + 1, "sign");
+        if j < n && (doc.flag(j, flag::UNIT) || doc.toks[j].is_punct(b'#') || number_sign) {
+            let mut v = if number_sign { j + 2 } else { j + 1 };
+            if v < n && doc.toks[v].is_punct(b'.') {
+                v += 1;
+            }
+            if v < n && doc.toks[v].is_punct(b'#') {
+                v += 1;
+            }
+            if v < n {
+                let r = doc.run_at[v];
+                if r != 0 {
+                    let run = &doc.runs[r as usize - 1];
+                    if run.n() <= 5 {
+                        end = run.t1;
+                        if doc.letter(end) {
+                            end += 1;
+                        }
                     }
+                } else if matches!(doc.toks[v].kind, Kind::Alnum | Kind::Num) || doc.letter(v) {
+                    end = v + 1;
                 }
-            } else if matches!(doc.toks[v].kind, Kind::Alnum | Kind::Num) || doc.letter(v) {
-                end = v + 1;
             }
         }
     }

@@ -380,6 +380,8 @@ const STOPWORDS: &[&str] = &[
 
 #[rustfmt::skip]
 const STREETS: &[&str] = &[
+    // Written before the name ("1234 Rue Sherbrooke Ouest"): address::detect_prefixed.
+    "rue", "calle", "avenida", "camino", "chemin",
     "street", "st", "avenue", "ave", "av", "road", "rd", "lane", "ln", "drive", "dr", "boulevard",
     "blvd", "court", "ct", "circle", "cir", "way", "place", "pl", "terrace", "ter", "parkway",
     "pkwy", "highway", "hwy", "trail", "trl", "square", "sq", "loop", "plaza", "alley", "crescent",
