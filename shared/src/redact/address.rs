@@ -109,7 +109,15 @@ pub(crate) fn detect(doc: &mut Doc) {
             }
         }
         end = tail(doc, end);
-        doc.add(EntityType::Address, start, end);
+        if business_place_before(doc, start) {
+            // Not personal: claim the tokens (no other detector re-reads them) without an
+            // entity.
+            for c in &mut doc.claimed[start..end] {
+                *c = true;
+            }
+        } else {
+            doc.add(EntityType::Address, start, end);
+        }
         i = end.max(i + 1);
     }
     detect_prefixed(doc);
@@ -269,6 +277,54 @@ pub(crate) fn detect_po_box(doc: &mut Doc) {
         let end = tail(doc, run_end);
         doc.add(EntityType::Address, s, end);
     }
+}
+
+/// Places of a business: "our store", "the clinic", "the branch".
+const BUSINESS_PLACES: &[&str] = &[
+    "store",
+    "stores",
+    "office",
+    "offices",
+    "clinic",
+    "branch",
+    "location",
+    "headquarters",
+    "warehouse",
+    "showroom",
+    "pharmacy",
+    "hospital",
+    "dealership",
+    "shop",
+    "restaurant",
+    "campus",
+    "facility",
+    "center",
+    "centre",
+    "lobby",
+];
+
+/// The address starting at `t0` is the business's own ("Our store is at 2100 Commerce
+/// Pkwy", "The clinic is at 455 Medical Center Dr.", "The branch at 1 Market Street", "Our
+/// payment office is in ZIP code 73102"): "our"/"the" + a place noun in the few words
+/// before it, and no one's personal word ("my", "your", "his", "her", "their") between.
+pub(crate) fn business_place_before(doc: &Doc, t0: usize) -> bool {
+    let from = t0.saturating_sub(7);
+    for k in (from..t0).rev() {
+        if [
+            "my", "your", "his", "her", "their", "home", "ship", "deliver", "send", "mail",
+        ]
+        .iter()
+        .any(|w| doc.is(k, w))
+        {
+            return false;
+        }
+        if BUSINESS_PLACES.iter().any(|w| doc.is(k, w))
+            && (k.saturating_sub(2)..k).any(|d| doc.is(d, "our") || doc.is(d, "the"))
+        {
+            return true;
+        }
+    }
+    false
 }
 
 /// The start of "rural route N[,]" or "r r N" right before token `box`.

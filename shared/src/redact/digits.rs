@@ -131,6 +131,17 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             } else {
                 (k.wrapping_sub(1), k.wrapping_sub(2))
             };
+            // "the p o is seven seven two three one nine": a purchase order (a "p o box"
+            // is an address, found before this).
+            if k >= 1
+                && doc.is(k, "o")
+                && doc.is(k - 1, "p")
+                && !(k >= 2 && doc.letter(k - 2))
+                && !doc.is(k + 1, "box")
+            {
+                a.concept = Concept::Negative;
+                return a;
+            }
             if k >= 2 && doc.letter(k1) && doc.letter(k2) {
                 let w = [
                     doc.bytes(k2)[0] | 0x20,
@@ -143,6 +154,8 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                     b"cvv" | b"cvc" => Concept::Cvv,
                     b"aba" => Concept::Routing,
                     b"mrn" => Concept::AccountId,
+                    // "the r m a number is r m a five five two nine one eight"
+                    b"rma" => Concept::Negative,
                     _ => Concept::None,
                 };
                 if c != Concept::None {
@@ -742,7 +755,10 @@ fn classify_in(
                 None
             }
         }
-        Concept::Zip => (!unit && (n == 5 || n == 9 || at_end && n >= 2)).then_some(E::Address),
+        Concept::Zip => (!unit
+            && (n == 5 || n == 9 || at_end && n >= 2)
+            && !crate::redact::address::business_place_before(doc, run.t0))
+        .then_some(E::Address),
         Concept::Routing => (!unit && !datey && n >= 2).then_some(E::RoutingNumber),
         Concept::Bank => {
             (!unit && !datey && (n >= 4 || at_end && n >= 2)).then_some(E::BankAccount)
