@@ -157,6 +157,7 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         return;
     }
     homophones(toks, &mut roles);
+    pronoun_one(toks, &mut roles);
     // "six one seven dot five five five dot ...": a spoken "dot" between digits.
     for i in 1..if glue { n.saturating_sub(1) } else { 1 } {
         if roles[i] == Role::Break
@@ -369,10 +370,11 @@ fn homophones(toks: &[Tok], roles: &mut [Role]) {
         while end < n && part(end) {
             end += 1;
         }
-        // A homophone at the end followed by a word ("to confirm") is not a digit.
+        // A preposition at the end followed by a word ("to confirm") is not a digit.
         let mut last = end;
         while last > start
             && roles[last - 1] == Role::Break
+            && matches!(homophone(&toks[last - 1]), Some(4 | 2))
             && toks.get(last).is_some_and(|t| t.kind == Kind::Word)
         {
             last -= 1;
@@ -392,7 +394,24 @@ fn homophones(toks: &[Tok], roles: &mut [Role]) {
         let real = (first..last)
             .filter(|k| matches!(roles[*k], Role::Num(_)))
             .count();
-        if real >= 2 && last - first >= 3 {
+        // "ate" and "won" are no preposition: next to one number word ("oh ate slash
+        // twenty seven") they are digits, unless a pronoun says them ("we ate two").
+        let verbs_only = (first..last)
+            .filter(|k| roles[*k] == Role::Break)
+            .all(|k| matches!(homophone(&toks[k]), Some(8 | 1)));
+        let pronoun_before = first > 0 && {
+            const PRONOUNS: [u64; 5] = [
+                pack_word(b"i"),
+                pack_word(b"we"),
+                pack_word(b"they"),
+                pack_word(b"he"),
+                pack_word(b"she"),
+            ];
+            PRONOUNS.contains(&toks[first - 1].key)
+        };
+        let enough = real >= 2 && last - first >= 3
+            || verbs_only && !pronoun_before && real >= 1 && last - first >= 2;
+        if enough {
             for k in first..last {
                 if roles[k] == Role::Break {
                     if let Some(d) = homophone(&toks[k]) {
@@ -402,6 +421,37 @@ fn homophones(toks: &[Tok], roles: &mut [Role]) {
             }
         }
         i = end;
+    }
+}
+
+/// "one" as a pronoun is no digit: "the 3-digit one, is 284", "the new one", "which one"
+/// (unless another number word follows: "the one two three ...").
+fn pronoun_one(toks: &[Tok], roles: &mut [Role]) {
+    const BEFORE: [u64; 14] = [
+        pack_word(b"the"),
+        pack_word(b"this"),
+        pack_word(b"that"),
+        pack_word(b"which"),
+        pack_word(b"new"),
+        pack_word(b"old"),
+        pack_word(b"other"),
+        pack_word(b"last"),
+        pack_word(b"next"),
+        pack_word(b"same"),
+        pack_word(b"digit"),
+        pack_word(b"another"),
+        pack_word(b"right"),
+        pack_word(b"wrong"),
+    ];
+    const ONE: u64 = pack_word(b"one");
+    for i in 1..toks.len() {
+        if toks[i].key == ONE
+            && roles[i] == Role::Num(NumWord::Unit(1))
+            && BEFORE.contains(&toks[i - 1].key)
+            && !roles.get(i + 1).is_some_and(|r| is_numeric(*r))
+        {
+            roles[i] = Role::Break;
+        }
     }
 }
 
