@@ -125,6 +125,8 @@ pub(crate) mod flag {
     pub const AT: u32 = 1 << 24;
     /// Address cue ("address", "live at", "located at").
     pub const ADDR_CUE: u32 = 1 << 25;
+    /// A word a speech-to-text engine writes for a digit ("for", "to", "ate", "won").
+    pub const HOMOPHONE: u32 = 1 << 26;
     /// Well-known mail host ("at gmail" with the ".com" cut off).
     pub const MAILHOST: u32 = 1 << 18;
 }
@@ -637,6 +639,9 @@ fn build() -> Table {
         "he's",
     ] {
         entry(&mut t, w).flags |= flag::CUE;
+    }
+    for w in ["for", "fore", "to", "too", "ate", "won"] {
+        entry(&mut t, w).flags |= flag::HOMOPHONE;
     }
     for w in [
         "on", "at", "for", "from", "in", "to", "by", "with", "and", "or", "of",

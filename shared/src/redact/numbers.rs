@@ -132,9 +132,18 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
     roles.clear();
     // A spoken "dot" or an apostrophe somewhere: the glue pass below has work to do.
     let mut glue = false;
+    // Work for the passes below (each skipped when its words are absent).
+    let mut homophone_seen = false;
+    let mut one_seen = false;
+    let mut dots_after_digits = 0;
     for (i, t) in toks.iter().enumerate() {
         let mut r = if claimed[i] { Role::Break } else { role_of(t) };
+        one_seen |= r == Role::Num(NumWord::Unit(1));
+        if r == Role::Sep && t.ch == b'.' && roles.last() == Some(&Role::Digits) {
+            dots_after_digits += 1;
+        }
         if r == Role::Break && !claimed[i] {
+            homophone_seen |= t.lex.has(flag::HOMOPHONE);
             if t.kind == Kind::Word {
                 if t.lex.has(flag::THE) {
                     r = Role::The;
@@ -156,8 +165,12 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         ROLES.with(|r| *r.borrow_mut() = roles);
         return;
     }
-    homophones(toks, &mut roles);
-    pronoun_one(toks, &mut roles);
+    if homophone_seen {
+        homophones(toks, &mut roles);
+    }
+    if one_seen {
+        pronoun_one(toks, &mut roles);
+    }
     // "six one seven dot five five five dot ...": a spoken "dot" between digits.
     for i in 1..if glue { n.saturating_sub(1) } else { 1 } {
         if roles[i] == Role::Break
@@ -193,7 +206,8 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
     // "It's 4385. 8390. 9228. 3454.", "2 1 2. 5 5 5. 0 1 8 8": some engines end every
     // digit group with a period. Two or more periods between digit groups join them (one
     // alone is a sentence end: "I paid 45. 30 of it was tax").
-    let loose_groups = (0..n).filter(|i| loose_dot(toks, &roles, *i)).count() >= 2;
+    let loose_groups =
+        dots_after_digits >= 2 && (0..n).filter(|i| loose_dot(toks, &roles, *i)).count() >= 2;
     // Contextual roles: months and word ordinals need a numeric neighbour; "o"/"oh" need
     // another digit next to them; "." joins digits only when written tight ("252.529").
     for i in 0..n {
@@ -359,13 +373,17 @@ fn homophones(toks: &[Tok], roles: &mut [Role]) {
     while i < n {
         let part = |k: usize| {
             matches!(roles[k], Role::Num(_))
-                || roles[k] == Role::Break && homophone(&toks[k]).is_some()
+                || roles[k] == Role::Break && toks[k].lex.has(flag::HOMOPHONE)
         };
-        if !part(i) {
+        // A stretch is found from its first homophone (rare) outwards.
+        if !(roles[i] == Role::Break && toks[i].lex.has(flag::HOMOPHONE)) {
             i += 1;
             continue;
         }
-        let start = i;
+        let mut start = i;
+        while start > 0 && part(start - 1) {
+            start -= 1;
+        }
         let mut end = i;
         while end < n && part(end) {
             end += 1;
