@@ -275,7 +275,13 @@ pub(crate) fn detect_po_box(doc: &mut Doc) {
         }
         let run_end = doc.runs[r as usize - 1].t1;
         let end = tail(doc, run_end);
-        doc.add(EntityType::Address, s, end);
+        if business_place_before(doc, s) {
+            for c in &mut doc.claimed[s..end] {
+                *c = true;
+            }
+        } else {
+            doc.add(EntityType::Address, s, end);
+        }
     }
 }
 
@@ -321,6 +327,10 @@ pub(crate) fn business_place_before(doc: &Doc, t0: usize) -> bool {
         if BUSINESS_PLACES.iter().any(|w| doc.is(k, w))
             && (k.saturating_sub(2)..k).any(|d| doc.is(d, "our") || doc.is(d, "the"))
         {
+            return true;
+        }
+        // "our address for payments is p o box ...", "our mailing address"
+        if doc.is(k, "address") && (k.saturating_sub(2)..k).any(|d| doc.is(d, "our")) {
             return true;
         }
     }

@@ -43,6 +43,17 @@ struct Around {
     negative_inherited: bool,
 }
 
+/// The keyword of word `k`: its lexicon concept, except "case" in "in case" ("in case we
+/// get disconnected my number is ...": no case number).
+fn concept_at(doc: &Doc, k: usize) -> Concept {
+    let c = doc.toks[k].lex.concept;
+    if c == Concept::Negative && k > 0 && doc.is(k, "case") && doc.is(k - 1, "in") {
+        Concept::None
+    } else {
+        c
+    }
+}
+
 /// Words scanned before a run.
 const WINDOW: usize = 8;
 
@@ -133,6 +144,16 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             };
             // "the p o is seven seven two three one nine": a purchase order (a "p o box"
             // is an address, found before this).
+            // "the repeat r x four four one nine oh two": a prescription number.
+            if k >= 1
+                && doc.is(k, "x")
+                && doc.is(k - 1, "r")
+                && !(k >= 2 && doc.letter(k - 2))
+                && !doc.letter(k + 1)
+            {
+                a.concept = Concept::Negative;
+                return a;
+            }
             if k >= 1
                 && doc.is(k, "o")
                 && doc.is(k - 1, "p")
@@ -154,8 +175,10 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                     b"cvv" | b"cvc" => Concept::Cvv,
                     b"aba" => Concept::Routing,
                     b"mrn" => Concept::AccountId,
-                    // "the r m a number is r m a five five two nine one eight"
-                    b"rma" => Concept::Negative,
+                    // "the r m a number is r m a five five two nine one eight", "t k t
+                    // five five ...", "i n v ...", "o r d ...", "p n r ...": labels of
+                    // numbers that are not personal.
+                    b"rma" | b"tkt" | b"inv" | b"ord" | b"pnr" | b"ref" => Concept::Negative,
                     _ => Concept::None,
                 };
                 if c != Concept::None {
@@ -202,7 +225,8 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             continue;
         }
         words += 1;
-        if doc.is(k, "back") || doc.is(k, "front") {
+        if doc.is(k, "back") || doc.is(k, "front") || doc.is(k, "reverse") || doc.is(k, "signature")
+        {
             back = true;
             // "THE BACK CODE IS 466": the code word came first (read backwards).
             if code {
@@ -231,7 +255,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         {
             continue;
         }
-        match t.lex.concept {
+        match concept_at(doc, k) {
             Concept::None => {}
             Concept::Number => a.weak_number = true,
             Concept::Id => a.weak_id = true,
@@ -644,6 +668,21 @@ fn classify(
     bank_here: bool,
     first_run: bool,
 ) -> Option<EntityType> {
+    if prior.asked == Concept::Negative && prior.continues.is_none() {
+        // Asked for an order, ticket or tracking number, or an amount: a number without a
+        // personal keyword of its own answers that (a whole card number aside).
+        let own = Prior {
+            asked: Concept::None,
+            ..*prior
+        };
+        let labelled = look_back(doc, run.t0).concept != Concept::None;
+        let card = run.n() >= 15 && validate::is_card(&run.digits);
+        return if labelled || card {
+            classify_in(doc, run, &own, bank_here, first_run)
+        } else {
+            None
+        };
+    }
     let kind = classify_in(doc, run, prior, bank_here, first_run);
     if kind.is_none() && prior.asked != Concept::None {
         // The previous turn asked for something this number is not ("if we get
@@ -952,21 +991,23 @@ pub(crate) fn trailing_kind(doc: &Doc) -> Option<EntityType> {
 /// The first strong keyword of a text (what a question asks for).
 pub(crate) fn asked(doc: &Doc) -> Concept {
     let mut code = false;
+    let mut money = false;
+    let mut negative = false;
     for (k, t) in doc.toks.iter().enumerate() {
         if t.kind != Kind::Word {
             continue;
         }
-        // "And the three digits on the back?": the card security code.
-        if doc.is(k, "back")
-            && k >= 2
-            && doc.is(k - 1, "the")
-            && (doc.is(k - 2, "on") || doc.is(k - 2, "from"))
+        // "And the three digits on the back?", "the code on the reverse", "the little code
+        // printed by the signature panel?": the card security code.
+        if (doc.is(k, "back") || doc.is(k, "reverse") || doc.is(k, "signature"))
             && (k.saturating_sub(6)..k).any(|p| doc.is(p, "digits") || doc.is(p, "code"))
         {
             return Concept::Cvv;
         }
-        match t.lex.concept {
-            Concept::None | Concept::Number | Concept::Id | Concept::Money => {}
+        match concept_at(doc, k) {
+            Concept::None | Concept::Number | Concept::Id => {}
+            // "What's the balance?": an amount is asked for, unless a keyword follows.
+            Concept::Money => money = true,
             Concept::Code => code = true,
             Concept::Security => {
                 return if k > 0 && doc.is(k - 1, "social") {
@@ -975,7 +1016,10 @@ pub(crate) fn asked(doc: &Doc) -> Concept {
                     Concept::Cvv
                 };
             }
-            Concept::Negative | Concept::Ending => return Concept::None,
+            // "What's the order number?": the answer is not personal (unless a personal
+            // keyword comes later: "the order number and the phone on file").
+            Concept::Negative => negative = true,
+            Concept::Ending => return Concept::None,
             c => {
                 if code && c == Concept::Zip {
                     return c;
@@ -984,5 +1028,9 @@ pub(crate) fn asked(doc: &Doc) -> Concept {
             }
         }
     }
-    Concept::None
+    if money || negative {
+        Concept::Negative
+    } else {
+        Concept::None
+    }
 }

@@ -430,7 +430,7 @@ const KIN: &[&str] = &[
     "grandma", "grandmother", "grandpa", "grandfather", "aunt", "uncle", "cousin", "niece",
     "nephew", "partner", "fiance", "fiancee", "spouse", "boyfriend", "girlfriend", "friend",
     "neighbor", "mum", "stepmother", "stepfather", "stepson", "stepdaughter", "granddaughter",
-    "grandson", "caregiver", "guardian", "newborn", "baby", "caretaker", "neighbour", "roommate",
+    "grandson", "caregiver", "guardian", "mam", "mammy", "da", "nan", "nana", "newborn", "baby", "caretaker", "neighbour", "roommate",
     "landlord", "landlady", "tenant", "boss", "coworker", "colleague",
 ];
 

@@ -368,6 +368,8 @@ fn homophone(t: &Tok) -> Option<u8> {
 /// a homophone closing the stretch before another word keeps its meaning ("... one two
 /// to confirm"), and so does one opening it after a word ("my number to three one ...").
 fn homophones(toks: &[Tok], roles: &mut [Role]) {
+    const FROM: u64 = pack_word(b"from");
+    const BETWEEN: u64 = pack_word(b"between");
     let n = toks.len();
     let mut i = 0;
     while i < n {
@@ -396,6 +398,12 @@ fn homophones(toks: &[Tok], roles: &mut [Role]) {
             && toks.get(last).is_some_and(|t| t.kind == Kind::Word)
         {
             last -= 1;
+        }
+        // A range ("from one forty two to two eleven", "between five to six") keeps its
+        // prepositions.
+        if start > 0 && (toks[start - 1].key == FROM || toks[start - 1].key == BETWEEN) {
+            i = end;
+            continue;
         }
         // Nor a preposition opening it after a word ("update my number to three one
         // eight ..."), unless doubled ("the card is for for six ate won ...").
