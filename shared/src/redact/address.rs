@@ -30,6 +30,16 @@ pub(crate) fn detect(doc: &mut Doc) {
                     let r = &doc.runs[doc.run_at[p] as usize - 1];
                     r.t0 == p && r.t1 == p + 1
                 };
+            // "northwest twenty third avenue", "north forty second place": a spoken ordinal
+            // of two words is one street name.
+            if !ordinal && !doc.claimed[p] && doc.run_at[p] != 0 && t.lex.ordinal > 0 {
+                let r = &doc.runs[doc.run_at[p] as usize - 1];
+                if r.t1 == p + 1 && r.ordinal && !r.month && r.t1 - r.t0 <= 3 && r.t0 > 0 {
+                    k = r.t0;
+                    names += 1;
+                    continue;
+                }
+            }
             if doc.claimed[p] || doc.run_at[p] != 0 && !ordinal {
                 break;
             }
@@ -57,7 +67,11 @@ pub(crate) fn detect(doc: &mut Doc) {
             k = p;
             names += 1;
         }
-        if names == 0 || k == 0 {
+        // "2200 Highway 61 South": a numbered road needs no name words.
+        let numbered_road = names == 0
+            && (doc.is(i, "highway") || doc.is(i, "hwy") || doc.is(i, "route"))
+            && doc.run_at.get(i + 1).is_some_and(|r| *r != 0);
+        if names == 0 && !numbered_road || k == 0 {
             i += 1;
             continue;
         }
@@ -78,7 +92,7 @@ pub(crate) fn detect(doc: &mut Doc) {
         }
         // Only the last few number tokens belong to the street number ("... and my address
         // is 24 ...": the run is the whole street number already).
-        let start = run.t0;
+        let start = unit_before(doc, run.t0);
         let mut end = i + 1;
         if doc
             .toks
@@ -106,6 +120,10 @@ pub(crate) fn detect(doc: &mut Doc) {
             let r = doc.run_at.get(end).copied().unwrap_or(0);
             if r != 0 && doc.runs[r as usize - 1].t0 == end && doc.runs[r as usize - 1].n() <= 4 {
                 end = doc.runs[r as usize - 1].t1;
+                // "Highway 61 South"
+                if doc.flag(end, flag::DIRECTION) && !doc.claimed[end] {
+                    end += 1;
+                }
             }
         }
         end = tail(doc, end);
@@ -141,7 +159,7 @@ fn detect_prefixed(doc: &mut Doc) {
         if run.t1 != i || !(1..=6).contains(&run.n()) || run.month || doc.claimed[run.t0] {
             continue;
         }
-        let start = run.t0;
+        let start = unit_before(doc, run.t0);
         let mut end = i + 1;
         while end < n && end < i + 4 {
             let t = doc.toks[end];
@@ -162,6 +180,37 @@ fn detect_prefixed(doc: &mut Doc) {
         let end = tail(doc, end);
         doc.add(EntityType::Address, start, end);
     }
+}
+
+/// A unit said before the street number ("Flat 3, 27 Kingsmead Road", "Lot 14, 2200
+/// Highway 61", "apartment three c, 12 ..."): the start of the address.
+fn unit_before(doc: &Doc, t0: usize) -> usize {
+    // "Lot 14, 2200 ...": the unit's number and the street number read as one run.
+    if t0 > 0 && doc.flag(t0 - 1, flag::UNIT) && !doc.claimed[t0 - 1] && !doc.is(t0 - 1, "box") {
+        return t0 - 1;
+    }
+    let mut k = t0;
+    if k > 0 && doc.toks[k - 1].is_punct(b',') {
+        k -= 1;
+    }
+    // The unit's value: a letter, a code or a short number.
+    let mut v = k;
+    if v > 0 && doc.letter(v - 1) {
+        v -= 1;
+    }
+    if v > 0 && doc.run_at[v - 1] != 0 {
+        let r = &doc.runs[doc.run_at[v - 1] as usize - 1];
+        if r.t1 == v && r.n() <= 4 {
+            v = r.t0;
+        }
+    } else if v > 0 && doc.toks[v - 1].kind == Kind::Alnum {
+        v -= 1;
+    }
+    if v < k && v > 0 && doc.flag(v - 1, flag::UNIT) && !doc.claimed[v - 1] && !doc.is(v - 1, "box")
+    {
+        return v - 1;
+    }
+    t0
 }
 
 /// "57th", "103rd", "2nd": digits and an ordinal suffix (any number, as streets go).
@@ -374,7 +423,16 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
             j += 1;
         }
         let number_sign = doc.is(j, "number") && doc.is(j + 1, "sign");
-        if j < n && (doc.flag(j, flag::UNIT) || doc.toks[j].is_punct(b'#') || number_sign) {
+        // "... east colfax avenue number two oh four": a unit number.
+        let number_unit = !number_sign
+            && doc.is(j, "number")
+            && doc
+                .run_at
+                .get(j + 1)
+                .is_some_and(|r| *r != 0 && doc.runs[*r as usize - 1].t0 == j + 1);
+        if j < n
+            && (doc.flag(j, flag::UNIT) || doc.toks[j].is_punct(b'#') || number_sign || number_unit)
+        {
             let mut v = if number_sign { j + 2 } else { j + 1 };
             if v < n && doc.toks[v].is_punct(b'.') {
                 v += 1;
@@ -401,6 +459,10 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
     // City / state / ZIP.
     let mut j = end;
     if j < n && doc.toks[j].is_punct(b',') {
+        j += 1;
+    }
+    // "..., that's in sparks nevada"
+    if (doc.is(j, "that's") || doc.is(j, "thats")) && doc.is(j + 1, "in") {
         j += 1;
     }
     let in_city = doc.is(j, "in");
@@ -446,6 +508,17 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
                 }
             }
         }
+    } else if words > 0
+        && words <= 2
+        && doc.run_at.get(city_end).is_some_and(|r| {
+            *r != 0 && {
+                let run = &doc.runs[*r as usize - 1];
+                run.t0 == city_end && (run.n() == 5 || run.n() == 9) && !run.month
+            }
+        })
+    {
+        // "... place phoenix eight five oh one eight": a city and its ZIP, no state.
+        end = doc.runs[doc.run_at[city_end] as usize - 1].t1;
     } else if in_city && words > 0 {
         end = city_end;
     } else if words > 0

@@ -225,8 +225,12 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             continue;
         }
         words += 1;
-        if doc.is(k, "back") || doc.is(k, "front") || doc.is(k, "reverse") || doc.is(k, "signature")
-        {
+        // "on the back by the signature it's five, five, uh, one"
+        if doc.is(k, "signature") && depth == 0 {
+            a.concept = Concept::Cvv;
+            return a;
+        }
+        if doc.is(k, "back") || doc.is(k, "front") || doc.is(k, "reverse") {
             back = true;
             // "THE BACK CODE IS 466": the code word came first (read backwards).
             if code {
@@ -299,6 +303,8 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                 a.money |= !past_sentence && !a.weak_number;
             }
             Concept::Ending | Concept::Negative if past_sentence => {}
+            // "the account ends up being ...": no last digits.
+            Concept::Ending if doc.is(k + 1, "up") => {}
             Concept::Ending => {
                 // "my SSN ends in 5386": the last four of a social are still personal (a
                 // card's last four are not).

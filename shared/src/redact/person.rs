@@ -303,6 +303,12 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 {
                     // A form read out: "PATIENT NAME HELGA SORENSEN DOB ...".
                     cue = Some((Cue::Strong, i + 1));
+                } else if doc.toks.get(i + 1).is_some_and(|t| t.is_punct(b','))
+                    && namey(doc, i + 2)
+                    && namey(doc, i + 3)
+                {
+                    // "the account's in my ex husband's name, declan mcbride, but ..."
+                    cue = Some((Cue::Strong, i + 2));
                 } else if j > i + 2 && namey(doc, j) && namey(doc, j + 1) && doc.ends_after(j + 2) {
                     // "put her name on the card jasmine bellamy": the name closes the turn.
                     cue = Some((Cue::Strong, j));
