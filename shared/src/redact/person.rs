@@ -615,6 +615,29 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
             .get(k)
             .is_some_and(|t| matches!(t.kind, Kind::Num | Kind::Alnum))
     };
+    if words == 1 {
+        // One capitalised word the lexicon knows nothing about, inside a sentence ("I'll
+        // note that Tomasz is authorized too", "a note from Farrukh on the 12th"): in a
+        // formatted transcript an unknown proper noun is mostly a person.
+        let t = doc.toks[i];
+        let unknown = t.lex.flags == 0
+            && t.lex.concept == Concept::None
+            && t.lex.num == NumWord::None
+            && t.lex.month == 0
+            && t.lex.ordinal == 0;
+        let after_prep = i > 0
+            && [
+                "from", "to", "with", "that", "for", "and", "ask", "tell", "thanks", "told",
+            ]
+            .iter()
+            .any(|w| doc.is(i - 1, w));
+        return (unknown
+            && after_prep
+            && t.len() >= 3
+            && !numeric(end)
+            && !(i > 0 && numeric(i - 1)))
+        .then_some(end);
+    }
     (words >= 2 && !numeric(end) && !(i > 0 && numeric(i - 1))).then_some(end)
 }
 
