@@ -491,9 +491,19 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
     if s < n && doc.toks[s].is_punct(b',') {
         s += 1;
     }
+    // "..., Leeds LS6 2BQ", "..., Hexham, NE46 3QT", "..., Cork T12 X2R5"
+    if words > 0 {
+        if let Some(pe) = postcode_at(doc, s) {
+            return pe;
+        }
+    }
     let state_end = is_state_at(doc, s);
     if let Some(se) = state_end.filter(|_| words > 0 || !in_city) {
         end = se;
+        // "Toronto, Ontario M5S 1W4", "Montréal, QC H2X 3K8"
+        if let Some(pe) = postcode_at(doc, se) {
+            return pe;
+        }
         // ZIP
         let mut z = se;
         if z < n && doc.toks[z].is_punct(b',') {
@@ -533,6 +543,83 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
         end = city_end;
     }
     end
+}
+
+/// A written postcode at `i`: UK ("LS6 2BQ", "NE46 3QT", "SW1A 2AA"), Canadian ("M5S 1W4")
+/// or Irish Eircode ("T12 X2R5"); returns its end.
+pub(crate) fn postcode_at(doc: &Doc, i: usize) -> Option<usize> {
+    let outward = doc.toks.get(i)?;
+    let inward = doc.toks.get(i + 1)?;
+    if outward.kind != Kind::Alnum || inward.kind != Kind::Alnum || !inward.space_before {
+        return None;
+    }
+    let (o, w) = (doc.bytes(i), doc.bytes(i + 1));
+    let shape = |b: &[u8]| -> Vec<u8> {
+        b.iter()
+            .map(|c| if c.is_ascii_digit() { b'9' } else { b'A' })
+            .collect()
+    };
+    let (so, sw) = (shape(o), shape(w));
+    let uk = matches!(
+        so.as_slice(),
+        b"A9" | b"A99" | b"AA9" | b"AA99" | b"A9A" | b"AA9A"
+    ) && sw == b"9AA";
+    let canada = so == b"A9A" && sw == b"9A9";
+    let eircode = so == b"A99" && w.len() == 4;
+    (uk || canada || eircode).then_some(i + 2)
+}
+
+/// "my postcode is e one four, nine g e", "postal code v six k two g eight", "the eircode
+/// is d oh six, y f nine two", "postcode LS6 2BQ": a postcode after its keyword.
+pub(crate) fn detect_postcode(doc: &mut Doc) {
+    let n = doc.toks.len();
+    for i in 0..n {
+        let cue = doc.is(i, "postcode")
+            || doc.is(i, "postcode's")
+            || doc.is(i, "eircode")
+            || (doc.is(i, "postal") || doc.is(i, "post")) && doc.is(i + 1, "code");
+        if !cue || doc.claimed[i] {
+            continue;
+        }
+        let mut j = if doc.is(i, "postal") || doc.is(i, "post") {
+            i + 2
+        } else {
+            i + 1
+        };
+        while j < n
+            && (doc.is(j, "is") || doc.is(j, "'s") || doc.toks[j].is_punct(b':') || doc.filler(j))
+        {
+            j += 1;
+        }
+        if let Some(e) = postcode_at(doc, j) {
+            doc.add(EntityType::Address, j, e);
+            continue;
+        }
+        // Spoken: letters, digit words and short codes, commas between.
+        let mut e = j;
+        let mut parts = 0;
+        while e < n && parts < 8 && !doc.claimed[e] {
+            let t = doc.toks[e];
+            let part = doc.letter(e)
+                || t.kind == Kind::Alnum && t.len() <= 4
+                || t.kind == Kind::Num && t.len() <= 2
+                || t.kind == Kind::Word && t.lex.num != crate::redact::lexicon::NumWord::None;
+            if part {
+                parts += 1;
+                e += 1;
+            } else if t.is_punct(b',') && e + 1 < n && parts > 0 {
+                e += 1;
+            } else {
+                break;
+            }
+        }
+        while e > j && doc.toks[e - 1].is_punct(b',') {
+            e -= 1;
+        }
+        if parts >= 4 {
+            doc.add(EntityType::Address, j, e);
+        }
+    }
 }
 
 /// A state at `i` (full name, two-word name or upper-case postal code); returns its end.

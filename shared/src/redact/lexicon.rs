@@ -759,7 +759,17 @@ fn build() -> Table {
     ] {
         entry(&mut t, w).flags |= flag::AMBIGUOUS;
     }
-    for w in ["address", "live", "lives", "located"] {
+    for w in [
+        "address",
+        "live",
+        "lives",
+        "located",
+        "postcode",
+        "postcode's",
+        "eircode",
+        "postal",
+        "post",
+    ] {
         entry(&mut t, w).flags |= flag::ADDR_CUE;
     }
     entry(&mut t, "the").flags |= flag::THE;

@@ -325,6 +325,7 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
         }
         if doc.flags & lexicon::flag::ADDR_CUE != 0 {
             address::detect_cued(&mut doc);
+            address::detect_postcode(&mut doc);
         }
     }
     let bank_here = doc
