@@ -474,6 +474,7 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
     while city_end < n && words < 3 {
         let t = doc.toks[city_end];
         let cityish = t.kind == Kind::Word
+            && doc.run_at[city_end] == 0
             && (!t.lex.has(flag::STOP) || doc.is(city_end, "new") && words == 0)
             && !t.lex.has(flag::FILLER)
             && t.lex.concept == Concept::None
