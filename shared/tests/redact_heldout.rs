@@ -50,6 +50,21 @@ const KNOWN_GAPS: &[&str] = &[
     "heldouti-00121", // "put her name on the card jasmine bellamy" (the first "jasmine")
     "heldouti-00126", // "i have power of attorney for gertrude hollis"
     "heldouti-00152", // "medicare number five a g two d one four e p nine three" (spoken MBI)
+    // Batch J (conversation-shaped turns), after fixes:
+    "heldoutj-00048", // "Month 05, year 2028." (the word "year" inside the labelled span)
+    "heldoutj-00055", // "routing's oh eight one nine five eight, hang on, nine five eight ..."
+    "heldoutj-00105", // "seventeen oh six south main, sorry, ..." (the retracted first try)
+    "heldoutj-00112", // "that's in tacoma washington nine eight four oh five" (no street)
+    "heldoutj-00114", // "one twenty five and a half west broadway" (no street type)
+    "heldoutj-00116", // "..., Boston; no wait, it's 91 Beacon." (city after a unit; bare retry)
+    "heldoutj-00124", // "transfer me over to ignatius in billing" (one lower-case name)
+    "heldoutj-00130", // "my partner jun seo park" ("jun" reads as June)
+    "heldoutj-00132", // "It's under Gallagher. G-A-L-L-A-G-H-E-R." (the spelling is caught)
+    "heldoutj-00133", // "ruth a delacroix hale" ("a" reads as the article)
+    "heldoutj-00136", // "doctor okonkwo referred me" (lower case)
+    "heldoutj-00137", // "thanks for holding yolanda this is kevin" (the agent's name taken)
+    "heldoutj-00138", // "Anneliese Krüger, my niece." (sentence start, non-ASCII)
+    "heldoutj-00139", // "explained all this to shontae and she hung up" (one lower-case name)
 ];
 
 const DIGIT_TYPES: &[&str] = &[
@@ -276,6 +291,47 @@ fn heldout_corpus_meets_the_bars() {
         };
         assert!(t.rate() <= bar, "{k} leak over the bar\n{report}");
     }
+}
+
+/// Batch K, other English varieties (UK/Irish/Australian/Canadian/Indian phrasing,
+/// postcodes, sort codes, NI/NHS/PPS numbers): outside the US forms the detectors are built
+/// for. Kept apart from the bars above; its leak rate must not grow past today's level.
+const MAX_LEAK_INTL: f64 = 0.20;
+
+#[test]
+fn international_corpus_does_not_regress() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/heldout_intl_pii.jsonl");
+    let raw = std::fs::read_to_string(&path).expect("international corpus is readable");
+    let (mut n, mut leaked) = (0usize, 0usize);
+    for line in raw.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).expect("valid JSON line");
+        let rec = Record {
+            id: v["id"].as_str().unwrap_or("?").to_string(),
+            text: v["text"].as_str().unwrap_or_default().to_string(),
+            context: v["context"]
+                .as_str()
+                .filter(|c| !c.is_empty())
+                .map(str::to_string),
+            entities: spans(&v, "entities"),
+            negatives: spans(&v, "negatives"),
+            neutral: spans(&v, "neutral"),
+        };
+        let chars: Vec<char> = rec.text.chars().collect();
+        let cov = covered(&rec);
+        for e in &rec.entities {
+            let (total, hit) = alnum_cover(&chars, &cov, e);
+            n += 1;
+            leaked += usize::from(total > 0 && (hit as f64) < 0.75 * total as f64);
+        }
+    }
+    assert!(n >= 150, "international corpus too small");
+    let rate = leaked as f64 / n as f64;
+    assert!(
+        rate <= MAX_LEAK_INTL,
+        "international leak {:.1}% ({leaked}/{n}) over {:.0}%",
+        100.0 * rate,
+        100.0 * MAX_LEAK_INTL
+    );
 }
 
 #[test]
