@@ -261,7 +261,7 @@ fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
     run_at.clear();
     run_at.resize(n, 0);
     found.clear();
-    runs.clear();
+    numbers::recycle_runs(&mut runs);
     Doc {
         text,
         toks,

@@ -125,7 +125,7 @@ fn is_numeric(r: Role) -> bool {
 
 /// Finds the number runs among `toks` (skipping tokens marked in `claimed`).
 pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Vec<Run>) {
-    out.clear();
+    recycle_runs(out);
     let bytes = text.as_bytes();
     let n = toks.len();
     let mut roles: Vec<Role> = ROLES.with(|r| std::mem::take(&mut *r.borrow_mut()));
@@ -333,7 +333,23 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
     }
 }
 
+/// Empties `runs`, keeping their digit buffers for the next runs of this thread (a run's
+/// digits are a short string; most utterances have a run or two).
+pub(crate) fn recycle_runs(runs: &mut Vec<Run>) {
+    SPARE_DIGITS.with(|p| {
+        let mut p = p.borrow_mut();
+        for r in runs.drain(..) {
+            if p.len() < 64 && r.digits.capacity() <= 256 {
+                p.push(r.digits);
+            }
+        }
+    });
+}
+
 thread_local! {
+    /// Digit buffers of finished runs (bounded: 64 buffers of at most 256 bytes).
+    static SPARE_DIGITS: std::cell::RefCell<Vec<String>> =
+        const { std::cell::RefCell::new(Vec::new()) };
     /// Reused role buffer (one per thread).
     static ROLES: std::cell::RefCell<Vec<Role>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Reused run item buffer (one per thread).
@@ -650,7 +666,10 @@ fn build(
         run.sep = 0;
     }
     // Digits.
-    let mut d = String::with_capacity(items.len() * 2);
+    let mut d = SPARE_DIGITS
+        .with(|p| p.borrow_mut().pop())
+        .unwrap_or_default();
+    d.clear();
     let mut k = 0;
     let mut prev_tok = t0;
     let mut cstart = 0usize;
