@@ -14,7 +14,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::rc::Rc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -380,10 +379,17 @@ pub(crate) fn policy(parent: &str, key: &str, user_data: bool) -> Action {
     Action::Text
 }
 
+/// A text kept in the walker's arena (one string per document: no allocation per turn).
+#[derive(Clone, Copy)]
+struct Kept {
+    start: usize,
+    len: usize,
+}
+
 /// One memoised turn: its redacted text (`None`: unchanged) and the types replaced
 /// (a range of the walker's `kinds`).
 struct Memoised {
-    out: Option<Rc<str>>,
+    out: Option<Kept>,
     kinds: std::ops::Range<usize>,
 }
 
@@ -392,7 +398,7 @@ type Memo = HashMap<(u64, u64), Memoised, BuildHasherDefault<Fnv>>;
 
 /// What each redacted turn tells the next, keyed by the hash of its output (the text the
 /// next turn sees as its previous turn), with that output to confirm a hit.
-type Priors = HashMap<u64, (Rc<str>, Prior), BuildHasherDefault<Fnv>>;
+type Priors = HashMap<u64, (Kept, Prior), BuildHasherDefault<Fnv>>;
 
 /// Entity counts of one field path, added to the report when the path changes (turns of
 /// one array share their path: one map update per run of turns, not per entity).
@@ -454,6 +460,8 @@ struct Walker<'r> {
     policies: Policies,
     scratch: TurnScratch,
     tally: Tally,
+    /// Texts of the memo and priors, one after the other.
+    arena: String,
 }
 
 /// Policy decisions, keyed by the hash of (parent key, key, user data), with both keys to
@@ -470,12 +478,14 @@ struct WalkTables {
     kinds: Vec<EntityType>,
     policies: Policies,
     scratch: TurnScratch,
+    arena: String,
 }
 
 /// Bounds on what [`WalkTables`] keeps between documents (bounded memory): bigger tables
 /// are dropped, not cleared.
 const KEEP_MEMO: usize = 16 * 1024;
 const KEEP_POLICIES: usize = 4 * 1024;
+const KEEP_ARENA: usize = 1024 * 1024;
 
 impl WalkTables {
     /// Empties the per-document tables before they are kept for the next document.
@@ -486,6 +496,10 @@ impl WalkTables {
             self.kinds = Vec::new();
             self.scratch = TurnScratch::default();
         }
+        if self.arena.capacity() > KEEP_ARENA {
+            self.arena = String::new();
+        }
+        self.arena.clear();
         self.memo.clear();
         self.priors.clear();
         self.kinds.clear();
@@ -514,6 +528,7 @@ pub(crate) fn redact(redactor: &Redactor, v: &mut Value) -> JsonRedaction {
         policies: t.policies,
         scratch: t.scratch,
         tally: Tally::default(),
+        arena: t.arena,
     };
     w.walk_depth(v, "", false, None, 0);
     w.tally.flush(&mut w.report);
@@ -523,6 +538,7 @@ pub(crate) fn redact(redactor: &Redactor, v: &mut Value) -> JsonRedaction {
         kinds: w.kinds,
         policies: w.policies,
         scratch: w.scratch,
+        arena: w.arena,
     }
     .recycle();
     TABLES.with(|c| *c.borrow_mut() = Some(kept));
@@ -575,7 +591,7 @@ impl Walker<'_> {
         }
         if let Some(out) = self.turn(s, prev) {
             s.clear();
-            s.push_str(&out);
+            s.push_str(self.kept(out));
         }
     }
 
@@ -584,8 +600,9 @@ impl Walker<'_> {
     fn redact_lines(&mut self, s: &mut String, prev: Option<&str>) {
         let src = std::mem::take(s);
         let mut out = String::with_capacity(src.len());
-        // The previous line as redacted: a memoised output, or an unchanged line of `src`.
-        let mut last_changed: Option<Rc<str>> = None;
+        // The previous line as redacted: a memoised output (copied out of the arena), or
+        // an unchanged line of `src`.
+        let mut last_changed: Option<String> = None;
         let mut last_same: Option<&str> = prev;
         for (i, line) in src.split('\n').enumerate() {
             if i > 0 {
@@ -595,10 +612,14 @@ impl Walker<'_> {
             out.push_str(speaker);
             let context = last_changed.as_deref().or(last_same);
             match self.turn(body, context) {
-                Some(red) => {
-                    out.push_str(&red);
+                Some(kept) => {
+                    let red = self.kept(kept);
+                    out.push_str(red);
                     if !red.trim().is_empty() {
-                        last_changed = Some(red);
+                        let mut buf = last_changed.take().unwrap_or_default();
+                        buf.clear();
+                        buf.push_str(red);
+                        last_changed = Some(buf);
                     }
                 }
                 None => {
@@ -615,18 +636,18 @@ impl Walker<'_> {
 
     /// Redacts one turn with `prev` as its context, once per document for the same
     /// (context, text): returns the redacted text, or `None` when nothing was replaced.
-    fn turn(&mut self, text: &str, prev: Option<&str>) -> Option<Rc<str>> {
+    fn turn(&mut self, text: &str, prev: Option<&str>) -> Option<Kept> {
         let hp = prev.map_or(0, hash_str);
         let ht = hash_str(text);
         if let Some(m) = self.memo.get(&(hp, ht)) {
             self.tally
                 .add_all(&mut self.report, &self.path, &self.kinds[m.kinds.clone()]);
-            return m.out.clone();
+            return m.out;
         }
         let prior = match prev {
             None => Prior::default(),
             Some(p) => match self.priors.get(&hp) {
-                Some((seen, prior)) if **seen == *p => *prior,
+                Some((seen, prior)) if self.kept(*seen) == p => *prior,
                 _ => prior_of(p),
             },
         };
@@ -636,20 +657,40 @@ impl Walker<'_> {
         self.tally
             .add_all(&mut self.report, &self.path, &self.scratch.kinds);
         let (out, h_out, seen) = if self.scratch.kinds.is_empty() {
-            (None, ht, Rc::from(text))
+            (None, ht, self.keep(text))
         } else {
-            let o: Rc<str> = Rc::from(self.scratch.out.as_str());
-            (Some(o.clone()), hash_str(&o), o)
+            let h = hash_str(&self.scratch.out);
+            let o = Kept {
+                start: self.arena.len(),
+                len: self.scratch.out.len(),
+            };
+            self.arena.push_str(&self.scratch.out);
+            (Some(o), h, o)
         };
         self.priors.insert(h_out, (seen, next));
         self.memo.insert(
             (hp, ht),
             Memoised {
-                out: out.clone(),
+                out,
                 kinds: first..self.kinds.len(),
             },
         );
         out
+    }
+
+    /// Copies `text` into the arena.
+    fn keep(&mut self, text: &str) -> Kept {
+        let k = Kept {
+            start: self.arena.len(),
+            len: text.len(),
+        };
+        self.arena.push_str(text);
+        k
+    }
+
+    /// A text of the arena.
+    fn kept(&self, k: Kept) -> &str {
+        self.arena.get(k.start..k.start + k.len).unwrap_or_default()
     }
 
     /// The field policy for `key` under `parent` (whose [`parent_hash`] is `ph`), decided
