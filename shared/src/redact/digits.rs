@@ -11,7 +11,7 @@ use crate::redact::tokens::Kind;
 use crate::redact::validate;
 
 /// What the previous turn (or segment) says about this utterance.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Prior {
     /// The previous turn ended inside a number of this type: a number opening this
     /// utterance continues it.
@@ -682,8 +682,10 @@ fn classify(
             ..*prior
         };
         let labelled = look_back(doc, run.t0).concept != Concept::None;
-        let card = run.n() >= 15 && validate::is_card(&run.digits);
-        return if labelled || card {
+        // Shapes that say what they are: a whole card, a written phone or SSN.
+        let shaped =
+            run.n() >= 15 && validate::is_card(&run.digits) || phone_shape(run) || ssn_shape(run);
+        return if labelled || shaped {
             classify_in(doc, run, &own, bank_here, first_run)
         } else {
             None

@@ -198,9 +198,18 @@ impl Redactor {
         };
         let mut next = read_prior(&output);
         if ends_in_number(&output) {
-            // A number the output still ends in was left by *this* analysis, made with the
-            // real context: what it was is read off it, not off a context-free re-analysis.
-            next.continues = digits::trailing_kind(&doc);
+            // What the number the output ends in was, as `prior_of` reads it: from a
+            // context-free analysis of the output (so the walk redacts every turn exactly as
+            // `redact_text` with the previous redacted turn as context). This analysis is
+            // that one when it had no context and changed nothing.
+            if *prior == digits::Prior::default() && !changed {
+                next.continues = digits::trailing_kind(&doc);
+            } else {
+                let out_text = if changed { scratch.out.as_str() } else { text };
+                let again = analyse(out_text, &digits::Prior::default());
+                next.continues = digits::trailing_kind(&again);
+                recycle(again);
+            }
         }
         recycle(doc);
         scratch.toks = output.toks;
