@@ -200,9 +200,11 @@ impl Redactor {
         if ends_in_number(&output) {
             // What the number the output ends in was, as `prior_of` reads it: from a
             // context-free analysis of the output (so the walk redacts every turn exactly as
-            // `redact_text` with the previous redacted turn as context). This analysis is
-            // that one when it had no context and changed nothing.
-            if *prior == digits::Prior::default() && !changed {
+            // `redact_text` with the previous redacted turn as context). Context only adds
+            // evidence, so a number this analysis left unclassified is unclassified without
+            // context too — except after a question about an order number or an amount,
+            // which takes evidence away: only then is the output analysed again.
+            if prior.asked != lexicon::Concept::Negative {
                 next.continues = digits::trailing_kind(&doc);
             } else {
                 let out_text = if changed { scratch.out.as_str() } else { text };
