@@ -253,7 +253,7 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
                     && toks[i - 1].len() <= 4
                     && i + 1 < n
                     && matches!(roles[i + 1], Role::Digits | Role::Num(_) | Role::Ord(_));
-                if !tight && !month_abbr && !(loose_groups && loose_dot(toks, &roles, i)) {
+                if !(tight || month_abbr || loose_groups && loose_dot(toks, &roles, i)) {
                     roles[i] = Role::Break;
                 }
             }

@@ -537,17 +537,14 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                         Concept::Negative | Concept::Code | Concept::Id | Concept::Number
                     )
             });
-            if letters >= 4
-                && !doc.is(end, "at")
-                && !doc.is(end, "dot")
-                && !number_at(end)
-                && !(i > 0 && number_at(i - 1))
-                && !labelled
-            {
-                if doc.add(EntityType::Person, i, end) {
-                    i = end;
-                    continue;
-                }
+            let code_like = doc.is(end, "at")
+                || doc.is(end, "dot")
+                || number_at(end)
+                || i > 0 && number_at(i - 1)
+                || labelled;
+            if letters >= 4 && !code_like && doc.add(EntityType::Person, i, end) {
+                i = end;
+                continue;
             }
         }
         // A formatted text names people with capitals: two or more capitalised name-like
