@@ -298,10 +298,25 @@ fn heldout_corpus_meets_the_bars() {
 /// for. Kept apart from the bars above; its leak rate must not grow past today's level.
 const MAX_LEAK_INTL: f64 = 0.20;
 
+/// Batch L, a US support day written after every rule above (9.9% leak before the few fixes
+/// it prompted, 7.7% after): kept apart as the latest estimate of unseen phrasing; its leak
+/// rate must not grow past today's level.
+const MAX_LEAK_LATEST: f64 = 0.09;
+
 #[test]
 fn international_corpus_does_not_regress() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/heldout_intl_pii.jsonl");
-    let raw = std::fs::read_to_string(&path).expect("international corpus is readable");
+    leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);
+}
+
+#[test]
+fn latest_batch_does_not_regress() {
+    leak_at_most("tests/data/heldout_l_pii.jsonl", MAX_LEAK_LATEST);
+}
+
+/// Asserts the leak rate of a corpus file (same rule as the bars above) is at most `max`.
+fn leak_at_most(file: &str, max: f64) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file);
+    let raw = std::fs::read_to_string(&path).expect("corpus file is readable");
     let (mut n, mut leaked) = (0usize, 0usize);
     for line in raw.lines().filter(|l| !l.trim().is_empty()) {
         let v: Value = serde_json::from_str(line).expect("valid JSON line");
@@ -324,13 +339,13 @@ fn international_corpus_does_not_regress() {
             leaked += usize::from(total > 0 && (hit as f64) < 0.75 * total as f64);
         }
     }
-    assert!(n >= 150, "international corpus too small");
+    assert!(n >= 150, "{file}: corpus too small");
     let rate = leaked as f64 / n as f64;
     assert!(
-        rate <= MAX_LEAK_INTL,
-        "international leak {:.1}% ({leaked}/{n}) over {:.0}%",
+        rate <= max,
+        "{file}: leak {:.1}% ({leaked}/{n}) over {:.0}%",
         100.0 * rate,
-        100.0 * MAX_LEAK_INTL
+        100.0 * max
     );
 }
 

@@ -565,6 +565,7 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
                         | EntityType::BankAccount
                         | EntityType::AccountId
                 )
+                || d.len() >= 3 && kind == EntityType::Cvv
             {
                 seen.push((kind, ri));
             }
@@ -582,13 +583,16 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
     if !seen.is_empty() {
         for ri in 0..doc.runs.len() {
             let (t0, t1) = (doc.runs[ri].t0, doc.runs[ri].t1);
-            if doc.claimed[t0..t1].iter().any(|c| *c) || doc.runs[ri].n() < 4 {
+            if doc.claimed[t0..t1].iter().any(|c| *c) || doc.runs[ri].n() < 3 {
                 continue;
             }
+            // The last digits of a number found, or (three and more digits) the same number
+            // said again ("security code is two ninety one i think yeah two nine one").
             let hit = seen.iter().find(|(_, si)| {
                 let big = &doc.runs[*si].digits;
                 let small = &doc.runs[ri].digits;
-                big.len() > small.len() && big.ends_with(small.as_str())
+                big.len() > small.len() && small.len() >= 4 && big.ends_with(small.as_str())
+                    || big == small && *si != ri
             });
             if let Some((kind, _)) = hit {
                 let kind = *kind;
@@ -848,7 +852,11 @@ fn classify_in(
                 && (3..=4).contains(&n)
                 && !run.code
                 && !datey
-                && the_code_is(doc, run.t0)
+                && (the_code_is(doc, run.t0)
+                    || doc
+                        .found
+                        .iter()
+                        .any(|f| matches!(f.kind, E::CreditCard | E::CardExpiry)))
             {
                 // "the code's 225", "my code is 4417": a code of the caller's own, said as
                 // the answer (a bare "code 502" on a screen stays).

@@ -462,6 +462,18 @@ fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
                     pending = false;
                     continue;
                 }
+                // "g patel dot home at gmail ...", "x k underscore support nine nine at":
+                // an everyday word of a mailbox name after a spoken "dot" / "underscore".
+                if (start == at || start == k + 1 && !seg_word)
+                    && k > 0
+                    && (doc.is(k - 1, "dot") || doc.is(k - 1, "underscore"))
+                    && t.len() >= 2
+                    && !t.lex.has(flag::FILLER)
+                {
+                    seg_word = true;
+                    start = k;
+                    continue;
+                }
                 // "pat w at fastmail ...": a name before a single initial.
                 if seg_letters
                     && !seg_word

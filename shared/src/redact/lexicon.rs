@@ -336,6 +336,8 @@ const FILLERS: &[&str] = &[
 
 #[rustfmt::skip]
 const STOPWORDS: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
+    "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
     "a", "about", "above", "actually", "after", "again", "ago", "ahead", "all", "alright", "also",
     "am", "an", "and", "any", "anything", "are", "around", "as", "ask", "at", "back", "be",
     "because", "been", "before", "being", "best", "better", "both", "but", "by", "calling", "can",

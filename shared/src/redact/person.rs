@@ -511,8 +511,12 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 }
             }
         }
-        // Spelled name: "Adams, A D A M S", "burke b u r k e".
+        // Spelled name: "Adams, A D A M S", "burke b u r k e"; with the given name said
+        // before it ("rosalind ekwueme e k w u e m e").
         if let Some((spell, end)) = word_then_spelling(doc, i) {
+            if i > 0 && !doc.claimed[i - 1] && namey(doc, i - 1) && doc.flag(i - 1, flag::FIRST) {
+                doc.add(EntityType::Person, i - 1, i);
+            }
             add_spelled_name(doc, i, spell, end);
             i = end;
             continue;
