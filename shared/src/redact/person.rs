@@ -531,7 +531,8 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             // their label ("confirmation number g n z v g r").
             let number_at = |k: usize| {
                 doc.toks.get(k).is_some_and(|t| {
-                    matches!(t.kind, Kind::Num | Kind::Alnum) || t.lex.num != NumWord::None
+                    matches!(t.kind, Kind::Num | Kind::Alnum | Kind::Placeholder)
+                        || t.lex.num != NumWord::None
                 })
             };
             let labelled = (i.saturating_sub(5)..i).any(|k| {
@@ -611,10 +612,11 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
         words += 1;
     }
     // "the X1 Carbon Gen 9": capitalised words against a number or code are a product.
+    // (A placeholder counts too: redacting twice must change nothing.)
     let numeric = |k: usize| {
         doc.toks
             .get(k)
-            .is_some_and(|t| matches!(t.kind, Kind::Num | Kind::Alnum))
+            .is_some_and(|t| matches!(t.kind, Kind::Num | Kind::Alnum | Kind::Placeholder))
     };
     if words == 1 {
         // One capitalised word the lexicon knows nothing about, inside a sentence ("I'll
