@@ -265,6 +265,21 @@ fn long_input_is_fine() {
     assert!(!r.text.contains("four one five five"));
 }
 
+/// Entity-dense input stays linear: hyphenated names merged part by part and hundreds of
+/// thousands of labelled numbers (each checked against the recent numbers for a restatement).
+#[test]
+fn long_entity_dense_input_is_fine() {
+    let mut s = String::new();
+    while s.len() < 500_000 {
+        s.push_str(
+            "Thanks, Mrs. Anne-Marie Dubois-Laurent-Smith. My SSN is 123-45-6789, cvv 123. ",
+        );
+    }
+    let r = redact_text(&s, &Context::default());
+    assert!(r.entities.len() > 15_000);
+    assert!(!r.text.contains("Dubois") && !r.text.contains("6789"));
+}
+
 #[test]
 fn unlabelled_identifier_read_digit_by_digit_is_redacted_without_context() {
     use callwarden::redact::{redact_text, Context};

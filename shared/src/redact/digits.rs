@@ -530,6 +530,10 @@ fn spoken_phone_shape(run: &Run) -> bool {
     matches!(run.comma_groups(), [3, 3, 4] | [1, 3, 3, 4]) && validate::is_nanp(&run.digits)
 }
 
+/// Numbers remembered for restatements ("... six seven eight nine. It's one two three,
+/// four five, six seven eight nine").
+const SEEN: usize = 8;
+
 /// Classifies every unclaimed run and records the entities.
 pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
     let mut first_run = true;
@@ -567,6 +571,11 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
                 )
                 || d.len() >= 3 && kind == EntityType::Cvv
             {
+                // The few most recent numbers only (a restatement follows its number; a
+                // bound keeps the pass below linear on a huge utterance).
+                if seen.len() == SEEN {
+                    seen.remove(0);
+                }
                 seen.push((kind, ri));
             }
         }

@@ -2,7 +2,7 @@
 //! given-name / surname lexicon for the weaker cues, and spelled names ("S M I T H",
 //! "W-H-I-T-E", "S as in Sam").
 
-use crate::redact::doc::Doc;
+use crate::redact::doc::{Doc, Found};
 use crate::redact::entity::EntityType;
 use crate::redact::lexicon::{flag, Concept, NumWord};
 use crate::redact::tokens::{Case, Kind};
@@ -665,45 +665,56 @@ fn hyphen_tail(doc: &Doc, mut end: usize) -> usize {
 /// ("Anne", "Marie Dubois") or without their last part ("Abernathy" of "Abernathy-Cole")
 /// become one entity over all the parts.
 pub(crate) fn join_hyphenated(doc: &mut Doc) {
-    let mut fi = 0;
-    while fi < doc.found.len() {
-        if doc.found[fi].kind != EntityType::Person {
-            fi += 1;
-            continue;
-        }
-        let t1 = doc.found[fi].t1;
-        let glued = t1 + 1 < doc.toks.len()
-            && doc.toks[t1].is_punct(b'-')
-            && !doc.toks[t1].space_before
-            && !doc.toks[t1 + 1].space_before
-            && !doc.claimed[t1];
-        if !glued {
-            fi += 1;
-            continue;
-        }
-        // The next part is another name found: merge the two.
-        if let Some(next) = doc
-            .found
-            .iter()
-            .position(|f| f.kind == EntityType::Person && f.t0 == t1 + 1)
-        {
-            doc.claimed[t1] = true;
-            doc.found[fi].t1 = doc.found[next].t1;
-            doc.found.remove(next);
-            if next < fi {
-                fi -= 1;
+    if !doc.found.iter().any(|f| f.kind == EntityType::Person) {
+        return;
+    }
+    // One pass over the entities in text order (linear: no search per entity).
+    doc.found.sort_unstable_by_key(|f| f.t0);
+    let found = std::mem::take(&mut doc.found);
+    let mut out: Vec<Found> = Vec::with_capacity(found.len());
+    for f in found {
+        if let Some(last) = out.last_mut() {
+            if last.kind == EntityType::Person {
+                extend_hyphenated(doc, last);
+                // The next part is another name found: merge the two.
+                if f.kind == EntityType::Person && glued_at(doc, last.t1) && f.t0 == last.t1 + 1 {
+                    doc.claimed[last.t1] = true;
+                    last.t1 = f.t1;
+                    continue;
+                }
             }
-            continue;
         }
-        let end = hyphen_tail(doc, t1);
-        if end > t1 {
-            for c in &mut doc.claimed[t1..end] {
-                *c = true;
-            }
-            doc.found[fi].t1 = end;
-            continue;
+        out.push(f);
+    }
+    if let Some(last) = out.last_mut() {
+        if last.kind == EntityType::Person {
+            extend_hyphenated(doc, last);
         }
-        fi += 1;
+    }
+    doc.found = out;
+}
+
+/// A hyphen written tight right at `t1`, unclaimed, with a token after it.
+fn glued_at(doc: &Doc, t1: usize) -> bool {
+    t1 + 1 < doc.toks.len()
+        && doc.toks[t1].is_punct(b'-')
+        && !doc.toks[t1].space_before
+        && !doc.toks[t1 + 1].space_before
+        && !doc.claimed[t1]
+}
+
+/// Extends a name over the "-Word" parts glued to its end ("Abernathy" of "Abernathy-Cole";
+/// claimed tokens — another entity — stop it).
+fn extend_hyphenated(doc: &mut Doc, f: &mut Found) {
+    if !glued_at(doc, f.t1) {
+        return;
+    }
+    let end = hyphen_tail(doc, f.t1);
+    if end > f.t1 {
+        for c in &mut doc.claimed[f.t1..end] {
+            *c = true;
+        }
+        f.t1 = end;
     }
 }
 
