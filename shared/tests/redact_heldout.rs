@@ -54,7 +54,6 @@ const KNOWN_GAPS: &[&str] = &[
     "heldoutj-00048", // "Month 05, year 2028." (the word "year" inside the labelled span)
     "heldoutj-00055", // "routing's oh eight one nine five eight, hang on, nine five eight ..."
     "heldoutj-00105", // "seventeen oh six south main, sorry, ..." (the retracted first try)
-    "heldoutj-00112", // "that's in tacoma washington nine eight four oh five" (no street)
     "heldoutj-00114", // "one twenty five and a half west broadway" (no street type)
     "heldoutj-00116", // "..., Boston; no wait, it's 91 Beacon." (city after a unit; bare retry)
     "heldoutj-00124", // "transfer me over to ignatius in billing" (one lower-case name)

@@ -623,6 +623,12 @@ pub(crate) fn detect_postcode(doc: &mut Doc) {
     }
 }
 
+/// A state is written at `i` and ends right at `end` (used to read a place backwards from
+/// a ZIP).
+pub(crate) fn state_ends_at(doc: &Doc, i: usize, end: usize) -> bool {
+    is_state_at(doc, i) == Some(end)
+}
+
 /// A state at `i` (full name, two-word name or upper-case postal code); returns its end.
 fn is_state_at(doc: &Doc, i: usize) -> Option<usize> {
     let t = doc.toks.get(i)?;

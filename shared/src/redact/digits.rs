@@ -546,7 +546,10 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
             } else {
                 let kind = classify(doc, run, prior, bank_here, first_run);
                 kind.map(|kind| {
-                    let (t0, t1) = extend_letters(doc, run, kind);
+                    let (mut t0, t1) = extend_letters(doc, run, kind);
+                    if kind == EntityType::Address && matches!(run.n(), 5 | 9) && !run.month {
+                        t0 = place_before_zip(doc, t0);
+                    }
                     let d = run.digits.as_bytes();
                     let last4 = (kind == EntityType::CreditCard && d.len() >= 12).then(|| {
                         let mut l4 = [0u8; 4];
@@ -609,6 +612,51 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
             }
         }
     }
+}
+
+/// "tucson arizona zip eight five seven one nine", "that's in tacoma washington nine eight
+/// four oh five": a state said right before a ZIP (and up to two city words before it)
+/// belongs to the address. Returns the new start (`t0` without a state).
+fn place_before_zip(doc: &Doc, t0: usize) -> usize {
+    let mut k = t0;
+    while k > 0
+        && !doc.claimed[k - 1]
+        && (doc.is(k - 1, "zip")
+            || doc.is(k - 1, "code")
+            || doc.is(k - 1, "zipcode")
+            || doc.is(k - 1, "is")
+            || doc.filler(k - 1)
+            || doc.toks[k - 1].is_punct(b','))
+    {
+        k -= 1;
+    }
+    let state = [k.saturating_sub(2), k.saturating_sub(1)]
+        .into_iter()
+        .find(|&i| i < k && crate::redact::address::state_ends_at(doc, i, k));
+    let Some(mut s) = state else {
+        return t0;
+    };
+    let mut words = 0;
+    while s > 0 && words < 2 {
+        let p = s - 1;
+        let t = doc.toks[p];
+        let city = t.kind == Kind::Word
+            && !doc.claimed[p]
+            && !t.lex.has(flag::STOP)
+            && !t.lex.has(flag::FILLER)
+            && t.lex.concept == Concept::None
+            && t.lex.num == NumWord::None
+            && (!doc.cased || t.case != crate::redact::tokens::Case::Lower);
+        if !city {
+            break;
+        }
+        s = p;
+        words += 1;
+    }
+    if doc.toks.get(s).is_some_and(|t| t.is_punct(b',')) {
+        s += 1;
+    }
+    s
 }
 
 /// Spoken identifiers mix letters in: "y a a six eight...", "... nine zero l d", "XAL 657".
@@ -1021,6 +1069,10 @@ pub(crate) fn asked(doc: &Doc) -> Concept {
     for (k, t) in doc.toks.iter().enumerate() {
         if t.kind != Kind::Word {
             continue;
+        }
+        // "And what city and state?": a place, and the ZIP that ends it.
+        if doc.is(k, "city") {
+            return Concept::Zip;
         }
         // "And the three digits on the back?", "the code on the reverse", "the little code
         // printed by the signature panel?": the card security code.
