@@ -127,15 +127,7 @@ pub(crate) fn detect(doc: &mut Doc) {
             }
         }
         end = tail(doc, end);
-        if business_place_before(doc, start) {
-            // Not personal: claim the tokens (no other detector re-reads them) without an
-            // entity.
-            for c in &mut doc.claimed[start..end] {
-                *c = true;
-            }
-        } else {
-            doc.add(EntityType::Address, start, end);
-        }
+        add_address(doc, start, end);
         i = end.max(i + 1);
     }
     detect_prefixed(doc);
@@ -160,20 +152,7 @@ fn detect_prefixed(doc: &mut Doc) {
             continue;
         }
         let start = unit_before(doc, run.t0);
-        let mut end = i + 1;
-        while end < n && end < i + 4 {
-            let t = doc.toks[end];
-            let ok = t.kind == Kind::Word
-                && !doc.claimed[end]
-                && !t.lex.has(flag::STOP)
-                && !t.lex.has(flag::FILLER)
-                && t.lex.concept == Concept::None
-                && (!doc.cased || t.case != Case::Lower);
-            if !ok {
-                break;
-            }
-            end += 1;
-        }
+        let end = name_words_from(doc, i + 1, 3);
         if end == i + 1 {
             continue;
         }
@@ -211,6 +190,41 @@ fn unit_before(doc: &Doc, t0: usize) -> usize {
         return v - 1;
     }
     t0
+}
+
+/// Token `k` can be a word of a street or place name: a word, unclaimed, not a function
+/// word, filler, keyword or number word, capitalised in a cased text.
+pub(crate) fn name_word(doc: &Doc, k: usize) -> bool {
+    doc.toks.get(k).is_some_and(|t| {
+        t.kind == Kind::Word
+            && !doc.claimed[k]
+            && !t.lex.has(flag::STOP)
+            && !t.lex.has(flag::FILLER)
+            && t.lex.concept == Concept::None
+            && t.lex.num == crate::redact::lexicon::NumWord::None
+            && (!doc.cased || t.case != Case::Lower)
+    })
+}
+
+/// The end of up to `max` name words from `from` (`from` when there are none).
+fn name_words_from(doc: &Doc, from: usize, max: usize) -> usize {
+    let mut end = from;
+    while end < from + max && name_word(doc, end) {
+        end += 1;
+    }
+    end
+}
+
+/// Adds the address `start..end`, or, when it is the business's own, claims its tokens
+/// without an entity (no other detector re-reads them).
+fn add_address(doc: &mut Doc, start: usize, end: usize) {
+    if business_place_before(doc, start) {
+        for c in &mut doc.claimed[start..end] {
+            *c = true;
+        }
+    } else {
+        doc.add(EntityType::Address, start, end);
+    }
 }
 
 /// "57th", "103rd", "2nd": digits and an ordinal suffix (any number, as streets go).
@@ -252,23 +266,8 @@ pub(crate) fn detect_cued(doc: &mut Doc) {
         if run.t0 != j || !(1..=6).contains(&run.n()) || run.month || run.slash || doc.claimed[j] {
             continue;
         }
-        let mut end = run.t1;
-        let mut words = 0;
-        while end < n && words < 3 {
-            let t = doc.toks[end];
-            let ok = t.kind == Kind::Word
-                && !doc.claimed[end]
-                && !t.lex.has(flag::STOP)
-                && !t.lex.has(flag::FILLER)
-                && t.lex.concept == Concept::None
-                && (!doc.cased || t.case != Case::Lower);
-            if !ok {
-                break;
-            }
-            end += 1;
-            words += 1;
-        }
-        if words == 0 {
+        let end = name_words_from(doc, run.t1, 3);
+        if end == run.t1 {
             continue;
         }
         let end = tail(doc, end);
@@ -324,13 +323,7 @@ pub(crate) fn detect_po_box(doc: &mut Doc) {
         }
         let run_end = doc.runs[r as usize - 1].t1;
         let end = tail(doc, run_end);
-        if business_place_before(doc, s) {
-            for c in &mut doc.claimed[s..end] {
-                *c = true;
-            }
-        } else {
-            doc.add(EntityType::Address, s, end);
-        }
+        add_address(doc, s, end);
     }
 }
 

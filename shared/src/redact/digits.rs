@@ -638,19 +638,10 @@ fn place_before_zip(doc: &Doc, t0: usize) -> usize {
     };
     let mut words = 0;
     while s > 0 && words < 2 {
-        let p = s - 1;
-        let t = doc.toks[p];
-        let city = t.kind == Kind::Word
-            && !doc.claimed[p]
-            && !t.lex.has(flag::STOP)
-            && !t.lex.has(flag::FILLER)
-            && t.lex.concept == Concept::None
-            && t.lex.num == NumWord::None
-            && (!doc.cased || t.case != crate::redact::tokens::Case::Lower);
-        if !city {
+        if !crate::redact::address::name_word(doc, s - 1) {
             break;
         }
-        s = p;
+        s -= 1;
         words += 1;
     }
     if doc.toks.get(s).is_some_and(|t| t.is_punct(b',')) {
@@ -1039,7 +1030,7 @@ pub(crate) fn trailing_kind(doc: &Doc) -> Option<EntityType> {
             continue;
         }
         words += 1;
-        let c = t.lex.concept;
+        let c = concept_at(doc, k);
         let kind = match c {
             Concept::Card => Some(EntityType::CreditCard),
             Concept::Ssn => Some(EntityType::Ssn),
