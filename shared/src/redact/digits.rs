@@ -811,6 +811,42 @@ fn classify_in(
         return None;
     }
     use EntityType as E;
+    // A whole card number (Luhn and an issuer range, unbroken, in fours or spoken) is a
+    // card whatever other label is near ("the card on file expired, use 5253 ...
+    // instead"); labels of non-personal numbers and accounts keep their own rules below.
+    if (15..=16).contains(&n)
+        && !datey
+        && !unit
+        && (run.ngroups <= 1 || run.group_lens().iter().all(|g| *g == 4))
+        && matches!(
+            around.concept,
+            Concept::Expiry
+                | Concept::Cvv
+                | Concept::Birth
+                | Concept::Ssn
+                | Concept::Phone
+                | Concept::Zip
+                | Concept::Routing
+                | Concept::Security
+                | Concept::Code
+        )
+        && validate::is_card(&run.digits)
+    {
+        return Some(E::CreditCard);
+    }
+    // "4245 6072 6406 6886, 06/30", "... october twenty twenty six": a month and year
+    // said right after a card number is its expiry.
+    if datey
+        && !run.ordinal
+        && (3..=6).contains(&n)
+        && matches!(
+            around.concept,
+            Concept::None | Concept::Money | Concept::Card
+        )
+        && card_just_before(doc, run.t0)
+    {
+        return Some(E::CardExpiry);
+    }
     let kind = match around.concept {
         Concept::Card => {
             if n >= 12 {
@@ -971,6 +1007,19 @@ fn classify_in(
         }
     };
     kind
+}
+
+/// A card number was found ending at most three tokens before `t0`, with no other number
+/// in between.
+fn card_just_before(doc: &Doc, t0: usize) -> bool {
+    doc.found.iter().any(|f| {
+        f.kind == EntityType::CreditCard
+            && f.t1 <= t0
+            && t0 - f.t1 <= 3
+            && doc.toks[f.t1..t0]
+                .iter()
+                .all(|t| !matches!(t.kind, Kind::Num | Kind::Alnum | Kind::Placeholder))
+    })
 }
 
 /// "sure", "yes", "yeah", "yep", "okay", "ok": a word that opens an answer.

@@ -65,6 +65,7 @@ impl Redactor {
     /// Redacts one utterance. `ctx.previous_turn` (the other speaker's last turn, or this
     /// speaker's previous segment) resolves answers like "it's 4111 ..." to "what's your
     /// card number?" and numbers cut at the end of the previous turn.
+    #[inline(never)] // a stable symbol for scripts/redact-instructions.sh
     pub fn redact_text(&self, text: &str, ctx: &Context) -> Redacted {
         let prior = ctx.previous_turn.map(prior_of).unwrap_or_default();
         let doc = analyse(text, &prior);
@@ -221,6 +222,7 @@ impl Redactor {
     /// Redacts a JSON document in place: free text everywhere, known PII fields replaced,
     /// secret and capability fields removed (see [`JsonRedaction`] and the field policy
     /// table in `json.rs`).
+    #[inline(never)] // a stable symbol for scripts/redact-instructions.sh
     pub fn redact_json(&self, v: &mut serde_json::Value) -> JsonRedaction {
         json::redact(self, v)
     }

@@ -136,8 +136,12 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
     let mut homophone_seen = false;
     let mut one_seen = false;
     let mut dots_after_digits = 0;
+    let mut hold_seen = false;
+    const HANG: u64 = pack_word(b"hang");
+    const HOLD: u64 = pack_word(b"hold");
     for (i, t) in toks.iter().enumerate() {
         let mut r = if claimed[i] { Role::Break } else { role_of(t) };
+        hold_seen |= t.key == HANG || t.key == HOLD;
         one_seen |= r == Role::Num(NumWord::Unit(1));
         if r == Role::Sep && t.ch == b'.' && roles.last() == Some(&Role::Digits) {
             dots_after_digits += 1;
@@ -170,6 +174,9 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
     }
     if one_seen {
         pronoun_one(toks, &mut roles);
+    }
+    if hold_seen {
+        hold_on(toks, &mut roles);
     }
     // "six one seven dot five five five dot ...": a spoken "dot" between digits.
     for i in 1..if glue { n.saturating_sub(1) } else { 1 } {
@@ -253,7 +260,11 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
                     && toks[i - 1].len() <= 4
                     && i + 1 < n
                     && matches!(roles[i + 1], Role::Digits | Role::Num(_) | Role::Ord(_));
-                if !(tight || month_abbr || loose_groups && loose_dot(toks, &roles, i)) {
+                if !(tight
+                    || month_abbr
+                    || loose_groups && loose_dot(toks, &roles, i)
+                    || ellipsis_between_numbers(toks, &roles, i))
+                {
                     roles[i] = Role::Break;
                 }
             }
@@ -321,7 +332,14 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         {
             end_tok += 1;
         }
-        let run = build(bytes, toks, &roles, i, end_tok, &mut items);
+        let mut run = build(bytes, toks, &roles, i, end_tok, &mut items);
+        if let Some(k) = run
+            .as_ref()
+            .and_then(|r| card_prefix_end(bytes, toks, &roles, r, &mut items))
+        {
+            run = build(bytes, toks, &roles, i, k, &mut items);
+            end_tok = k;
+        }
         if let Some(run) = run {
             out.push(run);
         }
@@ -331,6 +349,46 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         ROLES.with(|r| *r.borrow_mut() = roles);
         ITEMS.with(|r| *r.borrow_mut() = items);
     }
+}
+
+/// "4245 6072 6406 6886, 06/30", "... one three one five october twenty twenty six": a
+/// whole card number followed, after a comma, by a month or by a date with a slash, by
+/// the next item (its expiry, its code). Returns the token that ends the card when `run` is longer than a card, not
+/// one itself, and starts with one (Luhn and an issuer range, 15 or 16 digits); the rest
+/// is read as a run of its own. Spaces alone never split a run (a 22-digit tracking
+/// number stays whole).
+fn card_prefix_end(
+    bytes: &[u8],
+    toks: &[Tok],
+    roles: &[Role],
+    run: &Run,
+    items: &mut Vec<(usize, Role)>,
+) -> Option<usize> {
+    if run.n() <= 16 || crate::redact::validate::is_card(&run.digits) {
+        return None;
+    }
+    for k in run.t0 + 1..run.t1 {
+        if !is_numeric(roles[k - 1]) {
+            continue;
+        }
+        let next = (k..run.t1).find(|&j| is_numeric(roles[j]))?;
+        let comma = toks[k..next].iter().any(|t| t.is_punct(b','));
+        // "06/30": the next group is a date written with a slash.
+        let slash_date = toks
+            .get(next + 1)
+            .is_some_and(|t| t.is_punct(b'/') && !t.space_before);
+        if !(comma || slash_date || matches!(roles[next], Role::Month(_))) {
+            continue;
+        }
+        let head = build(bytes, toks, roles, run.t0, k, items)?;
+        if head.n() > 16 {
+            return None;
+        }
+        if head.n() >= 15 && crate::redact::validate::is_card(&head.digits) {
+            return Some(k);
+        }
+    }
+    None
 }
 
 /// Empties `runs`, keeping their digit buffers for the next runs of this thread (a run's
@@ -464,6 +522,49 @@ fn homophones(toks: &[Tok], roles: &mut [Role]) {
         }
         i = end;
     }
+}
+
+/// "three four one two hang on nine three nine ...", "seven six seven, hold on, five
+/// three ...": a caller pausing inside a number; "hang on"/"hold on" between two number
+/// words (or digits) become fillers of the run.
+fn hold_on(toks: &[Tok], roles: &mut [Role]) {
+    const ON: u64 = pack_word(b"on");
+    const HANG: u64 = pack_word(b"hang");
+    const HOLD: u64 = pack_word(b"hold");
+    let n = toks.len();
+    for i in 1..n.saturating_sub(2) {
+        if !(toks[i].key == HANG || toks[i].key == HOLD) || toks[i + 1].key != ON {
+            continue;
+        }
+        let before = (0..i).rev().find(|&k| !toks[k].is_punct(b','));
+        let after = (i + 2..n).find(|&k| !toks[k].is_punct(b','));
+        let numeric =
+            |k: Option<usize>| k.is_some_and(|k| matches!(roles[k], Role::Num(_) | Role::Digits));
+        if numeric(before) && numeric(after) {
+            roles[i] = Role::Filler;
+            roles[i + 1] = Role::Filler;
+        }
+    }
+}
+
+/// "three oh five... four oh oh... nine three six": an ellipsis (two or more periods in a
+/// row) between two numbers is a pause inside one number, not a sentence end.
+fn ellipsis_between_numbers(toks: &[Tok], roles: &[Role], i: usize) -> bool {
+    let dot = |k: usize| toks[k].is_punct(b'.');
+    let mut first = i;
+    while first > 0 && dot(first - 1) && !toks[first].space_before {
+        first -= 1;
+    }
+    let mut last = i;
+    while last + 1 < toks.len() && dot(last + 1) && !toks[last + 1].space_before {
+        last += 1;
+    }
+    let numeric = |r: Role| matches!(r, Role::Num(_) | Role::Digits);
+    last > first
+        && first > 0
+        && last + 1 < toks.len()
+        && numeric(roles[first - 1])
+        && numeric(roles[last + 1])
 }
 
 /// "one" as a pronoun is no digit: "the 3-digit one, is 284", "the new one", "which one"
