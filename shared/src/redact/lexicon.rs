@@ -684,6 +684,12 @@ fn build() -> Table {
         "its",
         "she's",
         "he's",
+        "go",
+        "is",
+        "was",
+        "are",
+        "says",
+        "reads",
     ] {
         entry(&mut t, w).flags |= flag::CUE;
     }
@@ -907,13 +913,13 @@ fn build() -> Table {
         entry(&mut t, w).flags |= flag::MEASURE;
     }
     for w in [
-        "thanks", "thank", "mr", "mrs", "ms", "miss", "dr", "mister", "doctor", "sir", "madam",
-        "dear", "bye", "goodbye", "hi", "hello", "hey",
+        "thanks", "thank", "mr", "mrs", "ms", "miss", "dr", "mister", "missus", "doctor", "sir",
+        "madam", "dear", "bye", "goodbye", "hi", "hello", "hey",
     ] {
         entry(&mut t, w).flags |= flag::THANKS;
     }
     for w in [
-        "mr", "mrs", "ms", "miss", "dr", "mister", "mx", "prof", "doctor",
+        "mr", "mrs", "ms", "miss", "dr", "mister", "missus", "mx", "prof", "doctor",
     ] {
         entry(&mut t, w).flags |= flag::HONORIFIC;
     }

@@ -81,8 +81,8 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
             // "here" / "calling" / "speaking").
             namey(doc, i)
                 && (doc.titled(i)
-                    && doc.titled(i + 1)
-                    && namey(doc, i + 1)
+                    && (doc.titled(i + 1) && namey(doc, i + 1)
+                        || initial(doc, i + 1).is_some_and(|j| doc.titled(j)))
                     && !doc.flag(i, flag::AMBIGUOUS)
                     || framed_end(doc, i).is_some())
         }
@@ -390,7 +390,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             // the word after them must look like a name.
             let plain = doc.is(i, "doctor") || doc.is(i, "miss");
             if namey(doc, j)
-                && (!plain || doc.flag(j, flag::LAST) || doc.flag(j, flag::FIRST) || doc.titled(j))
+                && (!plain
+                    || doc.flag(j, flag::LAST)
+                    || doc.flag(j, flag::FIRST)
+                    || doc.titled(j)
+                    || surname_shaped(doc.bytes(j)))
             {
                 // "Mrs. Ekaterina Volkova": in a cased text the capitalised words after the
                 // title are all the name.
@@ -422,6 +426,26 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             if namey(doc, j) && !doc.is(j, "is") {
                 cue = Some((Cue::Strong, j));
             }
+        } else if (doc.is(i, "is") || doc.is(i, "was") || doc.is(i, "are") || doc.is(i, "says"))
+            && person_subject(doc, i)
+        {
+            // "the other driver was renata o'brien and ...", "my spouse is keiko dubois and
+            // ...", "Dependents are Tova and ...", "the passport says bartholomew kim so
+            // ...": lower-case name words framed by how the sentence goes on, a known given
+            // name, or a capitalised word of a formatted text.
+            let j = doc.skip_fillers(i + 1, true);
+            if let Some(e) = framed_end(doc, j) {
+                if doc.add(EntityType::Person, j, e) {
+                    i = e;
+                    continue;
+                }
+            }
+            if namey(doc, j)
+                && (doc.flag(j, flag::FIRST) && !doc.flag(j, flag::AMBIGUOUS)
+                    || doc.cased && doc.titled(j) && !doc.flag(j, flag::AMBIGUOUS))
+            {
+                cue = Some((Cue::Strong, j));
+            }
         } else if doc.is(i, "named")
             || (doc.is(i, "called") || doc.is(i, "call")) && doc.is(i + 1, "me")
         {
@@ -440,6 +464,20 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             }
             let j = doc.skip_fillers(j, true);
             cue = Some((Cue::Thanks, j));
+        } else if (doc.is(i, "go") || doc.is(i, "goes")) && doc.is(i + 1, "by") && {
+            // "I go by Frankie", "i go by tad not my legal name", "she goes by bree".
+            prev_word(doc, i).is_some_and(|p| {
+                [
+                    "i", "she", "he", "they", "we", "you", "usually", "just", "also",
+                ]
+                .iter()
+                .any(|w| doc.is(p, w))
+            })
+        } {
+            cue = Some((Cue::Strong, doc.skip_fillers(i + 2, true)));
+        } else if doc.is(i, "under") && asked_name {
+            // "what name is it under?" — "it should be under kealoha aaliyah".
+            cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
         } else if doc.is(i, "under")
             || doc.is(i, "ask") && doc.is(i + 1, "for")
             || doc.is(i, "goes") && doc.is(i + 1, "by")
@@ -737,6 +775,10 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
             || doc.is(j, "i")
             || doc.is(j, "i'm")
             || doc.is(j, "last") && doc.is(j + 1, "name")
+            || doc.is(j, "so")
+            || doc.is(j, "but")
+            // "... malia fonseca member id ...": the next item's keyword
+            || doc.word(j) && doc.toks[j].lex.concept != Concept::None
             || doc.toks.get(j).is_none_or(|t| t.kind == Kind::Punct))
         && introduced(doc, i)
         && (i..j).all(|k| !plain_word(doc.bytes(k)));
@@ -760,7 +802,97 @@ fn introduced(doc: &Doc, i: usize) -> bool {
             ["it's", "its", "she's", "he's", "shes", "hes"]
                 .iter()
                 .any(|w| doc.is(p, w))
+                || ["is", "was", "are", "says"].iter().any(|w| doc.is(p, w)) && person_subject(doc, p)
+                // "it's gonna be zainab ueda and ...", "the refill is for malia fonseca
+                // member id ...", "are all for precious okonkwo born ..."
+                || doc.is(p, "be") && p > 0 && doc.is(p - 1, "gonna")
+                || doc.is(p, "for")
+                    && p > 0
+                    && ["is", "are", "all", "be", "it's", "that's", "its"]
+                        .iter()
+                        .any(|w| doc.is(p - 1, w))
         })
+}
+
+/// Nouns for people (besides kin words) whose name may be said next: "the other driver was
+/// ...", "the tenant over there is ...".
+const PERSON_NOUNS: &[&str] = &[
+    "driver",
+    "drivers",
+    "tenant",
+    "tenants",
+    "owner",
+    "signer",
+    "cosigner",
+    "doctor",
+    "dentist",
+    "vet",
+    "physician",
+    "therapist",
+    "pharmacist",
+    "dependent",
+    "dependents",
+    "passenger",
+    "passengers",
+    "traveler",
+    "traveller",
+    "guest",
+    "recipient",
+    "technician",
+    "adjuster",
+    "attorney",
+    "lawyer",
+    "nurse",
+    "child",
+    "kid",
+    "kids",
+    "children",
+    "person",
+    "guy",
+    "lady",
+    "contact",
+    "employee",
+];
+
+/// Documents that carry a name ("the passport says ...", "the ticket reads ...").
+const NAME_DOCUMENTS: &[&str] = &[
+    "passport",
+    "license",
+    "licence",
+    "id",
+    "ticket",
+    "reservation",
+    "booking",
+    "badge",
+    "lease",
+    "card",
+    "form",
+    "paperwork",
+    "certificate",
+];
+
+/// Token `i` ("is", "was", "are", "says") has a person for its subject: a kin word or a
+/// person noun among the three words before it ("my spouse is", "the tenant over there
+/// is"), or, for "says"/"reads", a document that carries a name ("the passport says").
+fn person_subject(doc: &Doc, i: usize) -> bool {
+    let says = doc.is(i, "says") || doc.is(i, "reads");
+    (i.saturating_sub(3)..i).rev().any(|k| {
+        doc.word(k)
+            && if says {
+                NAME_DOCUMENTS.iter().any(|w| doc.is(k, w))
+            } else {
+                doc.flag(k, flag::KIN) || PERSON_NOUNS.iter().any(|w| doc.is(k, w))
+            }
+    }) && !(i.saturating_sub(3)..i).any(|k| doc.toks[k].kind == Kind::Punct)
+}
+
+/// Shaped like a surname on its own: "o'connell", "mcallister", "macleod".
+fn surname_shaped(w: &[u8]) -> bool {
+    let starts = |p: &[u8]| w.len() > p.len() + 2 && w[..p.len()].eq_ignore_ascii_case(p);
+    (starts(b"o'") || starts(b"mc") || starts(b"mac"))
+        && w[2..]
+            .iter()
+            .all(|c| c.is_ascii_alphabetic() || *c == b'\'')
 }
 
 /// Everyday adjectives and nouns that follow "it's" / "she's" ("it's super slow and",
