@@ -66,6 +66,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     let mut words = 0;
     let mut code = false;
     let mut back = false;
+    let mut the_back = false;
     let mut digit_word = false;
     let mut preposition = false;
     // "..., sure, it's 440 58 7359": an answer marker starts a new answer, so a label of
@@ -232,6 +233,8 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         }
         if doc.is(k, "back") || doc.is(k, "front") || doc.is(k, "reverse") {
             back = true;
+            // "the three on the back are 365": the back of the card, not "call me back".
+            the_back |= doc.is(k, "back") && k > 0 && doc.is(k - 1, "the");
             // "THE BACK CODE IS 466": the code word came first (read backwards).
             if code {
                 a.concept = Concept::Cvv;
@@ -335,6 +338,11 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                     a.concept = Concept::Negative;
                     return a;
                 }
+                // "the back of the card says four eight seven"
+                if c == Concept::Card && k >= 3 && doc.is(k - 2, "of") && doc.is(k - 3, "back") {
+                    a.concept = Concept::Cvv;
+                    return a;
+                }
                 if code && c == Concept::Card {
                     // "card security code" handled above; "card code" = cvv
                     a.concept = Concept::Cvv;
@@ -349,7 +357,9 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         a.concept = Concept::Code;
     }
     // "the three digits on the back are 7 3 7", "the 3-digit code is 376"
-    if (back || code) && digit_word && matches!(a.concept, Concept::None | Concept::Code) {
+    if ((back || code) && digit_word || the_back)
+        && matches!(a.concept, Concept::None | Concept::Code)
+    {
         a.concept = Concept::Cvv;
     }
     a

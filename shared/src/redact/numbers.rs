@@ -567,7 +567,8 @@ fn ellipsis_between_numbers(toks: &[Tok], roles: &[Role], i: usize) -> bool {
         && numeric(roles[last + 1])
 }
 
-/// "one" as a pronoun is no digit: "the 3-digit one, is 284", "the new one", "which one"
+/// "one" as a pronoun is no digit: "the 3-digit one, is 284", "the new one", "which one",
+/// "the main one"
 /// (unless another number word follows: "the one two three ...").
 fn pronoun_one(toks: &[Tok], roles: &mut [Role]) {
     const BEFORE: [u64; 14] = [
@@ -586,11 +587,28 @@ fn pronoun_one(toks: &[Tok], roles: &mut [Role]) {
         pack_word(b"right"),
         pack_word(b"wrong"),
     ];
+    const DETERMINERS: [u64; 9] = [
+        pack_word(b"the"),
+        pack_word(b"this"),
+        pack_word(b"that"),
+        pack_word(b"my"),
+        pack_word(b"your"),
+        pack_word(b"our"),
+        pack_word(b"their"),
+        pack_word(b"his"),
+        pack_word(b"her"),
+    ];
     const ONE: u64 = pack_word(b"one");
     for i in 1..toks.len() {
+        // "the main one", "my old blue one": a determiner and a plain word before it.
+        let described = i >= 2
+            && toks[i - 1].kind == Kind::Word
+            && roles[i - 1] == Role::Break
+            && toks[i - 1].lex.concept == crate::redact::lexicon::Concept::None
+            && DETERMINERS.contains(&toks[i - 2].key);
         if toks[i].key == ONE
             && roles[i] == Role::Num(NumWord::Unit(1))
-            && BEFORE.contains(&toks[i - 1].key)
+            && (BEFORE.contains(&toks[i - 1].key) || described)
             && !roles.get(i + 1).is_some_and(|r| is_numeric(*r))
         {
             roles[i] = Role::Break;

@@ -115,6 +115,7 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
                 && !doc.cased
                 && !doc.flag(end, flag::LAST)
                 && !doc.flag(end, flag::FIRST)
+                && !surname_shaped(doc.bytes(end))
                 && parts >= 1
             {
                 let next_stop = !namey(doc, end + 1);
@@ -426,7 +427,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             if namey(doc, j) && !doc.is(j, "is") {
                 cue = Some((Cue::Strong, j));
             }
-        } else if (doc.is(i, "is") || doc.is(i, "was") || doc.is(i, "are") || doc.is(i, "says"))
+        } else if (doc.is(i, "is")
+            || doc.is(i, "was")
+            || doc.is(i, "are")
+            || doc.is(i, "as")
+            || doc.is(i, "says"))
             && person_subject(doc, i)
         {
             // "the other driver was renata o'brien and ...", "my spouse is keiko dubois and
@@ -475,6 +480,13 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             })
         } {
             cue = Some((Cue::Strong, doc.skip_fillers(i + 2, true)));
+        } else if doc.is(i, "for")
+            && i > 0
+            && ["is", "are", "all", "be"].iter().any(|w| doc.is(i - 1, w))
+        {
+            // "the refill is for malia fonseca member id ...": a known given name, or name
+            // words framed by what follows.
+            cue = Some((Cue::Weak, doc.skip_fillers(i + 1, true)));
         } else if doc.is(i, "under") && asked_name {
             // "what name is it under?" — "it should be under kealoha aaliyah".
             cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
@@ -515,7 +527,12 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             || doc.is(i, "dear")
             || doc.is(i, "hey")
         {
-            cue = Some((Cue::Weak, doc.skip_fillers(i + 1, true)));
+            let mut j = doc.skip_fillers(i + 1, true);
+            // "it's gonna be zainab ueda and ..."
+            if doc.is(j, "gonna") && doc.is(j + 1, "be") {
+                j += 2;
+            }
+            cue = Some((Cue::Weak, j));
         } else if doc.is(i, "she's") || doc.is(i, "he's") {
             // "so she's uh lakshmi venkataraman and i'm her son": a known given name, or
             // name words framed by what follows.
@@ -802,7 +819,8 @@ fn introduced(doc: &Doc, i: usize) -> bool {
             ["it's", "its", "she's", "he's", "shes", "hes"]
                 .iter()
                 .any(|w| doc.is(p, w))
-                || ["is", "was", "are", "says"].iter().any(|w| doc.is(p, w)) && person_subject(doc, p)
+                || ["is", "was", "are", "as", "says"].iter().any(|w| doc.is(p, w))
+                    && person_subject(doc, p)
                 // "it's gonna be zainab ueda and ...", "the refill is for malia fonseca
                 // member id ...", "are all for precious okonkwo born ..."
                 || doc.is(p, "be") && p > 0 && doc.is(p - 1, "gonna")
