@@ -618,6 +618,31 @@ pub(crate) fn detect_postcode(doc: &mut Doc) {
 
 /// A state is written at `i` and ends right at `end` (used to read a place backwards from
 /// a ZIP).
+/// The answer to "what city and state?": a city (one or two name words) and its state
+/// ("it's lexington kentucky right by the university", "Reno, NV"), without a street or
+/// ZIP. Only after that question (a place said elsewhere is not an address).
+pub(crate) fn detect_city_state(doc: &mut Doc) {
+    let mut i = 1;
+    while i < doc.toks.len() {
+        let Some(end) = is_state_at(doc, i) else {
+            i += 1;
+            continue;
+        };
+        let mut s = i;
+        if doc.toks[s - 1].is_punct(b',') {
+            s -= 1;
+        }
+        let city_end = s;
+        while s > 0 && city_end - s < 2 && name_word(doc, s - 1) {
+            s -= 1;
+        }
+        if s < city_end {
+            doc.add(EntityType::Address, s, end);
+        }
+        i = end;
+    }
+}
+
 pub(crate) fn state_ends_at(doc: &Doc, i: usize, end: usize) -> bool {
     is_state_at(doc, i) == Some(end)
 }

@@ -600,6 +600,37 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
             }
         }
     }
+    // "eight four eight, no wait, eight four seven five four two ...", "803, no wait,
+    // 804-550-6057": a first try abandoned for a restart is part of the number that
+    // replaces it.
+    for ri in 0..doc.runs.len() {
+        let (t0, t1) = (doc.runs[ri].t0, doc.runs[ri].t1);
+        if doc.runs[ri].n() < 2 || doc.claimed[t0..t1].iter().any(|c| *c) || !restart_after(doc, t1)
+        {
+            continue;
+        }
+        let next = doc
+            .found
+            .iter()
+            .filter(|f| f.t0 >= t1 && f.t0 <= t1 + 6)
+            .min_by_key(|f| f.t0)
+            .map(|f| f.kind)
+            .filter(|k| {
+                matches!(
+                    k,
+                    EntityType::Phone
+                        | EntityType::Ssn
+                        | EntityType::CreditCard
+                        | EntityType::BankAccount
+                        | EntityType::AccountId
+                        | EntityType::RoutingNumber
+                        | EntityType::DateOfBirth
+                )
+            });
+        if let Some(kind) = next {
+            doc.add(kind, t0, t1);
+        }
+    }
     // "Six seven eight nine. ... It's one two three, four five, six seven eight nine": the
     // last digits of a number found in the same text, said on their own, are that number.
     if !seen.is_empty() {

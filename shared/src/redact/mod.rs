@@ -341,6 +341,9 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
             address::detect_postcode(&mut doc);
         }
     }
+    if prior.asked == Concept::Zip {
+        address::detect_city_state(&mut doc);
+    }
     let bank_here = doc
         .toks
         .iter()
