@@ -302,6 +302,17 @@ const MAX_LEAK_INTL: f64 = 0.20;
 /// rate must not grow past today's level.
 const MAX_LEAK_LATEST: f64 = 0.09;
 
+/// Batch M, other domains (utilities, telecom porting, pharmacy, auto claims, airline,
+/// property, student loans, veterinary, tax) and phrasing ("I go by", "the other driver
+/// was", "hang on" and ellipses inside numbers, cards followed by their expiry): 18.0% leak
+/// before the fixes it prompted, 4.0% after; its leak rate must not grow past that.
+const MAX_LEAK_M: f64 = 0.05;
+
+#[test]
+fn batch_m_does_not_regress() {
+    leak_at_most("tests/data/heldout_m_pii.jsonl", MAX_LEAK_M);
+}
+
 #[test]
 fn international_corpus_does_not_regress() {
     leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);

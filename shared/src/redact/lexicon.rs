@@ -129,6 +129,8 @@ pub(crate) mod flag {
     pub const HOMOPHONE: u32 = 1 << 26;
     /// Well-known mail host ("at gmail" with the ".com" cut off).
     pub const MAILHOST: u32 = 1 << 18;
+    /// A noun for a person whose name may follow ("the other driver was ...").
+    pub const PERSON_NOUN: u32 = 1 << 27;
 }
 
 /// Everything the grammar knows about one word.
@@ -684,15 +686,11 @@ fn build() -> Table {
         "its",
         "she's",
         "he's",
-        "for",
-        "go",
-        "is",
-        "was",
-        "are",
-        "says",
-        "reads",
     ] {
         entry(&mut t, w).flags |= flag::CUE;
+    }
+    for w in crate::redact::person::PERSON_NOUNS {
+        entry(&mut t, w).flags |= flag::PERSON_NOUN;
     }
     for w in ["for", "fore", "to", "too", "ate", "won"] {
         entry(&mut t, w).flags |= flag::HOMOPHONE;

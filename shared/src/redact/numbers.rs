@@ -335,6 +335,7 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         let mut run = build(bytes, toks, &roles, i, end_tok, &mut items);
         if let Some(k) = run
             .as_ref()
+            .filter(|r| r.n() > 16)
             .and_then(|r| card_prefix_end(bytes, toks, &roles, r, &mut items))
         {
             run = build(bytes, toks, &roles, i, k, &mut items);
@@ -357,6 +358,8 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
 /// one itself, and starts with one (Luhn and an issuer range, 15 or 16 digits); the rest
 /// is read as a run of its own. Spaces alone never split a run (a 22-digit tracking
 /// number stays whole).
+#[cold]
+#[inline(never)]
 fn card_prefix_end(
     bytes: &[u8],
     toks: &[Tok],

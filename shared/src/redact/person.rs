@@ -5,7 +5,7 @@
 use crate::redact::doc::{Doc, Found};
 use crate::redact::entity::EntityType;
 use crate::redact::lexicon::{flag, Concept, NumWord};
-use crate::redact::tokens::{Case, Kind};
+use crate::redact::tokens::{pack_word, Case, Kind};
 
 /// How sure a cue is that a name follows.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -234,7 +234,14 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         }
         let mut cue: Option<(Cue, usize)> = None;
         let l = doc.toks[i].lex;
-        if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST)
+        // Frequent words that cue a name only in some phrases: checked apart from the cue
+        // words below (one integer compare for every other word).
+        let verb = matches!(
+            doc.toks[i].key,
+            IS | WAS | ARE | AS | SAYS | READS | FOR | GO
+        );
+        if !verb
+            && !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST)
             && (!doc.titled(i) || l.has(flag::STOP))
             && !doc.letter(i)
             && !doc.letter(i + 1)
@@ -244,7 +251,18 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             i += 1;
             continue;
         }
-        if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN) {
+        if verb {
+            match verb_cue(doc, i) {
+                Some(VerbCue::Name(j, e)) => {
+                    if doc.add(EntityType::Person, j, e) {
+                        i = e;
+                        continue;
+                    }
+                }
+                Some(VerbCue::Take(c, j)) => cue = Some((c, j)),
+                None => {}
+            }
+        } else if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN) {
             // no cue word: only the spelling / lexicon checks below
         } else if doc.is(i, "name")
             && i >= 2
@@ -427,30 +445,6 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             if namey(doc, j) && !doc.is(j, "is") {
                 cue = Some((Cue::Strong, j));
             }
-        } else if (doc.is(i, "is")
-            || doc.is(i, "was")
-            || doc.is(i, "are")
-            || doc.is(i, "as")
-            || doc.is(i, "says"))
-            && person_subject(doc, i)
-        {
-            // "the other driver was renata o'brien and ...", "my spouse is keiko dubois and
-            // ...", "Dependents are Tova and ...", "the passport says bartholomew kim so
-            // ...": lower-case name words framed by how the sentence goes on, a known given
-            // name, or a capitalised word of a formatted text.
-            let j = doc.skip_fillers(i + 1, true);
-            if let Some(e) = framed_end(doc, j) {
-                if doc.add(EntityType::Person, j, e) {
-                    i = e;
-                    continue;
-                }
-            }
-            if namey(doc, j)
-                && (doc.flag(j, flag::FIRST) && !doc.flag(j, flag::AMBIGUOUS)
-                    || doc.cased && doc.titled(j) && !doc.flag(j, flag::AMBIGUOUS))
-            {
-                cue = Some((Cue::Strong, j));
-            }
         } else if doc.is(i, "named")
             || (doc.is(i, "called") || doc.is(i, "call")) && doc.is(i + 1, "me")
         {
@@ -469,7 +463,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             }
             let j = doc.skip_fillers(j, true);
             cue = Some((Cue::Thanks, j));
-        } else if (doc.is(i, "go") || doc.is(i, "goes")) && doc.is(i + 1, "by") && {
+        } else if doc.is(i, "goes") && doc.is(i + 1, "by") && {
             // "I go by Frankie", "i go by tad not my legal name", "she goes by bree".
             prev_word(doc, i).is_some_and(|p| {
                 [
@@ -480,13 +474,6 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             })
         } {
             cue = Some((Cue::Strong, doc.skip_fillers(i + 2, true)));
-        } else if doc.is(i, "for")
-            && i > 0
-            && ["is", "are", "all", "be"].iter().any(|w| doc.is(i - 1, w))
-        {
-            // "the refill is for malia fonseca member id ...": a known given name, or name
-            // words framed by what follows.
-            cue = Some((Cue::Weak, doc.skip_fillers(i + 1, true)));
         } else if doc.is(i, "under") && asked_name {
             // "what name is it under?" — "it should be under kealoha aaliyah".
             cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
@@ -647,6 +634,58 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         }
         i += 1;
     }
+}
+
+const IS: u64 = pack_word(b"is");
+const WAS: u64 = pack_word(b"was");
+const ARE: u64 = pack_word(b"are");
+const AS: u64 = pack_word(b"as");
+const SAYS: u64 = pack_word(b"says");
+const READS: u64 = pack_word(b"reads");
+const FOR: u64 = pack_word(b"for");
+const GO: u64 = pack_word(b"go");
+
+/// What a frequent verb or preposition at `i` says about a name after it.
+enum VerbCue {
+    /// A name from `.0` to `.1`, framed by how the sentence goes on.
+    Name(usize, usize),
+    /// A cue of this strength for a name at `.1`.
+    Take(Cue, usize),
+}
+
+/// "the other driver was renata o'brien and ...", "my spouse is keiko dubois and ...",
+/// "Dependents are Tova and ...", "the passport says bartholomew kim so ...", "the refill
+/// is for malia fonseca member id ...", "I go by Frankie".
+fn verb_cue(doc: &Doc, i: usize) -> Option<VerbCue> {
+    let t = doc.toks[i];
+    if t.key == FOR {
+        let after = i > 0 && ["is", "are", "all", "be"].iter().any(|w| doc.is(i - 1, w));
+        return after.then(|| VerbCue::Take(Cue::Weak, doc.skip_fillers(i + 1, true)));
+    }
+    if t.key == GO {
+        let pronoun = doc.is(i + 1, "by")
+            && prev_word(doc, i).is_some_and(|p| {
+                [
+                    "i", "she", "he", "they", "we", "you", "usually", "just", "also",
+                ]
+                .iter()
+                .any(|w| doc.is(p, w))
+            });
+        return pronoun.then(|| VerbCue::Take(Cue::Strong, doc.skip_fillers(i + 2, true)));
+    }
+    if !person_subject(doc, i) {
+        return None;
+    }
+    // Lower-case name words framed by how the sentence goes on, a known given name, or a
+    // capitalised word of a formatted text.
+    let j = doc.skip_fillers(i + 1, true);
+    if let Some(e) = framed_end(doc, j) {
+        return Some(VerbCue::Name(j, e));
+    }
+    (namey(doc, j)
+        && !doc.flag(j, flag::AMBIGUOUS)
+        && (doc.flag(j, flag::FIRST) || doc.cased && doc.titled(j)))
+    .then_some(VerbCue::Take(Cue::Strong, j))
 }
 
 /// Two or three capitalised name-like words at `i`, inside a sentence of a cased text
@@ -819,7 +858,7 @@ fn introduced(doc: &Doc, i: usize) -> bool {
             ["it's", "its", "she's", "he's", "shes", "hes"]
                 .iter()
                 .any(|w| doc.is(p, w))
-                || ["is", "was", "are", "as", "says"].iter().any(|w| doc.is(p, w))
+                || matches!(doc.toks[p].key, IS | WAS | ARE | AS | SAYS | READS)
                     && person_subject(doc, p)
                 // "it's gonna be zainab ueda and ...", "the refill is for malia fonseca
                 // member id ...", "are all for precious okonkwo born ..."
@@ -834,7 +873,7 @@ fn introduced(doc: &Doc, i: usize) -> bool {
 
 /// Nouns for people (besides kin words) whose name may be said next: "the other driver was
 /// ...", "the tenant over there is ...".
-const PERSON_NOUNS: &[&str] = &[
+pub(crate) const PERSON_NOUNS: &[&str] = &[
     "driver",
     "drivers",
     "tenant",
@@ -899,7 +938,7 @@ fn person_subject(doc: &Doc, i: usize) -> bool {
             && if says {
                 NAME_DOCUMENTS.iter().any(|w| doc.is(k, w))
             } else {
-                doc.flag(k, flag::KIN) || PERSON_NOUNS.iter().any(|w| doc.is(k, w))
+                doc.flag(k, flag::KIN | flag::PERSON_NOUN)
             }
     }) && !(i.saturating_sub(3)..i).any(|k| doc.toks[k].kind == Kind::Punct)
 }
