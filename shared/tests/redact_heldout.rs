@@ -313,6 +313,17 @@ fn batch_m_does_not_regress() {
     leak_at_most("tests/data/heldout_m_pii.jsonl", MAX_LEAK_M);
 }
 
+/// Batch N, written after batch M's fixes (insurance, gym, hospital billing, mortgage,
+/// ride-share, delivery, DMV, cable, fraud desk, hotel, school, movers): 9.3% leak before
+/// the fixes it prompted (cards read in groups with "and"/"then", corrections, "that's"
+/// and "name" followed by a name), 3.7% after.
+const MAX_LEAK_N: f64 = 0.05;
+
+#[test]
+fn batch_n_does_not_regress() {
+    leak_at_most("tests/data/heldout_n_pii.jsonl", MAX_LEAK_N);
+}
+
 #[test]
 fn international_corpus_does_not_regress() {
     leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);

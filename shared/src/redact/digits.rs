@@ -63,6 +63,14 @@ fn look_back(doc: &Doc, t0: usize) -> Around {
 
 fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     let mut a = Around::default();
+    // "It's 11/23/1990. Wait, no, 11/23/1991.": a number said again as a correction of the
+    // entity right before it is that entity.
+    if depth == 0 {
+        if let Some(kind) = corrected_before(doc, t0) {
+            a.inherit = Some(kind);
+            return a;
+        }
+    }
     let mut words = 0;
     let mut code = false;
     let mut back = false;
@@ -363,6 +371,61 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         a.concept = Concept::Cvv;
     }
     a
+}
+
+/// The type of an entity found right before `t0` with only correction words between ("...
+/// 11/23/1990. Wait, no, 11/23/1991", "[PHONE], sorry, I mean ...").
+fn corrected_before(doc: &Doc, t0: usize) -> Option<EntityType> {
+    let mut k = t0;
+    let mut corrected = false;
+    while k > 0 {
+        let p = k - 1;
+        let t = doc.toks[p];
+        if t.kind == Kind::Punct && matches!(t.ch, b',' | b'.' | b'-') || doc.filler(p) {
+            k = p;
+            continue;
+        }
+        if [
+            "wait",
+            "no",
+            "sorry",
+            "actually",
+            "mean",
+            "oops",
+            "correction",
+            "rather",
+        ]
+        .iter()
+        .any(|w| doc.is(p, w))
+            || doc.is(p, "i") && doc.is(p + 1, "mean")
+        {
+            corrected |=
+                !doc.is(p, "no") || doc.is(p + 1, "wait") || p >= 1 && doc.is(p - 1, "wait");
+            k = p;
+            continue;
+        }
+        break;
+    }
+    if !corrected || k == 0 || k + 1 >= t0 {
+        return None;
+    }
+    let kind = if doc.toks[k - 1].kind == Kind::Placeholder {
+        // Redacted before: the placeholder names the entity ("[CVV] wait no ...").
+        let name: String = String::from_utf8_lossy(doc.bytes(k - 1))
+            .trim_matches(|c| c == '[' || c == ']')
+            .chars()
+            .take_while(|c| *c != ' ')
+            .collect();
+        EntityType::from_name(&name)
+    } else if doc.claimed[k - 1] {
+        doc.found
+            .iter()
+            .find(|f| f.t1 == k && f.t0 < k)
+            .map(|f| f.kind)
+    } else {
+        None
+    };
+    kind.filter(|kind| !matches!(kind, EntityType::Person | EntityType::Email))
 }
 
 /// A correction right after token `t1`: ", no wait", "sorry", "actually", "I mean", "hold on".
@@ -841,6 +904,7 @@ fn classify_in(
                     !datey && n >= 4
                 }
                 EntityType::Ssn | EntityType::Phone | EntityType::RoutingNumber => !datey && n >= 4,
+                EntityType::Cvv => !datey && (3..=4).contains(&n),
                 _ => false,
             };
             if fits {
@@ -892,6 +956,9 @@ fn classify_in(
         Concept::Card => {
             if n >= 12 {
                 Some(E::CreditCard)
+            } else if run.slash && !run.ordinal && (3..=4).contains(&n) && !unit {
+                // "the one on the card says oh two slash thirty": its expiry.
+                Some(E::CardExpiry)
             } else if unit || datey || bare_year(doc, run) || hundreds(doc, run) {
                 None
             } else if n >= 8 || at_end && n >= 2 {

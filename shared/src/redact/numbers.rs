@@ -346,6 +346,9 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         }
         i = end_tok.max(i + 1);
     }
+    if out.len() >= 2 {
+        join_card_groups(bytes, toks, claimed, &roles, out, &mut items);
+    }
     if roles.capacity() <= 16 * 1024 {
         ROLES.with(|r| *r.borrow_mut() = roles);
         ITEMS.with(|r| *r.borrow_mut() = items);
@@ -392,6 +395,66 @@ fn card_prefix_end(
         }
     }
     None
+}
+
+/// "four seven one six and six nine six nine and six three four four and one eight seven
+/// oh", "five one oh six then seventy two thirty six then ...", "three seven two four wait
+/// let me get my reading glasses okay seven eight eight ...": a card read in groups with
+/// words between them. Consecutive runs whose digits together make a whole card (Luhn and
+/// an issuer range, 15 or 16 digits) become one run, when at most eight words lie between
+/// two groups and none of them is a number, a keyword, a placeholder, a claimed token or a
+/// sentence end; codes with letters are no card group.
+fn join_card_groups(
+    bytes: &[u8],
+    toks: &[Tok],
+    claimed: &[bool],
+    roles: &[Role],
+    runs: &mut Vec<Run>,
+    items: &mut Vec<(usize, Role)>,
+) {
+    let gap_ok = |from: usize, to: usize| {
+        to >= from
+            && to - from <= 8
+            && (from..to).all(|k| {
+                !claimed[k]
+                    && !matches!(toks[k].kind, Kind::Num | Kind::Alnum | Kind::Placeholder)
+                    && !matches!(toks[k].ch, b'.' | b'?' | b'!')
+                    && !is_numeric(roles[k])
+                    // "REF396123 um and my number is 619...": a label starts another item
+                    && toks[k].lex.concept == crate::redact::lexicon::Concept::None
+            })
+    };
+    let mut r = 0;
+    while r + 1 < runs.len() {
+        if !(3..=12).contains(&runs[r].n()) || runs[r].code {
+            r += 1;
+            continue;
+        }
+        let mut total = runs[r].n();
+        let mut joined = None;
+        let mut k = r + 1;
+        while k < runs.len() && total < 15 && gap_ok(runs[k - 1].t1, runs[k].t0) {
+            total += runs[k].n();
+            if (15..=16).contains(&total) {
+                let mut digits = String::with_capacity(total);
+                for run in &runs[r..=k] {
+                    digits.push_str(&run.digits);
+                }
+                if crate::redact::validate::is_card(&digits) {
+                    joined = build(bytes, toks, roles, runs[r].t0, runs[k].t1, items)
+                        .filter(|j| j.digits == digits)
+                        .map(|j| (k, j));
+                }
+                break;
+            }
+            k += 1;
+        }
+        if let Some((k, run)) = joined {
+            runs[r] = run;
+            runs.drain(r + 1..=k);
+        }
+        r += 1;
+    }
 }
 
 /// Empties `runs`, keeping their digit buffers for the next runs of this thread (a run's

@@ -302,8 +302,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                         ]
                         .iter()
                         .any(|w| doc.is(j, w))
-                        // "name on the policy / reservation / order is"
+                        // "name on the policy / reservation / order / title is"
                         || doc.word(j) && doc.toks[j].lex.concept != Concept::None
+                        || NAME_DOCUMENTS.iter().any(|w| doc.is(j, w))
+                        || doc.is(j, "title")
+                        || doc.is(j, "deed")
                     {
                         j += 1;
                         continue;
@@ -328,6 +331,17 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 {
                     // "the account's in my ex husband's name, declan mcbride, but ..."
                     cue = Some((Cue::Strong, i + 2));
+                } else if namey(doc, i + 1)
+                    && namey(doc, i + 2)
+                    && (spelled(doc, i + 3) > i + 3
+                        || doc.ends_after(i + 3)
+                        || ["that's", "he's", "she's", "and", "but"]
+                            .iter()
+                            .any(|w| doc.is(i + 3, w)))
+                {
+                    // "under my husband's name kwame mensah m e n s a h he's the one ...":
+                    // two name words right after "name", closed by a spelling or the clause.
+                    cue = Some((Cue::Strong, i + 1));
                 } else if j > i + 2 && namey(doc, j) && namey(doc, j + 1) && doc.ends_after(j + 2) {
                     // "put her name on the card jasmine bellamy": the name closes the turn.
                     cue = Some((Cue::Strong, j));
@@ -833,6 +847,9 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
             || doc.is(j, "last") && doc.is(j + 1, "name")
             || doc.is(j, "so")
             || doc.is(j, "but")
+            // "... farid haddad date of birth ...", "... email is ...": the next item
+            || doc.is(j, "date") && doc.is(j + 2, "birth")
+            || doc.is(j, "email")
             // "... malia fonseca member id ...": the next item's keyword
             || doc.word(j) && doc.toks[j].lex.concept != Concept::None
             || doc.toks.get(j).is_none_or(|t| t.kind == Kind::Punct))
@@ -855,7 +872,7 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
 fn introduced(doc: &Doc, i: usize) -> bool {
     self_intro(doc, i)
         || prev_word(doc, i).is_some_and(|p| {
-            ["it's", "its", "she's", "he's", "shes", "hes"]
+            ["it's", "its", "she's", "he's", "shes", "hes", "that's", "thats"]
                 .iter()
                 .any(|w| doc.is(p, w))
                 || matches!(doc.toks[p].key, IS | WAS | ARE | AS | SAYS | READS)
