@@ -887,6 +887,7 @@ fn classify_in(
             }
         }
     }
+    let own_concept = around.concept;
     // The previous turn asked for something: numbers without their own keyword answer it.
     if around.concept == Concept::None
         && !around.money
@@ -956,8 +957,14 @@ fn classify_in(
         Concept::Card => {
             if n >= 12 {
                 Some(E::CreditCard)
-            } else if run.slash && !run.ordinal && (3..=4).contains(&n) && !unit {
-                // "the one on the card says oh two slash thirty": its expiry.
+            } else if own_concept == Concept::Card
+                && run.slash
+                && !run.ordinal
+                && (3..=4).contains(&n)
+                && !unit
+            {
+                // "the one on the card says oh two slash thirty": its expiry (the card
+                // named in the same sentence, not in a question before).
                 Some(E::CardExpiry)
             } else if unit || datey || bare_year(doc, run) || hundreds(doc, run) {
                 None
