@@ -131,6 +131,9 @@ pub(crate) mod flag {
     pub const MAILHOST: u32 = 1 << 18;
     /// A noun for a person whose name may follow ("the other driver was ...").
     pub const PERSON_NOUN: u32 = 1 << 27;
+    /// A frequent verb or preposition that cues a name only in some phrases ("is", "was",
+    /// "are", "as", "says", "reads", "for", "go").
+    pub const NAME_VERB: u32 = 1 << 28;
 }
 
 /// Everything the grammar knows about one word.
@@ -690,6 +693,9 @@ fn build() -> Table {
         "he's",
     ] {
         entry(&mut t, w).flags |= flag::CUE;
+    }
+    for w in ["is", "was", "are", "as", "says", "reads", "for", "go"] {
+        entry(&mut t, w).flags |= flag::NAME_VERB;
     }
     for w in crate::redact::person::PERSON_NOUNS {
         entry(&mut t, w).flags |= flag::PERSON_NOUN;

@@ -386,7 +386,7 @@ fn card_prefix_end(
         if !(comma || slash_date || matches!(roles[next], Role::Month(_))) {
             continue;
         }
-        let head = build(bytes, toks, roles, run.t0, k, items)?;
+        let head = build_rare(bytes, toks, roles, run.t0, k, items)?;
         if head.n() > 16 {
             return None;
         }
@@ -436,12 +436,15 @@ fn join_card_groups(
         while k < runs.len() && total < 15 && gap_ok(runs[k - 1].t1, runs[k].t0) {
             total += runs[k].n();
             if (15..=16).contains(&total) {
-                let mut digits = String::with_capacity(total);
+                let mut buf = [0u8; 16];
+                let mut len = 0;
                 for run in &runs[r..=k] {
-                    digits.push_str(&run.digits);
+                    buf[len..len + run.n()].copy_from_slice(run.digits.as_bytes());
+                    len += run.n();
                 }
-                if crate::redact::validate::is_card(&digits) {
-                    joined = build(bytes, toks, roles, runs[r].t0, runs[k].t1, items)
+                let digits = std::str::from_utf8(&buf[..len]).unwrap_or_default();
+                if crate::redact::validate::is_card(digits) {
+                    joined = build_rare(bytes, toks, roles, runs[r].t0, runs[k].t1, items)
                         .filter(|j| j.digits == digits)
                         .map(|j| (k, j));
                 }
@@ -759,6 +762,21 @@ fn push_num(digits: &mut String, v: u32, width: usize) {
     }
 }
 
+/// [`build`] for the rare second looks (a card split from its expiry, card groups joined):
+/// kept out of line so that the main loop keeps its inlined copy.
+#[inline(never)]
+fn build_rare(
+    bytes: &[u8],
+    toks: &[Tok],
+    roles: &[Role],
+    t0: usize,
+    t1: usize,
+    items: &mut Vec<(usize, Role)>,
+) -> Option<Run> {
+    build(bytes, toks, roles, t0, t1, items)
+}
+
+#[inline(always)]
 fn build(
     bytes: &[u8],
     toks: &[Tok],

@@ -235,11 +235,8 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         let mut cue: Option<(Cue, usize)> = None;
         let l = doc.toks[i].lex;
         // Frequent words that cue a name only in some phrases: checked apart from the cue
-        // words below (one integer compare for every other word).
-        let verb = matches!(
-            doc.toks[i].key,
-            IS | WAS | ARE | AS | SAYS | READS | FOR | GO
-        );
+        // words below.
+        let verb = l.has(flag::NAME_VERB);
         if !verb
             && !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST)
             && (!doc.titled(i) || l.has(flag::STOP))
@@ -548,6 +545,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 i = end;
                 continue;
             }
+        }
+        if verb {
+            // "is", "for", ...: never a name or a spelling themselves.
+            i += 1;
+            continue;
         }
         // Phonetic spelling: "A as in apple, L as in lima".
         if doc.letter(i) && doc.is(i + 1, "as") && doc.is(i + 2, "in") {
