@@ -685,3 +685,130 @@ fn asked_name_answer_with_its_spelling() {
         );
     }
 }
+
+#[test]
+fn cards_with_their_expiry_and_code_in_one_breath() {
+    // A whole card under another label, and a card run into its expiry.
+    assert_eq!(
+        red("The old one expired, so use 5253819341987549 this time."),
+        "The old one expired, so use [CREDIT_CARD] this time."
+    );
+    assert_eq!(
+        red("Put it on 4245607264066886, 06/30, code 117."),
+        "Put it on [CREDIT_CARD], [CARD_EXPIRY], code [CVV]."
+    );
+    assert_eq!(
+        red("it's 4245 6072 6406 6886 06/30"),
+        "it's [CREDIT_CARD] [CARD_EXPIRY]"
+    );
+    // Groups joined by "and" / "then" / a short aside, when together they are a card.
+    assert_eq!(
+        red("card is four seven one six and six nine six nine and six three four four and one eight seven oh"),
+        "card is [CREDIT_CARD]"
+    );
+    assert_eq!(
+        red("it's three seven two four hang on let me find my glasses okay seven eight eight six four three three six oh oh one"),
+        "it's [CREDIT_CARD]"
+    );
+    // The back of the card.
+    assert_eq!(
+        red("and the three on the back are four seventy five"),
+        "and the three on the back are [CVV]"
+    );
+    // Spaces alone never split a long tracking number; "call me back" is no card back.
+    assert_eq!(
+        red("tracking is 9400 1000 0000 0000 0000 00 thanks"),
+        "tracking is 9400 1000 0000 0000 0000 00 thanks"
+    );
+    assert_eq!(
+        red("call me back at four one five two six three nine eight one seven"),
+        "call me back at [PHONE]"
+    );
+    // A date after a question about the card is not its expiry without the card named.
+    assert_eq!(
+        red_ctx(
+            "I need the refill by 5/21.",
+            "Which card would you like to use?"
+        ),
+        "I need the refill by 5/21."
+    );
+}
+
+#[test]
+fn pauses_and_corrections_inside_numbers() {
+    assert_eq!(
+        red("routing is oh two one... oh oh oh... zero two one"),
+        "routing is [ROUTING_NUMBER]"
+    );
+    assert_eq!(
+        red("my cell is four one five hold on two six three nine eight one seven"),
+        "my cell is [PHONE]"
+    );
+    // A first try abandoned for a restart, and a correction said after the entity.
+    assert_eq!(
+        red("my number is four one five, no wait, four one six two six three nine eight one seven"),
+        "my number is [PHONE], no wait, [PHONE]"
+    );
+    assert_eq!(
+        red_ctx(
+            "It's 3/14/1988. Wait, no, 3/15/1988.",
+            "And your date of birth?"
+        ),
+        "It's [DATE_OF_BIRTH]. Wait, no, [DATE_OF_BIRTH]."
+    );
+}
+
+#[test]
+fn names_after_people_nouns_and_verbs() {
+    assert_eq!(
+        red("the other passenger was dmitri volkov and his seat was next to mine"),
+        "the other passenger was [PERSON] and his seat was next to mine"
+    );
+    assert_eq!(
+        red("my husband is tendai moyo and he handles the bills"),
+        "my husband is [PERSON] and he handles the bills"
+    );
+    assert_eq!(red("i go by bex"), "i go by [PERSON]");
+    assert_eq!(
+        red("the booking is for ines carvalho member id four four one two"),
+        "the booking is for [PERSON] member id [ACCOUNT_ID]"
+    );
+    assert_eq!(
+        red("okay so that's oksana petrenko and the callback is four one five two six three nine eight one seven"),
+        "okay so that's [PERSON] and the callback is [PHONE]"
+    );
+    assert_eq!(
+        red("please ask for missus adeyemi"),
+        "please ask for missus [PERSON]"
+    );
+    // Ordinary words after the same verbs stay.
+    assert_eq!(
+        red("my son is sick and tired of waiting"),
+        "my son is sick and tired of waiting"
+    );
+    assert_eq!(
+        red("the driver was really rude and late"),
+        "the driver was really rude and late"
+    );
+    assert_eq!(
+        red("this is for the kitchen and the bath"),
+        "this is for the kitchen and the bath"
+    );
+    assert_eq!(red("that's the main one"), "that's the main one");
+}
+
+#[test]
+fn city_and_state_answer_the_city_question() {
+    assert_eq!(
+        red_ctx(
+            "it's boise idaho near the river",
+            "What city and state is that in?"
+        ),
+        "it's [ADDRESS] near the river"
+    );
+    // Without the question, a place said in passing stays.
+    assert_eq!(
+        red("we drove through boise idaho last week"),
+        "we drove through boise idaho last week"
+    );
+}
