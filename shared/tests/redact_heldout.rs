@@ -32,7 +32,6 @@ const MAX_COLLATERAL: f64 = 0.01;
 /// hard negatives); reported, still counted in the rates.
 const KNOWN_GAPS: &[&str] = &[
     "heldoutc-00073", // "Moreno, Kofi, that's how it's listed." (surname-first, no cue)
-    "heldoutc-00078", // "Sign it Luca Kowalczyk."
     "heldoutc-00081", // "it's for luca ivanova my mother" (lower case, names not in the lexicon)
     "heldoutc-00085", // "ivanova luca that's how it's listed"
     "heldoutc-00117", // "it runs out at the end of may twenty twenty nine" (no expiry keyword)
@@ -52,13 +51,11 @@ const KNOWN_GAPS: &[&str] = &[
     "heldouti-00152", // "medicare number five a g two d one four e p nine three" (spoken MBI)
     // Batch J (conversation-shaped turns), after fixes:
     "heldoutj-00048", // "Month 05, year 2028." (the word "year" inside the labelled span)
-    "heldoutj-00055", // "routing's oh eight one nine five eight, hang on, nine five eight ..."
     "heldoutj-00105", // "seventeen oh six south main, sorry, ..." (the retracted first try)
     "heldoutj-00114", // "one twenty five and a half west broadway" (no street type)
     "heldoutj-00116", // "..., Boston; no wait, it's 91 Beacon." (city after a unit; bare retry)
     "heldoutj-00124", // "transfer me over to ignatius in billing" (one lower-case name)
     "heldoutj-00130", // "my partner jun seo park" ("jun" reads as June)
-    "heldoutj-00132", // "It's under Gallagher. G-A-L-L-A-G-H-E-R." (the spelling is caught)
     "heldoutj-00133", // "ruth a delacroix hale" ("a" reads as the article)
     "heldoutj-00136", // "doctor okonkwo referred me" (lower case)
     "heldoutj-00137", // "thanks for holding yolanda this is kevin" (the agent's name taken)
