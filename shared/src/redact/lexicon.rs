@@ -134,6 +134,11 @@ pub(crate) mod flag {
     /// A frequent verb or preposition that cues a name only in some phrases ("is", "was",
     /// "are", "as", "says", "reads", "for", "go").
     pub const NAME_VERB: u32 = 1 << 28;
+    /// "hang" / "hold" ("hang on" inside a number).
+    pub const HOLD: u32 = 1 << 29;
+    /// Set on every word with a role inside a number (number word, month, ordinal, filler,
+    /// separator word): the number grammar reads other words as breaks with one test.
+    pub const IN_NUMBER: u32 = 1 << 30;
 }
 
 /// Everything the grammar knows about one word.
@@ -694,6 +699,9 @@ fn build() -> Table {
     ] {
         entry(&mut t, w).flags |= flag::CUE;
     }
+    for w in ["hang", "hold"] {
+        entry(&mut t, w).flags |= flag::HOLD;
+    }
     for w in ["is", "was", "are", "as", "says", "reads", "for", "go"] {
         entry(&mut t, w).flags |= flag::NAME_VERB;
     }
@@ -949,6 +957,15 @@ fn build() -> Table {
         "southwest",
     ] {
         entry(&mut t, w).flags |= flag::DIRECTION;
+    }
+    for lex in t.values_mut() {
+        if lex.num != NumWord::None
+            || lex.month > 0
+            || lex.ordinal > 0
+            || lex.has(flag::FILLER | flag::NUMSEP)
+        {
+            lex.flags |= flag::IN_NUMBER;
+        }
     }
     t
 }

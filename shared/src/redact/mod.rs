@@ -314,7 +314,7 @@ fn recycle(doc: Doc) {
 
 fn find_runs(doc: &mut Doc) {
     let mut runs = std::mem::take(&mut doc.runs);
-    numbers::find_runs(doc.text, &doc.toks, &doc.claimed, &mut runs);
+    numbers::find_runs(doc.text, &doc.toks, &doc.claimed, doc.flags, &mut runs);
     for (ri, r) in runs.iter().enumerate() {
         for k in r.t0..r.t1 {
             doc.run_at[k] = ri as u32 + 1;

@@ -99,7 +99,9 @@ fn role_of(t: &Tok) -> Role {
         },
         Kind::Word => {
             let l = &t.lex;
-            if l.num != NumWord::None {
+            if !l.has(flag::IN_NUMBER) {
+                Role::Break
+            } else if l.num != NumWord::None {
                 Role::Num(l.num)
             } else if l.month > 0 {
                 Role::Month(l.month)
@@ -123,8 +125,15 @@ fn is_numeric(r: Role) -> bool {
     )
 }
 
-/// Finds the number runs among `toks` (skipping tokens marked in `claimed`).
-pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Vec<Run>) {
+/// Finds the number runs among `toks` (skipping tokens marked in `claimed`); `flags` are
+/// the lexicon flags of all its words together (passes for absent words are skipped).
+pub(crate) fn find_runs(
+    text: &str,
+    toks: &[Tok],
+    claimed: &[bool],
+    flags: u32,
+    out: &mut Vec<Run>,
+) {
     recycle_runs(out);
     let bytes = text.as_bytes();
     let n = toks.len();
@@ -136,17 +145,21 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
     let mut homophone_seen = false;
     let mut one_seen = false;
     let mut dots_after_digits = 0;
-    let mut hold_seen = false;
-    const HANG: u64 = pack_word(b"hang");
-    const HOLD: u64 = pack_word(b"hold");
+    let mut numeric = false;
     for (i, t) in toks.iter().enumerate() {
         let mut r = if claimed[i] { Role::Break } else { role_of(t) };
-        hold_seen |= t.key == HANG || t.key == HOLD;
+        numeric |= is_numeric(r);
         one_seen |= r == Role::Num(NumWord::Unit(1));
         if r == Role::Sep && t.ch == b'.' && roles.last() == Some(&Role::Digits) {
             dots_after_digits += 1;
         }
-        if r == Role::Break && !claimed[i] {
+        if r == Role::Break
+            && !claimed[i]
+            && (t
+                .lex
+                .has(flag::HOMOPHONE | flag::THE | flag::OF | flag::AND | flag::CONNECT)
+                || t.ch == b'\'')
+        {
             homophone_seen |= t.lex.has(flag::HOMOPHONE);
             if t.kind == Kind::Word {
                 if t.lex.has(flag::THE) {
@@ -165,7 +178,7 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
         roles.push(r);
     }
     // Nothing numeric at all: no runs.
-    if !roles.iter().any(|r| is_numeric(*r)) {
+    if !numeric {
         ROLES.with(|r| *r.borrow_mut() = roles);
         return;
     }
@@ -175,7 +188,7 @@ pub(crate) fn find_runs(text: &str, toks: &[Tok], claimed: &[bool], out: &mut Ve
     if one_seen {
         pronoun_one(toks, &mut roles);
     }
-    if hold_seen {
+    if flags & flag::HOLD != 0 {
         hold_on(toks, &mut roles);
     }
     // "six one seven dot five five five dot ...": a spoken "dot" between digits.
