@@ -832,14 +832,23 @@ fn extend_hyphenated(doc: &mut Doc, f: &mut Found) {
 /// from `i` closed by a self-announcing word. Returns the end of the name words.
 fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
     let mut j = i;
-    while j < i + 3 && namey(doc, j) {
+    let mut words = 0;
+    while words < 3 && namey(doc, j) {
         j += 1;
+        words += 1;
+        // "hye-jin sandoval": a hyphenated name is one word.
+        if doc.toks.get(j).is_some_and(|t| t.is_punct(b'-') && !t.space_before)
+            && doc.toks.get(j + 1).is_some_and(|t| !t.space_before)
+            && namey(doc, j + 1)
+        {
+            j += 2;
+        }
     }
     // In lower-case text, two or three name words after an introduction ("this is tomasz
     // wojciechowski and my cell is", "i'm eilidh macleod at twelve glenview", "so she's
     // uh lakshmi venkataraman and", "its beatriz santos i got a letter") end where the
     // sentence goes on.
-    let goes_on = j >= i + 2
+    let goes_on = words >= 2
         && !doc.cased
         && (doc.is(j, "and")
             || doc.is(j, "at")
@@ -893,6 +902,15 @@ fn introduced(doc: &Doc, i: usize) -> bool {
 /// Nouns for people (besides kin words) whose name may be said next: "the other driver was
 /// ...", "the tenant over there is ...".
 pub(crate) const PERSON_NOUNS: &[&str] = &[
+    "patient",
+    "caller",
+    "insured",
+    "client",
+    "customer",
+    "member",
+    "applicant",
+    "student",
+    "resident",
     "driver",
     "drivers",
     "tenant",
