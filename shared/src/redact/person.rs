@@ -250,14 +250,12 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         }
         if verb {
             match verb_cue(doc, i) {
-                Some(VerbCue::Name(j, e)) => {
-                    if doc.add(EntityType::Person, j, e) {
-                        i = e;
-                        continue;
-                    }
+                Some(VerbCue::Name(j, e)) if doc.add(EntityType::Person, j, e) => {
+                    i = e;
+                    continue;
                 }
                 Some(VerbCue::Take(c, j)) => cue = Some((c, j)),
-                None => {}
+                _ => {}
             }
         } else if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN) {
             // no cue word: only the spelling / lexicon checks below
@@ -837,7 +835,10 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
         j += 1;
         words += 1;
         // "hye-jin sandoval": a hyphenated name is one word.
-        if doc.toks.get(j).is_some_and(|t| t.is_punct(b'-') && !t.space_before)
+        if doc
+            .toks
+            .get(j)
+            .is_some_and(|t| t.is_punct(b'-') && !t.space_before)
             && doc.toks.get(j + 1).is_some_and(|t| !t.space_before)
             && namey(doc, j + 1)
         {
