@@ -43,7 +43,6 @@ const KNOWN_GAPS: &[&str] = &[
     "heldouth-00085", // "was doctor hannelore schmidt" (lower case, names not in the lexicon)
     "heldouth-00088", // "two twelve, sorry, two fourteen harbor view lane" (retracted number)
     "heldouth-00108", // "s as in sam z a b o, then the number seven, at proton dot me"
-    "heldouth-00110", // "it's bui van long born ..." ("van" and "long" read as words)
     "heldouth-00194", // "deliver to grace okafor at seven fifty oak hollow circle"
     "heldouth-00251", // "the verification code you gave me was three three oh" (a one-time code)
     "heldouti-00121", // "put her name on the card jasmine bellamy" (the first "jasmine")
@@ -319,6 +318,17 @@ const MAX_LEAK_N: f64 = 0.05;
 #[test]
 fn batch_n_does_not_regress() {
     leak_at_most("tests/data/heldout_n_pii.jsonl", MAX_LEAK_N);
+}
+
+/// Batch O, written after batch N's fixes (credit union, wireless, health and pet
+/// insurance, electric co-op, car rental, bursar, dental, warranty, charity, subscription
+/// boxes, alarm company): 9.7% leak before the fixes it prompted (name particles "de la" /
+/// "St.", initials, "you know" inside a number, the three digits after a card), 4.4% after.
+const MAX_LEAK_O: f64 = 0.05;
+
+#[test]
+fn batch_o_does_not_regress() {
+    leak_at_most("tests/data/heldout_o_pii.jsonl", MAX_LEAK_O);
 }
 
 #[test]

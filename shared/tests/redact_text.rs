@@ -812,3 +812,36 @@ fn city_and_state_answer_the_city_question() {
         "we drove through boise idaho last week"
     );
 }
+
+#[test]
+fn name_particles_initials_and_pauses() {
+    assert_eq!(
+        red("i'm calling for my dad rafael de la vega he's on the plan too"),
+        "i'm calling for my dad [PERSON] he's on the plan too"
+    );
+    assert_eq!(
+        red("The name on the policy is K. L. Brandt, and that's all."),
+        "The name on the policy is [PERSON], and that's all."
+    );
+    assert_eq!(
+        red("my emergency contact is my sister m j okafor and that's it"),
+        "my emergency contact is my sister [PERSON] and that's it"
+    );
+    assert_eq!(
+        red("Please confirm for Mr. St. Pierre."),
+        "Please confirm for Mr. [PERSON]."
+    );
+    assert_eq!(
+        red("my cell is four one five you know two six three nine eight one seven"),
+        "my cell is [PHONE]"
+    );
+    assert_eq!(
+        red("the card's 4111 1111 1111 1111 and the three digits are two one nine"),
+        "the card's [CREDIT_CARD] and the three digits are [CVV]"
+    );
+    // "van" and "la" stay ordinary words outside a name.
+    assert_eq!(
+        red("the van broke down on la brea"),
+        "the van broke down on la brea"
+    );
+}

@@ -365,7 +365,9 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         a.concept = Concept::Code;
     }
     // "the three digits on the back are 7 3 7", "the 3-digit code is 376"
-    if ((back || code) && digit_word || the_back)
+    // "the card's [CREDIT_CARD] and the three digits are double one six"
+    let after_card = digit_word && doc.found.iter().any(|f| f.kind == EntityType::CreditCard);
+    if ((back || code) && digit_word || the_back || after_card)
         && matches!(a.concept, Concept::None | Concept::Code)
     {
         a.concept = Concept::Cvv;

@@ -134,7 +134,7 @@ pub(crate) mod flag {
     /// A frequent verb or preposition that cues a name only in some phrases ("is", "was",
     /// "are", "as", "says", "reads", "for", "go").
     pub const NAME_VERB: u32 = 1 << 28;
-    /// "hang" / "hold" ("hang on" inside a number).
+    /// "hang" / "hold" / "know" ("hang on", "you know" inside a number).
     pub const HOLD: u32 = 1 << 29;
     /// Set on every word with a role inside a number (number word, month, ordinal, filler,
     /// separator word): the number grammar reads other words as breaks with one test.
@@ -699,7 +699,7 @@ fn build() -> Table {
     ] {
         entry(&mut t, w).flags |= flag::CUE;
     }
-    for w in ["hang", "hold"] {
+    for w in ["hang", "hold", "know"] {
         entry(&mut t, w).flags |= flag::HOLD;
     }
     for w in ["is", "was", "are", "as", "says", "reads", "for", "go"] {

@@ -607,15 +607,20 @@ fn homophones(toks: &[Tok], roles: &mut [Role]) {
 }
 
 /// "three four one two hang on nine three nine ...", "seven six seven, hold on, five
-/// three ...": a caller pausing inside a number; "hang on"/"hold on" between two number
-/// words (or digits) become fillers of the run.
+/// three ...", "five nine seven oh you know one nine one": a caller pausing inside a
+/// number; "hang on" / "hold on" / "you know" between two number words (or digits) become
+/// fillers of the run.
 fn hold_on(toks: &[Tok], roles: &mut [Role]) {
     const ON: u64 = pack_word(b"on");
     const HANG: u64 = pack_word(b"hang");
     const HOLD: u64 = pack_word(b"hold");
+    const YOU: u64 = pack_word(b"you");
+    const KNOW: u64 = pack_word(b"know");
     let n = toks.len();
     for i in 1..n.saturating_sub(2) {
-        if !(toks[i].key == HANG || toks[i].key == HOLD) || toks[i + 1].key != ON {
+        let pause = (toks[i].key == HANG || toks[i].key == HOLD) && toks[i + 1].key == ON
+            || toks[i].key == YOU && toks[i + 1].key == KNOW;
+        if !pause {
             continue;
         }
         let before = (0..i).rev().find(|&k| !toks[k].is_punct(b','));

@@ -70,10 +70,55 @@ fn initial(doc: &Doc, i: usize) -> Option<usize> {
     None
 }
 
+/// Name particles: "de la cruz", "van der berg", "al sayed", "St. John", "de los angeles".
+/// Returns the token after the particle(s) at `k` when a name word follows them.
+fn particle_end(doc: &Doc, k: usize) -> Option<usize> {
+    const PARTICLES: &[&str] = &[
+        "de", "del", "della", "la", "las", "los", "le", "da", "di", "do", "dos", "du", "van",
+        "von", "der", "den", "ter", "al", "el", "bin", "ibn", "st", "ste", "saint",
+    ];
+    let mut j = k;
+    while j < k + 2 && doc.word(j) && !doc.claimed[j] && PARTICLES.iter().any(|w| doc.is(j, w)) {
+        j += 1;
+        // "St." / "St"
+        if doc
+            .toks
+            .get(j)
+            .is_some_and(|t| t.is_punct(b'.') && !t.space_before)
+        {
+            j += 1;
+        }
+    }
+    (j > k && namey(doc, j)).then_some(j)
+}
+
+/// Initials before a surname: "J. R. Whitfield", "t j halvorsen". Returns the surname's
+/// token (an article "a" / pronoun "i" opens no initials in lower-case text).
+fn leading_initials(doc: &Doc, i: usize) -> Option<usize> {
+    if (doc.is(i, "a") || doc.is(i, "i")) && !doc.titled(i) {
+        return None;
+    }
+    let mut j = i;
+    let mut letters = 0;
+    while letters < 2 && doc.letter(j) && !doc.claimed[j] {
+        j += 1;
+        letters += 1;
+        if doc.toks.get(j).is_some_and(|t| t.is_punct(b'.')) {
+            j += 1;
+        }
+    }
+    (letters > 0 && namey(doc, j) && (letters == 2 || doc.titled(i))).then_some(j)
+}
+
 /// Takes a name starting at `i`: first [initial] [last] [last]. Returns its end.
 fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
+    // "J. R. Whitfield", "St. John": initials or a particle before the surname.
+    let initials = match cue {
+        Cue::Strong if !namey(doc, i) => leading_initials(doc, i).or_else(|| particle_end(doc, i)),
+        _ => None,
+    };
     let first_ok = match cue {
-        Cue::Strong => namey(doc, i),
+        Cue::Strong => namey(doc, i) || initials.is_some(),
         Cue::Thanks => namey(doc, i),
         Cue::Weak if !doc.flag(i, flag::FIRST) => {
             // Not a known given name: "it's Chiara Nakamura" (two capitalised name words in
@@ -100,9 +145,15 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
     if !first_ok {
         return None;
     }
-    let mut end = i + 1;
+    let mut end = initials.map_or(i, |j| j) + 1;
     let mut parts = 1;
     while parts < 3 {
+        if let Some(j) = particle_end(doc, end) {
+            // "augusto de la cruz": the particles and the next word
+            end = j + 1;
+            parts += 1;
+            continue;
+        }
         if let Some(j) = initial(doc, end) {
             end = j + 1;
             parts += 1;
@@ -414,9 +465,18 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             if doc.toks.get(j).is_some_and(|t| t.is_punct(b'.')) {
                 j += 1;
             }
+            // "Ms. St. John": a particle opens the name.
+            let particle = particle_end(doc, j).is_some();
             // "doctor" and "miss" are ordinary words too ("doctor visit", "miss the call"):
             // the word after them must look like a name.
             let plain = doc.is(i, "doctor") || doc.is(i, "miss");
+            if particle {
+                let end = take_name(doc, j, Cue::Strong).unwrap_or(j);
+                if end > j && doc.add(EntityType::Person, j, end) {
+                    i = end;
+                    continue;
+                }
+            }
             if namey(doc, j)
                 && (!plain
                     || doc.flag(j, flag::LAST)
@@ -451,11 +511,12 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 .any(|w| doc.is(i - 1, w))
         {
             let j = doc.skip_fillers(i + 1, true);
-            if namey(doc, j) && !doc.is(j, "is") {
+            if (namey(doc, j) || leading_initials(doc, j).is_some()) && !doc.is(j, "is") {
                 cue = Some((Cue::Strong, j));
             }
         } else if doc.is(i, "named")
-            || (doc.is(i, "called") || doc.is(i, "call")) && doc.is(i + 1, "me")
+            || (doc.is(i, "called") || doc.is(i, "call") || doc.is(i, "calls"))
+                && doc.is(i + 1, "me")
         {
             let j = if doc.is(i, "named") { i + 1 } else { i + 2 };
             cue = Some((Cue::Thanks, doc.skip_fillers(j, true)));
@@ -738,12 +799,23 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
             && t.lex.ordinal == 0;
         let after_prep = i > 0
             && [
-                "from", "to", "with", "that", "for", "and", "ask", "tell", "thanks", "told",
+                "from", "to", "with", "that", "for", "and", "ask", "tell", "thanks", "told", "me",
             ]
             .iter()
             .any(|w| doc.is(i - 1, w));
+        // "Okay, Tomás, I've got your ...": a name addressed between commas.
+        let vocative = i >= 2
+            && doc.toks[i - 1].is_punct(b',')
+            && [
+                "okay", "ok", "thanks", "hi", "hello", "sure", "alright", "yes",
+            ]
+            .iter()
+            .any(|w| doc.is(i - 2, w))
+            && doc.toks.get(end).is_some_and(|t| {
+                t.kind == Kind::Punct && matches!(t.ch, b',' | b'.' | b'!' | b'?')
+            });
         return (unknown
-            && after_prep
+            && (after_prep || vocative)
             && t.len() >= 3
             && !numeric(end)
             && !(i > 0 && numeric(i - 1)))
@@ -861,6 +933,7 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
             || doc.is(j, "but")
             // "... farid haddad date of birth ...", "... email is ...": the next item
             || doc.is(j, "date") && doc.is(j + 2, "birth")
+            || doc.is(j, "by") && doc.is(j + 1, "the") && doc.is(j + 2, "way")
             || doc.is(j, "email")
             // "... malia fonseca member id ...": the next item's keyword
             || doc.word(j) && doc.toks[j].lex.concept != Concept::None
@@ -892,6 +965,8 @@ fn introduced(doc: &Doc, i: usize) -> bool {
                 // "it's gonna be zainab ueda and ...", "the refill is for malia fonseca
                 // member id ...", "are all for precious okonkwo born ..."
                 || doc.is(p, "be") && p > 0 && doc.is(p - 1, "gonna")
+                // "my account's under inez haddad"
+                || doc.is(p, "under")
                 || doc.is(p, "for")
                     && p > 0
                     && ["is", "are", "all", "be", "it's", "that's", "its"]
