@@ -399,7 +399,8 @@ fn corrected_before(doc: &Doc, t0: usize) -> Option<EntityType> {
         ]
         .iter()
         .any(|w| doc.is(p, w))
-            || doc.is(p, "i") && doc.is(p + 1, "mean")
+            || doc.is(p, "i") && (doc.is(p + 1, "mean") || doc.is(p + 1, "think"))
+            || doc.is(p, "think") && p > 0 && doc.is(p - 1, "i")
         {
             corrected |=
                 !doc.is(p, "no") || doc.is(p + 1, "wait") || p >= 1 && doc.is(p - 1, "wait");
@@ -908,6 +909,8 @@ fn classify_in(
                 }
                 EntityType::Ssn | EntityType::Phone | EntityType::RoutingNumber => !datey && n >= 4,
                 EntityType::Cvv => !datey && (3..=4).contains(&n),
+                // a corrected ZIP
+                EntityType::Address => !datey && matches!(n, 5 | 9),
                 _ => false,
             };
             if fits {
