@@ -628,18 +628,29 @@ pub(crate) fn detect_city_state(doc: &mut Doc) {
             i += 1;
             continue;
         };
-        let mut s = i;
-        if doc.toks[s - 1].is_punct(b',') {
-            s -= 1;
-        }
-        let city_end = s;
-        while s > 0 && city_end - s < 2 && name_word(doc, s - 1) {
-            s -= 1;
-        }
-        if s < city_end {
+        let s = city_start(doc, i);
+        if s < i {
             doc.add(EntityType::Address, s, end);
         }
         i = end;
+    }
+}
+
+/// The start of the city said before the state at `state` (one or two name words, then
+/// an optional comma: "lexington kentucky", "Reno, NV"); `state` when there is none.
+pub(crate) fn city_start(doc: &Doc, state: usize) -> usize {
+    let mut end = state;
+    if end > 0 && doc.toks[end - 1].is_punct(b',') {
+        end -= 1;
+    }
+    let mut s = end;
+    while s > 0 && end - s < 2 && name_word(doc, s - 1) {
+        s -= 1;
+    }
+    if s < end {
+        s
+    } else {
+        state
     }
 }
 

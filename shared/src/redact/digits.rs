@@ -375,41 +375,21 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     a
 }
 
-/// The type of an entity found right before `t0` with only correction words between ("...
-/// 11/23/1990. Wait, no, 11/23/1991", "[PHONE], sorry, I mean ...").
+/// The type of an entity found right before `t0` with only correction phrases (and
+/// pauses) between ("... 11/23/1990. Wait, no, 11/23/1991", "[PHONE], sorry, I mean ...").
 fn corrected_before(doc: &Doc, t0: usize) -> Option<EntityType> {
-    let mut k = t0;
+    // The entity (or placeholder) whose end is nearest before `t0`.
+    let k = (t0.saturating_sub(10)..t0)
+        .rev()
+        .find(|&k| doc.claimed[k] || doc.toks[k].kind == Kind::Placeholder)?
+        + 1;
+    let mut j = skip_pause(doc, k);
     let mut corrected = false;
-    while k > 0 {
-        let p = k - 1;
-        let t = doc.toks[p];
-        if t.kind == Kind::Punct && matches!(t.ch, b',' | b'.' | b'-') || doc.filler(p) {
-            k = p;
-            continue;
-        }
-        if [
-            "wait",
-            "no",
-            "sorry",
-            "actually",
-            "mean",
-            "oops",
-            "correction",
-            "rather",
-        ]
-        .iter()
-        .any(|w| doc.is(p, w))
-            || doc.is(p, "i") && (doc.is(p + 1, "mean") || doc.is(p + 1, "think"))
-            || doc.is(p, "think") && p > 0 && doc.is(p - 1, "i")
-        {
-            corrected |=
-                !doc.is(p, "no") || doc.is(p + 1, "wait") || p >= 1 && doc.is(p - 1, "wait");
-            k = p;
-            continue;
-        }
-        break;
+    while let Some((end, _)) = correction_end(doc, j) {
+        corrected = true;
+        j = skip_pause(doc, end);
     }
-    if !corrected || k == 0 || k + 1 >= t0 {
+    if !corrected || j != t0 {
         return None;
     }
     let kind = if doc.toks[k - 1].kind == Kind::Placeholder {
@@ -420,15 +400,54 @@ fn corrected_before(doc: &Doc, t0: usize) -> Option<EntityType> {
             .take_while(|c| *c != ' ')
             .collect();
         EntityType::from_name(&name)
-    } else if doc.claimed[k - 1] {
+    } else {
         doc.found
             .iter()
             .find(|f| f.t1 == k && f.t0 < k)
             .map(|f| f.kind)
-    } else {
-        None
     };
     kind.filter(|kind| !matches!(kind, EntityType::Person | EntityType::Email))
+}
+
+/// A correction phrase at `j` ("no wait", "no,", "wait", "sorry", "actually", "i mean",
+/// "i think", "hold on", "scratch that", "oops", "correction", "rather"): its end, and
+/// whether it must follow a pause (a comma or filler) to be one ("wait", "sorry",
+/// "actually", ... are ordinary words otherwise).
+fn correction_end(doc: &Doc, j: usize) -> Option<(usize, bool)> {
+    if doc.is(j, "no") {
+        // "no wait", "no,", "no sorry"
+        return if doc.is(j + 1, "wait") {
+            Some((j + 2, false))
+        } else {
+            (doc.toks.get(j + 1).is_some_and(|t| t.is_punct(b','))
+                || correction_end(doc, j + 1).is_some())
+            .then_some((j + 1, false))
+        };
+    }
+    let pair = |a: &str, b: &str| doc.is(j, a) && doc.is(j + 1, b);
+    if pair("i", "mean") || pair("hold", "on") || pair("scratch", "that") {
+        return Some((j + 2, false));
+    }
+    if pair("i", "think") {
+        return Some((j + 2, true));
+    }
+    ["wait", "sorry", "actually", "oops", "correction", "rather"]
+        .iter()
+        .any(|w| doc.is(j, w))
+        .then_some((j + 1, true))
+}
+
+/// A pause (commas, fillers) from `j`: the next token that is neither.
+fn skip_pause(doc: &Doc, mut j: usize) -> usize {
+    while doc
+        .toks
+        .get(j)
+        .is_some_and(|t| t.kind == Kind::Punct && matches!(t.ch, b',' | b'.' | b'-'))
+        || doc.filler(j)
+    {
+        j += 1;
+    }
+    j
 }
 
 /// A correction right after token `t1`: ", no wait", "sorry", "actually", "I mean", "hold on".
@@ -437,14 +456,7 @@ fn restart_after(doc: &Doc, t1: usize) -> bool {
     while doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) || doc.filler(j) {
         j += 1;
     }
-    doc.is(j, "no")
-        && (doc.is(j + 1, "wait") || doc.toks.get(j + 1).is_some_and(|t| t.is_punct(b',')))
-        || doc.is(j, "wait") && j > t1
-        || doc.is(j, "sorry") && j > t1
-        || doc.is(j, "actually") && j > t1
-        || doc.is(j, "i") && doc.is(j + 1, "mean")
-        || doc.is(j, "hold") && doc.is(j + 1, "on")
-        || doc.is(j, "scratch") && doc.is(j + 1, "that")
+    correction_end(doc, j).is_some_and(|(_, after_pause)| !after_pause || j > t1)
 }
 
 /// "the code is" / "my code's" right before token `t0`.
@@ -740,21 +752,10 @@ fn place_before_zip(doc: &Doc, t0: usize) -> usize {
     let state = [k.saturating_sub(2), k.saturating_sub(1)]
         .into_iter()
         .find(|&i| i < k && crate::redact::address::state_ends_at(doc, i, k));
-    let Some(mut s) = state else {
-        return t0;
-    };
-    let mut words = 0;
-    while s > 0 && words < 2 {
-        if !crate::redact::address::name_word(doc, s - 1) {
-            break;
-        }
-        s -= 1;
-        words += 1;
+    match state {
+        Some(s) => crate::redact::address::city_start(doc, s),
+        None => t0,
     }
-    if doc.toks.get(s).is_some_and(|t| t.is_punct(b',')) {
-        s += 1;
-    }
-    s
 }
 
 /// Spoken identifiers mix letters in: "y a a six eight...", "... nine zero l d", "XAL 657".

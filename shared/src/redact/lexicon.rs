@@ -132,7 +132,7 @@ pub(crate) mod flag {
     /// A noun for a person whose name may follow ("the other driver was ...").
     pub const PERSON_NOUN: u32 = 1 << 27;
     /// A frequent verb or preposition that cues a name only in some phrases ("is", "was",
-    /// "are", "as", "says", "reads", "for", "go").
+    /// "are", "as", "says", "reads", "for", "go", "goes").
     pub const NAME_VERB: u32 = 1 << 28;
     /// "hang" / "hold" / "know" ("hang on", "you know" inside a number).
     pub const HOLD: u32 = 1 << 29;
@@ -702,7 +702,9 @@ fn build() -> Table {
     for w in ["hang", "hold", "know"] {
         entry(&mut t, w).flags |= flag::HOLD;
     }
-    for w in ["is", "was", "are", "as", "says", "reads", "for", "go"] {
+    for w in [
+        "is", "was", "are", "as", "says", "reads", "for", "go", "goes",
+    ] {
         entry(&mut t, w).flags |= flag::NAME_VERB;
     }
     for w in crate::redact::person::PERSON_NOUNS {

@@ -351,8 +351,6 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                         // "name on the policy / reservation / order / title is"
                         || doc.word(j) && doc.toks[j].lex.concept != Concept::None
                         || NAME_DOCUMENTS.iter().any(|w| doc.is(j, w))
-                        || doc.is(j, "title")
-                        || doc.is(j, "deed")
                     {
                         j += 1;
                         continue;
@@ -533,30 +531,17 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             }
             let j = doc.skip_fillers(j, true);
             cue = Some((Cue::Thanks, j));
-        } else if doc.is(i, "goes") && doc.is(i + 1, "by") && {
-            // "I go by Frankie", "i go by tad not my legal name", "she goes by bree".
-            prev_word(doc, i).is_some_and(|p| {
-                [
-                    "i", "she", "he", "they", "we", "you", "usually", "just", "also",
-                ]
-                .iter()
-                .any(|w| doc.is(p, w))
-            })
-        } {
-            cue = Some((Cue::Strong, doc.skip_fillers(i + 2, true)));
         } else if doc.is(i, "under") && asked_name {
             // "what name is it under?" — "it should be under kealoha aaliyah".
             cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
         } else if doc.is(i, "under")
             || doc.is(i, "ask") && doc.is(i + 1, "for")
-            || doc.is(i, "goes") && doc.is(i + 1, "by")
             || (doc.is(i, "it's") || doc.is(i, "its") || doc.is(i, "that's"))
                 && doc.is(i + 1, "for")
             || doc.is(i, "this") && i > 0 && doc.is(i - 1, "is") && !doc.is(i + 1, "is")
         {
-            // "the account is under Patrick Stewart", "ask for Gregory", "she goes by
-            // Brianna", "it's for Aino Salminen", "is this Tanisha?": a known given name
-            // (or two capitalised words).
+            // "the account is under Patrick Stewart", "ask for Gregory", "it's for Aino
+            // Salminen", "is this Tanisha?": a known given name (or two capitalised words).
             let j = if doc.is(i, "under") || doc.is(i, "this") {
                 i + 1
             } else {
@@ -719,6 +704,7 @@ const SAYS: u64 = pack_word(b"says");
 const READS: u64 = pack_word(b"reads");
 const FOR: u64 = pack_word(b"for");
 const GO: u64 = pack_word(b"go");
+const GOES: u64 = pack_word(b"goes");
 
 /// What a frequent verb or preposition at `i` says about a name after it.
 enum VerbCue {
@@ -730,23 +716,34 @@ enum VerbCue {
 
 /// "the other driver was renata o'brien and ...", "my spouse is keiko dubois and ...",
 /// "Dependents are Tova and ...", "the passport says bartholomew kim so ...", "the refill
-/// is for malia fonseca member id ...", "I go by Frankie".
+/// is for malia fonseca member id ...", "I go by Frankie", "she goes by bree".
 fn verb_cue(doc: &Doc, i: usize) -> Option<VerbCue> {
     let t = doc.toks[i];
     if t.key == FOR {
         let after = i > 0 && ["is", "are", "all", "be"].iter().any(|w| doc.is(i - 1, w));
         return after.then(|| VerbCue::Take(Cue::Weak, doc.skip_fillers(i + 1, true)));
     }
-    if t.key == GO {
-        let pronoun = doc.is(i + 1, "by")
-            && prev_word(doc, i).is_some_and(|p| {
-                [
-                    "i", "she", "he", "they", "we", "you", "usually", "just", "also",
-                ]
-                .iter()
-                .any(|w| doc.is(p, w))
-            });
-        return pronoun.then(|| VerbCue::Take(Cue::Strong, doc.skip_fillers(i + 2, true)));
+    if t.key == GO || t.key == GOES {
+        if !doc.is(i + 1, "by") {
+            return None;
+        }
+        // "I go by Frankie", "she goes by bree": a name; "the account goes by Brianna": a
+        // known given name.
+        let pronoun = prev_word(doc, i).is_some_and(|p| {
+            [
+                "i", "she", "he", "they", "we", "you", "usually", "just", "also",
+            ]
+            .iter()
+            .any(|w| doc.is(p, w))
+        });
+        let cue = if pronoun {
+            Cue::Strong
+        } else if t.key == GOES {
+            Cue::Weak
+        } else {
+            return None;
+        };
+        return Some(VerbCue::Take(cue, doc.skip_fillers(i + 2, true)));
     }
     if !person_subject(doc, i) {
         return None;
@@ -904,18 +901,9 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
     let mut j = i;
     let mut words = 0;
     while words < 3 && namey(doc, j) {
-        j += 1;
-        words += 1;
         // "hye-jin sandoval": a hyphenated name is one word.
-        if doc
-            .toks
-            .get(j)
-            .is_some_and(|t| t.is_punct(b'-') && !t.space_before)
-            && doc.toks.get(j + 1).is_some_and(|t| !t.space_before)
-            && namey(doc, j + 1)
-        {
-            j += 2;
-        }
+        j = hyphen_tail(doc, j + 1);
+        words += 1;
     }
     // In lower-case text, two or three name words after an introduction ("this is tomasz
     // wojciechowski and my cell is", "i'm eilidh macleod at twelve glenview", "so she's
@@ -1026,6 +1014,8 @@ pub(crate) const PERSON_NOUNS: &[&str] = &[
 
 /// Documents that carry a name ("the passport says ...", "the ticket reads ...").
 const NAME_DOCUMENTS: &[&str] = &[
+    "title",
+    "deed",
     "passport",
     "license",
     "licence",
