@@ -378,6 +378,31 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
 /// The type of an entity found right before `t0` with only correction phrases (and
 /// pauses) between ("... 11/23/1990. Wait, no, 11/23/1991", "[PHONE], sorry, I mean ...").
 fn corrected_before(doc: &Doc, t0: usize) -> Option<EntityType> {
+    // Quick reject (this runs for every number): the word right before it, pauses aside,
+    // must end a correction phrase.
+    let mut p = t0;
+    while p > 0 && skip_pause(doc, p - 1) == p {
+        p -= 1;
+    }
+    let last = p.checked_sub(1)?;
+    if ![
+        "wait",
+        "no",
+        "sorry",
+        "actually",
+        "mean",
+        "think",
+        "on",
+        "that",
+        "oops",
+        "correction",
+        "rather",
+    ]
+    .iter()
+    .any(|w| doc.is(last, w))
+    {
+        return None;
+    }
     // The entity (or placeholder) whose end is nearest before `t0`.
     let k = (t0.saturating_sub(10)..t0)
         .rev()
