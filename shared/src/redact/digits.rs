@@ -657,9 +657,35 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
             if doc.claimed[run.t0..run.t1].iter().any(|c| *c) {
                 None
             } else {
-                let kind = classify(doc, run, prior, bank_here, first_run);
+                let mut kind = classify(doc, run, prior, bank_here, first_run);
+                // "patient number ... v as in victor seven seven oh two nine one", "the
+                // player's club id ... is p c dash oh four four ...", "My donor number is
+                // BD-339-104-7": digits behind spelled or written letters are an
+                // identifier — a payment card is digits only, and a label of something
+                // not personal (order, flight, error, model, ...) before the letters
+                // keeps it.
+                if matches!(kind, None | Some(EntityType::CreditCard))
+                    && run.n() >= 5
+                    && prior.asked != Concept::Negative
+                    && !(kind == Some(EntityType::CreditCard) && validate::is_card(&run.digits))
+                {
+                    if let Some(p) = lettered_prefix(doc, run.t0) {
+                        // (The letters themselves may spell such a label: "t k t",
+                        // "i n v".)
+                        let before = look_back(doc, p);
+                        if before.concept != Concept::Negative
+                            && !before.money
+                            && look_back(doc, run.t0).concept != Concept::Negative
+                        {
+                            kind = Some(EntityType::AccountId);
+                        }
+                    }
+                }
                 kind.map(|kind| {
                     let (mut t0, t1) = extend_letters(doc, run, kind);
+                    if kind == EntityType::AccountId {
+                        t0 = t0.min(lettered_prefix(doc, run.t0).unwrap_or(t0));
+                    }
                     if kind == EntityType::Address && matches!(run.n(), 5 | 9) && !run.month {
                         t0 = place_before_zip(doc, t0);
                     }
@@ -781,6 +807,57 @@ fn place_before_zip(doc: &Doc, t0: usize) -> usize {
         Some(s) => crate::redact::address::city_start(doc, s),
         None => t0,
     }
+}
+
+/// The start of the letters an identifier begins with, right before its digits at `t0`:
+/// two or more spelled letters ("k j", "h o a dash"), a letter said "as in" a word ("v as
+/// in victor"), or a code written in capitals ("BD-", "LIB-T-"); `None` without them.
+fn lettered_prefix(doc: &Doc, t0: usize) -> Option<usize> {
+    let mut k = t0;
+    let mut letters = 0;
+    let mut strong = false;
+    while k > 0 && !doc.claimed[k - 1] {
+        let p = k - 1;
+        let t = doc.toks[p];
+        if doc.letter(p) && !doc.is(p, "a") && !doc.is(p, "i") {
+            letters += 1;
+            k = p;
+        } else if t.kind == Kind::Word
+            && (2..=4).contains(&t.len())
+            && t.case == crate::redact::tokens::Case::Upper
+            && t.lex.concept == Concept::None
+            && doc.cased
+        {
+            // "TKT-44109", "INV-2291", "ORD-939718": written labels of numbers that are not
+            // personal.
+            if matches!(
+                &doc.bytes(p).to_ascii_lowercase()[..],
+                b"tkt" | b"inv" | b"ord" | b"pnr" | b"ref" | b"rma" | b"po" | b"sku" | b"cs"
+            ) {
+                return None;
+            }
+            letters += 1;
+            strong = true;
+            k = p;
+        } else if t.kind == Kind::Word
+            && p >= 3
+            && doc.is(p - 1, "in")
+            && doc.is(p - 2, "as")
+            && doc.letter(p - 3)
+        {
+            letters += 1;
+            strong = true;
+            k = p - 3;
+        } else if (t.is_punct(b'-') && !t.space_before || doc.is(p, "dash"))
+            && p > 0
+            && (doc.letter(p - 1) || doc.toks[p - 1].case == crate::redact::tokens::Case::Upper)
+        {
+            k = p;
+        } else {
+            break;
+        }
+    }
+    (letters >= 2 || strong).then_some(k)
 }
 
 /// Spoken identifiers mix letters in: "y a a six eight...", "... nine zero l d", "XAL 657".

@@ -84,9 +84,10 @@ impl<'a> Doc<'a> {
     /// Token `i` is a single letter word ("b", "M").
     #[inline]
     pub fn letter(&self, i: usize) -> bool {
-        self.toks.get(i).is_some_and(|t| {
-            t.kind == Kind::Word && t.len() == 1 && self.bytes(i)[0].is_ascii_alphabetic()
-        })
+        // The key of a one-letter word is its lower-case letter (see `Tok::key`).
+        self.toks
+            .get(i)
+            .is_some_and(|t| (u64::from(b'a')..=u64::from(b'z')).contains(&t.key))
     }
 
     /// Token `i` is a filler word.

@@ -254,20 +254,11 @@ fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
         mut found,
         mut runs,
     } = b;
-    tokens::tokenize(text, &mut toks);
-    let mut cased = false;
-    let mut flags = 0u32;
-    let mut has_at_sign = false;
-    for t in &toks {
-        match t.kind {
-            Kind::Word | Kind::Alnum => {
-                cased |= t.kind == Kind::Word && t.case != Case::Lower;
-                flags |= t.lex.flags;
-            }
-            Kind::Punct => has_at_sign |= t.ch == b'@',
-            _ => {}
-        }
-    }
+    let tokens::Summary {
+        cased,
+        flags,
+        has_at_sign,
+    } = tokens::tokenize(text, &mut toks);
     let n = toks.len();
     claimed.clear();
     claimed.resize(n, false);

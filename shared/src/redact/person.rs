@@ -811,8 +811,23 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
             && doc.toks.get(end).is_some_and(|t| {
                 t.kind == Kind::Punct && matches!(t.ch, b',' | b'.' | b'!' | b'?')
             });
-        return (unknown
-            && (after_prep || vocative)
+        // "... so please pick up, Renata.", "Your results, Yumi, were released", "paid on
+        // the 3rd, Ray, so ...": a name addressed at the end of a clause, after a comma
+        // that follows an ordinary word (not another capitalised one: "Austin, Texas").
+        let addressed = i >= 2
+            && doc.toks[i - 1].is_punct(b',')
+            && !doc.titled(i - 2)
+            && doc.toks[i - 2].kind != Kind::Placeholder
+            && match doc.toks.get(end) {
+                None => true,
+                Some(t) if t.is_punct(b',') => doc
+                    .toks
+                    .get(end + 1)
+                    .is_some_and(|n| n.kind == Kind::Word && n.case == Case::Lower),
+                Some(t) => t.kind == Kind::Punct && matches!(t.ch, b'.' | b'!' | b'?'),
+            };
+        return ((unknown || addressed && t.lex.has(flag::FIRST))
+            && (after_prep || vocative || addressed)
             && t.len() >= 3
             && !numeric(end)
             && !(i > 0 && numeric(i - 1)))
@@ -937,8 +952,66 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
         || (doc.is(j, "from")
             || doc.is(j, "again")
             || (doc.is(j, "i'm") || doc.is(j, "and")) && doc.is(j + 1, "calling"))
-            && self_intro(doc, i);
+            && self_intro(doc, i)
+        // "Hi, this is Devonte.", "yeah this is renata and ...", "hey this is quinn my
+        // internet's down": one name word after a greeting's "this is" at the start of the
+        // turn, where the clause ends.
+        || words == 1 && opening_this_is(doc, i) && single_name_ends(doc, i, j);
     (j > i && closes && !doc.is(j + 1, "is") && !doc.is(j + 1, "was")).then_some(j)
+}
+
+/// "this is" right before `i` opens the turn (greetings, fillers and commas aside): how a
+/// caller introduces themselves on the phone.
+fn opening_this_is(doc: &Doc, i: usize) -> bool {
+    let Some(p) = prev_word(doc, i) else {
+        return false;
+    };
+    if !(p > 0 && doc.is(p, "is") && doc.is(p - 1, "this")) {
+        return false;
+    }
+    doc.toks[..p - 1].iter().enumerate().all(|(k, t)| {
+        t.kind == Kind::Punct && t.ch == b','
+            || doc.filler(k)
+            || [
+                "hi",
+                "hey",
+                "hello",
+                "yeah",
+                "yes",
+                "yep",
+                "okay",
+                "ok",
+                "oh",
+                "so",
+                "well",
+                "good",
+                "morning",
+                "afternoon",
+                "evening",
+            ]
+            .iter()
+            .any(|w| doc.is(k, w))
+    })
+}
+
+/// The one name word `i..j` ends its clause: punctuation or the end in a formatted text;
+/// the end or a word that starts the next clause in a lower-case one.
+fn single_name_ends(doc: &Doc, i: usize, j: usize) -> bool {
+    if doc.toks[i].len() < 3 || plain_word(doc.bytes(i)) || doc.is(j, "'s") {
+        return false;
+    }
+    match doc.toks.get(j) {
+        None => true,
+        Some(t) if t.kind == Kind::Punct => matches!(t.ch, b',' | b'.' | b'!' | b'?'),
+        Some(_) => {
+            !doc.cased
+                && [
+                    "and", "my", "i", "i'm", "im", "we", "calling", "from", "here", "speaking",
+                ]
+                .iter()
+                .any(|w| doc.is(j, w))
+        }
+    }
 }
 
 /// Someone introduced right before `i`: "this is", "I'm", "it's", "its", "she's", "he's".

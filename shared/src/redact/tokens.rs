@@ -104,9 +104,21 @@ fn placeholder_end(bytes: &[u8], i: usize) -> Option<usize> {
     Some(i + 1 + name_len + close + 1)
 }
 
-/// Splits `text` into tokens.
-pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
+/// What the tokenizer saw in the whole text (lets detectors skip texts quickly).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Summary {
+    /// Some word has a capital: the text looks machine-formatted and case is a signal.
+    pub cased: bool,
+    /// Union of the lexicon flags of all words and codes.
+    pub flags: u32,
+    /// The text contains an '@'.
+    pub has_at_sign: bool,
+}
+
+/// Splits `text` into tokens, and sums up what it saw.
+pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Summary {
     out.clear();
+    let mut summary = Summary::default();
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut i = 0;
@@ -142,6 +154,53 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
             let mut j = i;
             while j < n && bytes[j].is_ascii_lowercase() {
                 j += 1;
+            }
+            // The commonest tokens of all: an ASCII word in lower case or with one capital
+            // first, ended by a space, an ASCII symbol or the end of the text (what the
+            // general loop below makes of it, without its per-byte branches).
+            let titled = j == i && b.is_ascii_uppercase();
+            let mut e = j;
+            if titled {
+                e = i + 1;
+                while e < n && bytes[e].is_ascii_lowercase() {
+                    e += 1;
+                }
+            }
+            if e > i
+                && bytes
+                    .get(e)
+                    .is_none_or(|c| c.is_ascii() && !c.is_ascii_alphanumeric() && *c != b'\'')
+            {
+                let len = e - i;
+                // Lower-casing the capital: its bit 0x20 in the packed word's first byte.
+                let packed = pack_lower(bytes, i, e) | u64::from(titled) << 5;
+                let (lex, key) = if len <= 8 {
+                    (lexicon::lookup_packed(packed), packed)
+                } else if len <= MAX_LEX {
+                    let mut k = 0;
+                    for c in &bytes[i..e] {
+                        lower[k] = c.to_ascii_lowercase();
+                        k += 1;
+                    }
+                    (lexicon::lookup(&lower[..k]), 0)
+                } else {
+                    (Lex::default(), 0)
+                };
+                summary.flags |= lex.flags;
+                summary.cased |= titled;
+                out.push(Tok {
+                    start: start as u32,
+                    end: e as u32,
+                    kind: Kind::Word,
+                    ch: 0,
+                    space_before: space,
+                    case: if titled { Case::Title } else { Case::Lower },
+                    lex,
+                    key,
+                });
+                space = false;
+                i = e;
+                continue;
             }
             let mut has_digit = false;
             let mut has_alpha = j > i;
@@ -269,6 +328,8 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
                 }
                 _ => {}
             }
+            summary.flags |= lex.flags;
+            summary.cased |= kind == Kind::Word && case != Case::Lower;
             out.push(Tok {
                 start: start as u32,
                 end: i_end as u32,
@@ -296,6 +357,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
         } else {
             0
         };
+        summary.has_at_sign |= ch == b'@';
         out.push(Tok {
             start: start as u32,
             end: end as u32,
@@ -309,6 +371,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) {
         space = false;
         i = end;
     }
+    summary
 }
 
 /// The first (up to) 8 bytes of `bytes[from..to]`, little-endian in a `u64` (the packed
