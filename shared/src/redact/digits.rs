@@ -1374,3 +1374,94 @@ pub(crate) fn asked(doc: &Doc) -> Concept {
         Concept::None
     }
 }
+
+/// "six one four two nine seven uh hold on let me grab my glasses oh four four one",
+/// "account number is eight eight um hold on my reading glasses six one two oh ...": one
+/// number interrupted by an aside, found as two entities of the same kind, is one entity
+/// over the aside — when the gap is a short pause (a pause word in it: hold/hang on, wait,
+/// a second, let me, glasses), names no other item (no keyword, no number, no sentence end)
+/// and the digits together make a whole number of that kind.
+pub(crate) fn join_interrupted(doc: &mut Doc) {
+    if doc.found.len() < 2 {
+        return;
+    }
+    doc.found.sort_unstable_by_key(|f| f.t0);
+    let mut i = 0;
+    while i + 1 < doc.found.len() {
+        let (a, b) = (doc.found[i], doc.found[i + 1]);
+        let same = a.kind == b.kind
+            && matches!(
+                a.kind,
+                EntityType::Phone | EntityType::BankAccount | EntityType::AccountId
+            )
+            || matches!(
+                (a.kind, b.kind),
+                (EntityType::BankAccount, EntityType::AccountId)
+                    | (EntityType::AccountId, EntityType::BankAccount)
+            );
+        if !same || b.t0 <= a.t1 || b.t0 - a.t1 > 10 || !pause_between(doc, a.t1, b.t0) {
+            i += 1;
+            continue;
+        }
+        let digits = entity_digits(doc, a.t0, a.t1) + &entity_digits(doc, b.t0, b.t1);
+        let whole = match a.kind {
+            EntityType::Phone => {
+                validate::is_nanp(&digits)
+                    || digits.len() == 11
+                        && digits.starts_with('1')
+                        && validate::is_nanp(&digits[1..])
+            }
+            _ => (6..=17).contains(&digits.len()),
+        };
+        if !whole {
+            i += 1;
+            continue;
+        }
+        for c in &mut doc.claimed[a.t1..b.t0] {
+            *c = true;
+        }
+        doc.found[i].t1 = b.t1;
+        doc.found.remove(i + 1);
+    }
+}
+
+/// Tokens `from..to` are a short pause inside one number (see [`join_interrupted`]).
+fn pause_between(doc: &Doc, from: usize, to: usize) -> bool {
+    let mut pause = false;
+    for k in from..to {
+        let t = &doc.toks[k];
+        match t.kind {
+            Kind::Punct if t.ch == b',' => {}
+            Kind::Word
+                if !doc.claimed[k]
+                    && t.lex.concept == Concept::None
+                    && t.lex.num == NumWord::None
+                    && t.lex.ordinal == 0 =>
+            {
+                pause |= (doc.is(k, "hold") || doc.is(k, "hang")) && doc.is(k + 1, "on")
+                    || doc.is(k, "let") && doc.is(k + 1, "me")
+                    || doc.is(k, "wait")
+                    || doc.is(k, "second")
+                    || doc.is(k, "sec")
+                    || doc.is(k, "moment")
+                    || doc.is(k, "glasses");
+            }
+            _ => return false,
+        }
+    }
+    pause
+}
+
+/// The digits of the number runs inside tokens `t0..t1`.
+fn entity_digits(doc: &Doc, t0: usize, t1: usize) -> String {
+    let mut out = String::new();
+    let mut last = 0;
+    for k in t0..t1 {
+        let r = doc.run_at[k];
+        if r != 0 && r != last {
+            out.push_str(&doc.runs[r as usize - 1].digits);
+            last = r;
+        }
+    }
+    out
+}

@@ -342,6 +342,9 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     digits::detect(&mut doc, prior, bank_here);
     person::detect(&mut doc, prior.asked_name);
     person::join_hyphenated(&mut doc);
+    if doc.flags & lexicon::flag::HOLD != 0 || doc.found.len() >= 2 {
+        digits::join_interrupted(&mut doc);
+    }
     doc.found.sort_unstable_by_key(|f| f.t0);
     doc
 }

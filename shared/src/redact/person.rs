@@ -475,8 +475,21 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                     continue;
                 }
             }
+            // "our vet is doctor lindqvist at ...", "the office manager for doctor
+            // perelman's office": after "is"/"for"/"with"/"to"/"see"... "doctor" is a title.
+            let titled_doctor = doc.is(i, "doctor")
+                && i > 0
+                && [
+                    "is", "was", "for", "with", "to", "saw", "see", "seeing", "by", "from",
+                    "named", "called", "it's", "that's", "and",
+                ]
+                .iter()
+                .any(|w| doc.is(i - 1, w))
+                && doc.toks.get(j).is_some_and(|t| t.len() >= 3)
+                && !plain_word(doc.bytes(j));
             if namey(doc, j)
                 && (!plain
+                    || titled_doctor
                     || doc.flag(j, flag::LAST)
                     || doc.flag(j, flag::FIRST)
                     || doc.titled(j)
@@ -486,6 +499,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 // title are all the name.
                 let mut e = j + 1;
                 while e < j + 3 && doc.titled(e) && namey(doc, e) && !doc.titled_upper(e) {
+                    e += 1;
+                }
+                // "was doctor hannelore schmidt": a surname after the given name.
+                if !doc.cased && namey(doc, e) && (doc.flag(e, flag::LAST) || doc.ends_after(e + 1))
+                {
                     e += 1;
                 }
                 let end = spelled_after(doc, e);
@@ -693,6 +711,9 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             }
         }
         i += 1;
+        if doc.cased {
+            surname_first(doc);
+        }
     }
 }
 
@@ -836,6 +857,68 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
     (words >= 2 && !numeric(end) && !(i > 0 && numeric(i - 1))).then_some(end)
 }
 
+/// "that's Nakamura, Hideo, born ...", "registered to Ibarra, Renata, and ...": a name
+/// written surname first, the given name after a comma, in a formatted text. A surname
+/// found alone takes the given name after it; otherwise the pair needs a cue before it
+/// and a known surname or given name in it. The given name ends its clause.
+fn surname_first(doc: &mut Doc) {
+    let n = doc.toks.len();
+    let mut i = 0;
+    while i + 2 < n {
+        let y = i + 2;
+        let plain = |k: usize| {
+            doc.titled(k)
+                && !doc.titled_upper(k)
+                && doc.toks[k].len() >= 2
+                && !doc.toks[k]
+                    .lex
+                    .has(flag::STATE | flag::STREET | flag::AMBIGUOUS)
+        };
+        if !doc.toks[i + 1].is_punct(b',')
+            || !plain(y)
+            || !namey(doc, y)
+            || !doc.toks.get(y + 1).is_none_or(|t| {
+                t.kind == Kind::Punct && matches!(t.ch, b',' | b'.' | b'?' | b'!')
+                    || doc.is(y + 1, "and")
+                    || doc.is(y + 1, "born")
+            })
+        {
+            i += 1;
+            continue;
+        }
+        let found_alone = doc.claimed[i]
+            .then(|| {
+                doc.found
+                    .iter()
+                    .position(|f| f.kind == EntityType::Person && f.t0 == i && f.t1 == i + 1)
+            })
+            .flatten();
+        if let Some(f) = found_alone {
+            doc.claimed[i + 1] = true;
+            doc.claimed[y] = true;
+            doc.found[f].t1 = y + 1;
+            i = y + 1;
+            continue;
+        }
+        let cued = i > 0
+            && [
+                "that's", "to", "for", "under", "name", "patient", "insured", "is",
+            ]
+            .iter()
+            .any(|w| doc.is(i - 1, w));
+        if cued
+            && plain(i)
+            && namey(doc, i)
+            && (doc.flag(i, flag::LAST) || doc.flag(y, flag::FIRST))
+            && doc.add(EntityType::Person, i, y + 1)
+        {
+            i = y + 1;
+            continue;
+        }
+        i += 1;
+    }
+}
+
 /// Past "-Word" parts glued to the word ending at `end` ("Al-Amin", "Dubois-Laurent").
 fn hyphen_tail(doc: &Doc, mut end: usize) -> usize {
     while end + 1 < doc.toks.len()
@@ -934,6 +1017,9 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
             || doc.is(j, "last") && doc.is(j + 1, "name")
             || doc.is(j, "so")
             || doc.is(j, "but")
+            // "my co driver is jean baptiste lafleur his cell is ...": the next clause
+            // opens with someone's possession
+            || ["his", "her", "my", "their", "our"].iter().any(|w| doc.is(j, w))
             // "... farid haddad date of birth ...", "... email is ...": the next item
             || doc.is(j, "date") && doc.is(j + 2, "birth")
             || doc.is(j, "by") && doc.is(j + 1, "the") && doc.is(j + 2, "way")
@@ -1021,6 +1107,8 @@ fn introduced(doc: &Doc, i: usize) -> bool {
             ["it's", "its", "she's", "he's", "shes", "hes", "that's", "thats"]
                 .iter()
                 .any(|w| doc.is(p, w))
+                // "yeah that's me jaylen foster and ..."
+                || doc.is(p, "me") && p > 0 && (doc.is(p - 1, "that's") || doc.is(p - 1, "it's"))
                 || matches!(doc.toks[p].key, IS | WAS | ARE | AS | SAYS | READS)
                     && person_subject(doc, p)
                 // "it's gonna be zainab ueda and ...", "the refill is for malia fonseca
