@@ -819,7 +819,8 @@ fn lettered_prefix(doc: &Doc, t0: usize) -> Option<usize> {
     while k > 0 && !doc.claimed[k - 1] {
         let p = k - 1;
         let t = doc.toks[p];
-        if doc.letter(p) && !doc.is(p, "a") && !doc.is(p, "i") {
+        if doc.letter(p) && (!doc.is(p, "a") && !doc.is(p, "i") || p > 0 && doc.letter(p - 1)) {
+            // ("h o a": an "a" or "i" inside spelled letters is one of them)
             letters += 1;
             k = p;
         } else if t.kind == Kind::Word
@@ -1153,18 +1154,23 @@ fn classify_in(
         }
         Concept::Negative | Concept::Ending => None,
         Concept::Money | Concept::None | Concept::Number | Concept::Code | Concept::Security => {
-            if unit || around.money && n < 12 {
-                None
-            } else if around.concept == Concept::Code
+            let card_found = || {
+                doc.found
+                    .iter()
+                    .any(|f| matches!(f.kind, E::CreditCard | E::CardExpiry))
+            };
+            let code_answer = around.concept == Concept::Code
                 && (3..=4).contains(&n)
                 && !run.code
                 && !datey
-                && (the_code_is(doc, run.t0)
-                    || doc
-                        .found
-                        .iter()
-                        .any(|f| matches!(f.kind, E::CreditCard | E::CardExpiry)))
-            {
+                && !unit;
+            if code_answer && around.money && the_code_is(doc, run.t0) && card_found() {
+                // "the fuel card is ... and it got declined at the pump the code is 4188":
+                // the money word is older than the code asked for after a card.
+                Some(E::Cvv)
+            } else if unit || around.money && n < 12 {
+                None
+            } else if code_answer && (the_code_is(doc, run.t0) || card_found()) {
                 // "the code's 225", "my code is 4417": a code of the caller's own, said as
                 // the answer (a bare "code 502" on a screen stays).
                 Some(E::Cvv)
