@@ -1002,6 +1002,10 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
         // "hye-jin sandoval": a hyphenated name is one word.
         j = hyphen_tail(doc, j + 1);
         words += 1;
+        // "marisol de la cruz", "yusuf bin hamdan": particles before the next part.
+        if let Some(e) = particle_end(doc, j) {
+            j = e;
+        }
     }
     // In lower-case text, two or three name words after an introduction ("this is tomasz
     // wojciechowski and my cell is", "i'm eilidh macleod at twelve glenview", "so she's
@@ -1019,7 +1023,7 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
             || doc.is(j, "but")
             // "my co driver is jean baptiste lafleur his cell is ...": the next clause
             // opens with someone's possession
-            || ["his", "her", "my", "their", "our"].iter().any(|w| doc.is(j, w))
+            || ["his", "her", "my", "their", "our", "that's", "thats"].iter().any(|w| doc.is(j, w))
             // "... farid haddad date of birth ...", "... email is ...": the next item
             || doc.is(j, "date") && doc.is(j + 2, "birth")
             || doc.is(j, "by") && doc.is(j + 1, "the") && doc.is(j + 2, "way")
@@ -1171,6 +1175,13 @@ pub(crate) const PERSON_NOUNS: &[&str] = &[
     "lady",
     "contact",
     "employee",
+    "hire",
+    "contractor",
+    "cardholder",
+    "policyholder",
+    "holder",
+    "beneficiary",
+    "landlord",
 ];
 
 /// Documents that carry a name ("the passport says ...", "the ticket reads ...").
