@@ -331,6 +331,28 @@ fn batch_o_does_not_regress() {
     leak_at_most("tests/data/heldout_o_pii.jsonl", MAX_LEAK_O);
 }
 
+/// Batches P and Q, written (by two writers who saw neither each other's batch nor any
+/// earlier one) after batch O's fixes: P (veterinary, tenant portal, court fines, payroll,
+/// home warranty, prize claims, lost baggage, blood donation, HOA dues, solar financing,
+/// library, crypto withdrawals) leaked 9.3% and Q (pharmacy, roadside assistance, furniture
+/// financing, admissions, pensions, ticketing, tax assessor, internet outages, pet
+/// adoption, lab results, immigration intake, freight dispatch) 11.4% before the fixes
+/// they prompted (ids behind spelled or written letters, one name after an opening "this
+/// is", names addressed after a comma, numbers interrupted by an aside, surname-first
+/// names), 5.1% and 6.1% after.
+const MAX_LEAK_P: f64 = 0.07;
+const MAX_LEAK_Q: f64 = 0.07;
+
+#[test]
+fn batch_p_does_not_regress() {
+    leak_at_most("tests/data/heldout_p_pii.jsonl", MAX_LEAK_P);
+}
+
+#[test]
+fn batch_q_does_not_regress() {
+    leak_at_most("tests/data/heldout_q_pii.jsonl", MAX_LEAK_Q);
+}
+
 #[test]
 fn international_corpus_does_not_regress() {
     leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);

@@ -845,3 +845,82 @@ fn name_particles_initials_and_pauses() {
         "the van broke down on la brea"
     );
 }
+
+#[test]
+fn opening_introductions_and_names_addressed() {
+    assert_eq!(red("Hi, this is Devonte."), "Hi, this is [PERSON].");
+    assert_eq!(
+        red("hey this is quinn my internet's been down since six"),
+        "hey this is [PERSON] my internet's been down since six"
+    );
+    assert_eq!(
+        red("So please pick up when he calls, Renata."),
+        "So please pick up when he calls, [PERSON]."
+    );
+    assert_eq!(
+        red("Just to confirm, that's Tran, Minh, born in the spring?"),
+        "Just to confirm, that's [PERSON], born in the spring?"
+    );
+    assert_eq!(
+        red("our vet is doctor lindqvist at the clinic on main"),
+        "our vet is doctor [PERSON] at the clinic on main"
+    );
+    // Ordinary words after "this is", places after a comma, "doctor" as a noun stay.
+    assert_eq!(
+        red("yeah this is ridiculous and i want a refund"),
+        "yeah this is ridiculous and i want a refund"
+    );
+    assert_eq!(
+        red("Hi, this is about my bill."),
+        "Hi, this is about my bill."
+    );
+    assert_eq!(
+        red("We ship to Austin, Texas, on Mondays."),
+        "We ship to Austin, Texas, on Mondays."
+    );
+    assert_eq!(
+        red("the doctor visit is at noon"),
+        "the doctor visit is at noon"
+    );
+}
+
+#[test]
+fn identifiers_behind_letters_and_numbers_across_an_aside() {
+    assert_eq!(
+        red("my frequent flyer number is k j seven three eight eight two one oh if that helps"),
+        "my frequent flyer number is [ACCOUNT_ID] if that helps"
+    );
+    assert_eq!(
+        red("his patient number is v as in victor seven seven oh two nine one"),
+        "his patient number is [ACCOUNT_ID]"
+    );
+    assert_eq!(
+        red("My donor number is BD-339-104-7, and I gave in January."),
+        "My donor number is [ACCOUNT_ID], and I gave in January."
+    );
+    assert_eq!(
+        red_ctx(
+            "it's six one four two nine seven uh hold on let me grab my glasses oh four four one",
+            "what's the best phone number on the profile"
+        ),
+        "it's [PHONE]"
+    );
+    // Labels of numbers that are not personal keep them, spelled or written.
+    assert_eq!(
+        red("the ticket is TKT-44109, please check."),
+        "the ticket is TKT-44109, please check."
+    );
+    assert_eq!(
+        red("sure it's t k t five five oh nine one eight"),
+        "sure it's t k t five five oh nine one eight"
+    );
+    assert_eq!(
+        red("my flight is u a four five six seven"),
+        "my flight is u a four five six seven"
+    );
+    // Two numbers with a label between them stay two.
+    assert_eq!(
+        red("my cell is four one five hold on my work number is six five zero two two two three three three three"),
+        "my cell is [PHONE] hold on my work number is [PHONE]"
+    );
+}
