@@ -353,6 +353,18 @@ fn batch_q_does_not_regress() {
     leak_at_most("tests/data/heldout_q_pii.jsonl", MAX_LEAK_Q);
 }
 
+/// Batch R, written after P's and Q's fixes by a third writer (car service, dental billing,
+/// utilities, marketplace sellers, travel insurance, fraud alerts, movers, life insurance,
+/// gyms, prior authorisation, satellite TV, student housing): 5.9% leak before the fixes
+/// it prompted (possessive names before a personal item, a surname after "mrs"/"doctor"
+/// and a given name, a middle initial inside capitalised names), 3.8% after.
+const MAX_LEAK_R: f64 = 0.05;
+
+#[test]
+fn batch_r_does_not_regress() {
+    leak_at_most("tests/data/heldout_r_pii.jsonl", MAX_LEAK_R);
+}
+
 #[test]
 fn international_corpus_does_not_regress() {
     leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);

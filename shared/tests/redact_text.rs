@@ -924,3 +924,28 @@ fn identifiers_behind_letters_and_numbers_across_an_aside() {
         "my cell is [PHONE] hold on my work number is [PHONE]"
     );
 }
+
+#[test]
+fn possessive_names_titles_and_middle_initials() {
+    assert_eq!(
+        red("Jonah's date of birth is 9-23-2001."),
+        "[PERSON] date of birth is [DATE_OF_BIRTH]."
+    );
+    assert_eq!(
+        red("i'm calling for my mother mrs lucinda ferreira she got a statement"),
+        "i'm calling for my mother mrs [PERSON] she got a statement"
+    );
+    assert_eq!(
+        red("I'm the cardholder, Marisol E. Quintana, and I have the card."),
+        "I'm the cardholder, [PERSON], and I have the card."
+    );
+    // People nouns and kin in the possessive are not names; a statement's own label stays.
+    assert_eq!(
+        red("My husband's phone is off today."),
+        "My husband's phone is off today."
+    );
+    assert_eq!(
+        red("The statement number at the top is ST-0048812."),
+        "The statement number at the top is ST-0048812."
+    );
+}

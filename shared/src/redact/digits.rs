@@ -243,8 +243,9 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             back = true;
             // "the three on the back are 365": the back of the card, not "call me back".
             the_back |= doc.is(k, "back") && k > 0 && doc.is(k - 1, "the");
-            // "THE BACK CODE IS 466": the code word came first (read backwards).
-            if code {
+            // "THE BACK CODE IS 466": the code word came first (read backwards). ("the
+            // light is back with code p zero four two zero": not the back of a card.)
+            if code && !(k > 0 && doc.is(k - 1, "is")) {
                 a.concept = Concept::Cvv;
                 return a;
             }
@@ -681,6 +682,9 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
                         }
                     }
                 }
+                if kind.is_some() && labelled_code(doc, run.t0) {
+                    kind = None;
+                }
                 kind.map(|kind| {
                     let (mut t0, t1) = extend_letters(doc, run, kind);
                     if kind == EntityType::AccountId {
@@ -809,6 +813,38 @@ fn place_before_zip(doc: &Doc, t0: usize) -> usize {
     }
 }
 
+/// "TKT", "INV", "ORD", "TXN", "ST" (statement)...: written labels of numbers that are not
+/// personal.
+fn code_label(w: &[u8]) -> bool {
+    matches!(
+        &w.to_ascii_lowercase()[..],
+        b"tkt"
+            | b"inv"
+            | b"ord"
+            | b"pnr"
+            | b"ref"
+            | b"rma"
+            | b"po"
+            | b"sku"
+            | b"cs"
+            | b"txn"
+            | b"st"
+    )
+}
+
+/// "TKT-44109", "ST-0048812": the digits at `t0` are glued by a hyphen to a written label of
+/// something not personal — a code, whatever the words around it say.
+fn labelled_code(doc: &Doc, t0: usize) -> bool {
+    t0 >= 2
+        && doc.cased
+        && doc.toks[t0 - 1].is_punct(b'-')
+        && !doc.toks[t0 - 1].space_before
+        && !doc.toks[t0].space_before
+        && doc.toks[t0 - 2].kind == Kind::Word
+        && doc.toks[t0 - 2].case == crate::redact::tokens::Case::Upper
+        && code_label(doc.bytes(t0 - 2))
+}
+
 /// The start of the letters an identifier begins with, right before its digits at `t0`:
 /// two or more spelled letters ("k j", "h o a dash"), a letter said "as in" a word ("v as
 /// in victor"), or a code written in capitals ("BD-", "LIB-T-"); `None` without them.
@@ -827,14 +863,10 @@ fn lettered_prefix(doc: &Doc, t0: usize) -> Option<usize> {
             && (2..=4).contains(&t.len())
             && t.case == crate::redact::tokens::Case::Upper
             && t.lex.concept == Concept::None
+            && t.lex.flags == 0
             && doc.cased
         {
-            // "TKT-44109", "INV-2291", "ORD-939718": written labels of numbers that are not
-            // personal.
-            if matches!(
-                &doc.bytes(p).to_ascii_lowercase()[..],
-                b"tkt" | b"inv" | b"ord" | b"pnr" | b"ref" | b"rma" | b"po" | b"sku" | b"cs"
-            ) {
+            if code_label(doc.bytes(p)) {
                 return None;
             }
             letters += 1;

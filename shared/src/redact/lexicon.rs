@@ -323,7 +323,7 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("transaction", Concept::Negative), ("claim", Concept::Negative),
     ("incident", Concept::Negative), ("request", Concept::Negative), ("booking", Concept::Negative),
     ("reservation", Concept::Negative), ("prescription", Concept::Negative),
-    ("rx", Concept::Negative), ("boarding", Concept::Negative),
+    ("rx", Concept::Negative), ("boarding", Concept::Negative), ("cancellation", Concept::Negative),
     ("baggage", Concept::Negative), ("store", Concept::Money), ("plan", Concept::Money),
     ("price", Concept::Money), ("cost", Concept::Money), ("costs", Concept::Money),
     ("total", Concept::Money), ("charged", Concept::Money), ("charge", Concept::Money),

@@ -255,7 +255,8 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         for _ in 0..4 {
             if [
                 "yes", "yeah", "sure", "it's", "its", "this", "is", "it", "my", "name", "name's",
-                "okay", "so", "uh", "um", "that's", "yep", "hi",
+                "that'd", "thatd", "it'd", "be", "me", "that'll", "okay", "so", "uh", "um",
+                "that's", "yep", "hi",
             ]
             .iter()
             .any(|w| doc.is(j, w))
@@ -501,8 +502,15 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 while e < j + 3 && doc.titled(e) && namey(doc, e) && !doc.titled_upper(e) {
                     e += 1;
                 }
-                // "was doctor hannelore schmidt": a surname after the given name.
-                if !doc.cased && namey(doc, e) && (doc.flag(e, flag::LAST) || doc.ends_after(e + 1))
+                // "was doctor hannelore schmidt", "my mother mrs lucinda ferreira she got
+                // a statement": a surname after the given name, where the clause ends.
+                if !doc.cased
+                    && namey(doc, e)
+                    && (doc.flag(e, flag::LAST)
+                        || doc.ends_after(e + 1)
+                        || ["she", "he", "they", "and", "but", "so", "who", "is", "was"]
+                            .iter()
+                            .any(|w| doc.is(e + 1, w)))
                 {
                     e += 1;
                 }
@@ -711,10 +719,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             }
         }
         i += 1;
-        if doc.cased {
-            surname_first(doc);
-        }
     }
+    if doc.cased {
+        surname_first(doc);
+    }
+    possessive_names(doc);
 }
 
 const IS: u64 = pack_word(b"is");
@@ -794,9 +803,17 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
     }
     let mut end = hyphen_tail(doc, i + 1);
     let mut words = 1;
-    while words < 3 && word_at(end) {
-        end = hyphen_tail(doc, end + 1);
-        words += 1;
+    loop {
+        if words < 3 && word_at(end) {
+            end = hyphen_tail(doc, end + 1);
+            words += 1;
+        } else if let Some(j) = initial(doc, end).filter(|&j| words < 3 && word_at(j)) {
+            // "Marisol E. Quintana": a middle initial between two of the words.
+            end = hyphen_tail(doc, j + 1);
+            words += 1;
+        } else {
+            break;
+        }
     }
     // "the X1 Carbon Gen 9": capitalised words against a number or code are a product.
     // (A placeholder counts too: redacting twice must change nothing.)
@@ -916,6 +933,53 @@ fn surname_first(doc: &mut Doc) {
             continue;
         }
         i += 1;
+    }
+}
+
+/// "Jonah's date of birth is ...", "and clara's is three six five ...": a given name in
+/// the possessive right before someone's personal item (birth date, social, phone,
+/// e-mail) or before "is" and an entity found. The name is a capitalised word of a
+/// formatted text or a known given name; kin and people nouns ("my husband's phone") are
+/// not names.
+fn possessive_names(doc: &mut Doc) {
+    for i in 0..doc.toks.len() {
+        let t = doc.toks[i];
+        if t.kind != Kind::Word || t.len() < 5 || doc.claimed[i] {
+            continue;
+        }
+        let b = doc.bytes(i);
+        if !b.ends_with(b"'s") {
+            continue;
+        }
+        let stem = &b[..b.len() - 2];
+        let mut lower = [0u8; 24];
+        if stem.len() > lower.len() || !stem.iter().all(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        for (l, c) in lower.iter_mut().zip(stem) {
+            *l = c.to_ascii_lowercase();
+        }
+        let stem = &lower[..stem.len()];
+        let lex = crate::redact::lexicon::lookup(stem);
+        let known_name = lex.has(flag::FIRST) && !lex.has(flag::STOP | flag::AMBIGUOUS);
+        let name = if doc.cased {
+            doc.titled(i)
+                && !doc.titled_upper(i)
+                && (known_name || lex.flags == 0 && lex.concept == Concept::None)
+        } else {
+            known_name
+        };
+        if !name || lex.has(flag::KIN) || PERSON_NOUNS.iter().any(|w| w.as_bytes() == stem) {
+            continue;
+        }
+        let next = doc.toks.get(i + 1).map(|t| t.lex.concept);
+        let item = matches!(next, Some(Concept::Birth | Concept::Ssn | Concept::Phone))
+            || doc.is(i + 1, "date") && doc.is(i + 2, "of") && doc.is(i + 3, "birth")
+            || doc.is(i + 1, "email")
+            || doc.is(i + 1, "is") && doc.claimed.get(i + 2).copied().unwrap_or(false);
+        if item {
+            doc.add(EntityType::Person, i, i + 1);
+        }
     }
 }
 
