@@ -32,7 +32,6 @@ const MAX_COLLATERAL: f64 = 0.01;
 /// hard negatives); reported, still counted in the rates.
 const KNOWN_GAPS: &[&str] = &[
     "heldoutc-00073", // "Moreno, Kofi, that's how it's listed." (surname-first, no cue)
-    "heldoutc-00081", // "it's for luca ivanova my mother" (lower case, names not in the lexicon)
     "heldoutc-00085", // "ivanova luca that's how it's listed"
     "heldoutc-00117", // "it runs out at the end of may twenty twenty nine" (no expiry keyword)
     // Batches H and I (written after every rule above; the remaining misses after fixes):
@@ -40,7 +39,6 @@ const KNOWN_GAPS: &[&str] = &[
     "heldouth-00042", // "four four sunflower at aol dot com" (digits opening the mailbox)
     "heldouth-00078", // "uh spokane nine nine two oh one" (city before the ZIP)
     "heldouth-00079", // "it's r r one box four thirty one blue ridge georgia" (no comma/state)
-    "heldouth-00085", // "was doctor hannelore schmidt" (lower case, names not in the lexicon)
     "heldouth-00088", // "two twelve, sorry, two fourteen harbor view lane" (retracted number)
     "heldouth-00108", // "s as in sam z a b o, then the number seven, at proton dot me"
     "heldouth-00194", // "deliver to grace okafor at seven fifty oak hollow circle"

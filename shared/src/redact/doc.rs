@@ -39,6 +39,8 @@ pub(crate) struct Doc<'a> {
     pub flags: u32,
     /// The text contains an '@'.
     pub has_at_sign: bool,
+    /// Some word has an apostrophe inside (possessives: "clara's").
+    pub has_apostrophe: bool,
 }
 
 impl<'a> Doc<'a> {

@@ -196,6 +196,7 @@ impl Redactor {
             cased: doc.cased,
             flags: doc.flags,
             has_at_sign: doc.has_at_sign,
+            has_apostrophe: doc.has_apostrophe,
         };
         let mut next = read_prior(&output);
         if ends_in_number(&output) {
@@ -258,6 +259,7 @@ fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
         cased,
         flags,
         has_at_sign,
+        apostrophe: has_apostrophe,
     } = tokens::tokenize(text, &mut toks);
     let n = toks.len();
     claimed.clear();
@@ -276,6 +278,7 @@ fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
         cased,
         flags,
         has_at_sign,
+        has_apostrophe,
     }
 }
 

@@ -723,7 +723,9 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
     if doc.cased {
         surname_first(doc);
     }
-    possessive_names(doc);
+    if doc.has_apostrophe {
+        possessive_names(doc);
+    }
 }
 
 const IS: u64 = pack_word(b"is");
@@ -941,6 +943,7 @@ fn surname_first(doc: &mut Doc) {
 /// e-mail) or before "is" and an entity found. The name is a capitalised word of a
 /// formatted text or a known given name; kin and people nouns ("my husband's phone") are
 /// not names.
+#[inline(never)]
 fn possessive_names(doc: &mut Doc) {
     for i in 0..doc.toks.len() {
         let t = doc.toks[i];

@@ -113,6 +113,8 @@ pub(crate) struct Summary {
     pub flags: u32,
     /// The text contains an '@'.
     pub has_at_sign: bool,
+    /// Some word has an apostrophe inside ("clara's", "o'neil").
+    pub apostrophe: bool,
 }
 
 /// Splits `text` into tokens, and sums up what it saw.
@@ -248,6 +250,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Summary {
                         && bytes[i + 3].is_ascii_alphabetic()
                         && has_alpha
                     {
+                        summary.apostrophe = true;
                         non_ascii = true;
                         i += 3;
                     } else if is_letter_at(bytes, i) {
@@ -260,6 +263,7 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Summary {
                     }
                 } else if c == b'\'' && has_alpha && i + 1 < n && bytes[i + 1].is_ascii_alphabetic()
                 {
+                    summary.apostrophe = true;
                     if plen < 8 {
                         packed |= u64::from(b'\'') << (8 * plen);
                     }
