@@ -186,8 +186,8 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                     b"mrn" => Concept::AccountId,
                     // "the r m a number is r m a five five two nine one eight", "t k t
                     // five five ...", "i n v ...", "o r d ...", "p n r ...": labels of
-                    // numbers that are not personal.
-                    b"rma" | b"tkt" | b"inv" | b"ord" | b"pnr" | b"ref" => Concept::Negative,
+                    // numbers that are not personal, spelled as they are written.
+                    w if code_label(w) => Concept::Negative,
                     _ => Concept::None,
                 };
                 if c != Concept::None {
@@ -813,8 +813,8 @@ fn place_before_zip(doc: &Doc, t0: usize) -> usize {
     }
 }
 
-/// "TKT", "INV", "ORD", "TXN", "ST" (statement)...: written labels of numbers that are not
-/// personal.
+/// "TKT", "INV", "ORD", "TXN", "ST" (statement)...: labels of numbers that are not
+/// personal, written ("TKT-44109") or spelled ("t k t five five ...").
 fn code_label(w: &[u8]) -> bool {
     matches!(
         &w.to_ascii_lowercase()[..],
