@@ -872,12 +872,7 @@ fn lettered_prefix(doc: &Doc, t0: usize) -> Option<usize> {
             letters += 1;
             strong = true;
             k = p;
-        } else if t.kind == Kind::Word
-            && p >= 3
-            && doc.is(p - 1, "in")
-            && doc.is(p - 2, "as")
-            && doc.letter(p - 3)
-        {
+        } else if said_as_in(doc, p) {
             letters += 1;
             strong = true;
             k = p - 3;
@@ -891,6 +886,11 @@ fn lettered_prefix(doc: &Doc, t0: usize) -> Option<usize> {
         }
     }
     (letters >= 2 || strong).then_some(k)
+}
+
+/// Word `p` ends a letter said "as in" a word: "W as in whiskey", "v as in victor".
+fn said_as_in(doc: &Doc, p: usize) -> bool {
+    doc.word(p) && p >= 3 && doc.is(p - 1, "in") && doc.is(p - 2, "as") && doc.letter(p - 3)
 }
 
 /// Spoken identifiers mix letters in: "y a a six eight...", "... nine zero l d", "XAL 657".
@@ -921,12 +921,7 @@ fn extend_letters(doc: &Doc, run: &Run, kind: EntityType) -> (usize, usize) {
             && k == t0
         {
             k = p;
-        } else if t.kind == Kind::Word
-            && p >= 3
-            && doc.is(p - 1, "in")
-            && doc.is(p - 2, "as")
-            && doc.letter(p - 3)
-        {
+        } else if said_as_in(doc, p) {
             // "W as in whiskey 4 4 7 1"
             k = p - 3;
             letters += 1;
