@@ -363,6 +363,29 @@ fn batch_r_does_not_regress() {
     leak_at_most("tests/data/heldout_r_pii.jsonl", MAX_LEAK_R);
 }
 
+/// Batches S and T, written after R's fixes by two more writers who saw no other batch: S
+/// (hotel reservations, auto loans, number port-outs, credit union, clinical trials,
+/// childcare, funeral arrangements, boat and RV registration, hearing aids, wedding
+/// venues, parking citations, delivery drivers) leaked 5.9% and T (telehealth intake,
+/// phone donations, bail bonds, water damage, mortgage servicing, DMV, jury duty, self
+/// storage, scholarships, domain hosting, ride-share onboarding, elder care) 6.6% before
+/// the fixes they prompted (titles kept outside the name, "it is" / "that is" written
+/// out, "my business partner" / "father in law" / "my parents X and Y", "registered to",
+/// "i have you as", spelled ids alternating letters and digit groups, a second date after
+/// a birth date), 0.9% and 3.3% after.
+const MAX_LEAK_S: f64 = 0.03;
+const MAX_LEAK_T: f64 = 0.05;
+
+#[test]
+fn batch_s_does_not_regress() {
+    leak_at_most("tests/data/heldout_s_pii.jsonl", MAX_LEAK_S);
+}
+
+#[test]
+fn batch_t_does_not_regress() {
+    leak_at_most("tests/data/heldout_t_pii.jsonl", MAX_LEAK_T);
+}
+
 #[test]
 fn international_corpus_does_not_regress() {
     leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);

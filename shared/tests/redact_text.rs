@@ -136,7 +136,7 @@ fn names_and_addresses() {
     );
     assert_eq!(
         red("Thanks for calling, Mr. Sharp."),
-        "Thanks for calling, Mr. [PERSON]."
+        "Thanks for calling, [PERSON]."
     );
     assert_eq!(red("Sarah Jones speaking"), "[PERSON] speaking");
     assert_eq!(
@@ -377,7 +377,7 @@ fn more_name_cues() {
     );
     assert_eq!(
         red("thank you mister lindgren have a good day"),
-        "thank you mister [PERSON] have a good day"
+        "thank you [PERSON] have a good day"
     );
     assert_eq!(
         red("the name on the policy should be Ilse R. Marchetti"),
@@ -445,7 +445,7 @@ fn weak_name_cues_need_a_known_or_capitalised_name() {
     assert_eq!(red("he goes by benjamin"), "he goes by [PERSON]");
     assert_eq!(red("is this karen"), "is this [PERSON]");
     assert_eq!(red("is this correct"), "is this correct");
-    assert_eq!(red("doctor nguyen called"), "doctor [PERSON] called");
+    assert_eq!(red("doctor nguyen called"), "[PERSON] called");
     assert_eq!(
         red("my doctor visit is monday"),
         "my doctor visit is monday"
@@ -779,7 +779,7 @@ fn names_after_people_nouns_and_verbs() {
     );
     assert_eq!(
         red("please ask for missus adeyemi"),
-        "please ask for missus [PERSON]"
+        "please ask for [PERSON]"
     );
     // Ordinary words after the same verbs stay.
     assert_eq!(
@@ -829,7 +829,7 @@ fn name_particles_initials_and_pauses() {
     );
     assert_eq!(
         red("Please confirm for Mr. St. Pierre."),
-        "Please confirm for Mr. [PERSON]."
+        "Please confirm for [PERSON]."
     );
     assert_eq!(
         red("my cell is four one five you know two six three nine eight one seven"),
@@ -863,7 +863,7 @@ fn opening_introductions_and_names_addressed() {
     );
     assert_eq!(
         red("our vet is doctor lindqvist at the clinic on main"),
-        "our vet is doctor [PERSON] at the clinic on main"
+        "our vet is [PERSON] at the clinic on main"
     );
     // Ordinary words after "this is", places after a comma, "doctor" as a noun stay.
     assert_eq!(
@@ -933,7 +933,7 @@ fn possessive_names_titles_and_middle_initials() {
     );
     assert_eq!(
         red("i'm calling for my mother mrs lucinda ferreira she got a statement"),
-        "i'm calling for my mother mrs [PERSON] she got a statement"
+        "i'm calling for my mother [PERSON] she got a statement"
     );
     assert_eq!(
         red("I'm the cardholder, Marisol E. Quintana, and I have the card."),
@@ -947,5 +947,165 @@ fn possessive_names_titles_and_middle_initials() {
     assert_eq!(
         red("The statement number at the top is ST-0048812."),
         "The statement number at the top is ST-0048812."
+    );
+}
+
+#[test]
+fn titles_go_with_the_name() {
+    assert_eq!(
+        red("Thanks for calling, Mr. Demir."),
+        "Thanks for calling, [PERSON]."
+    );
+    assert_eq!(
+        red("ok miss batista cole i have the client as aurelio batista"),
+        "ok [PERSON] i have the client as [PERSON]"
+    );
+    // "miss" and "doctor" stay ordinary words where no name follows.
+    assert_eq!(
+        red("ok miss the deadline and you pay a fee"),
+        "ok miss the deadline and you pay a fee"
+    );
+    assert_eq!(
+        red("I have a doctor visit at 3."),
+        "I have a doctor visit at 3."
+    );
+}
+
+#[test]
+fn names_after_kin_with_modifiers_and_second_names() {
+    assert_eq!(
+        red("my father in law mehmet yilmaz he doesn't speak much english"),
+        "my father in law [PERSON] he doesn't speak much english"
+    );
+    assert_eq!(
+        red("the account's under my business partner xu mingzhe but i'm listed"),
+        "the account's under my business partner [PERSON] but i'm listed"
+    );
+    assert_eq!(
+        red("i'm booking for my parents anil and rekha chatterjee they're both over sixty five"),
+        "i'm booking for my parents [PERSON] and [PERSON] they're both over sixty five"
+    );
+    assert_eq!(
+        red("i want to put my kids on it instead jonah and clara beckwith"),
+        "i want to put my kids on it instead [PERSON] and [PERSON]"
+    );
+    // A noun before "and" is not a name; "and" after a name does not take the next word.
+    assert_eq!(
+        red("call my office and john smith will help"),
+        "call my office and [PERSON] will help"
+    );
+    assert_eq!(
+        red("my name is maria and kids are home"),
+        "my name is [PERSON] and kids are home"
+    );
+    assert_eq!(
+        red("my late husband was a veteran"),
+        "my late husband was a veteran"
+    );
+}
+
+#[test]
+fn names_read_back_registered_or_written_out() {
+    assert_eq!(
+        red("i have you as gideon farkas at four forty one marsh street"),
+        "i have you as [PERSON] at [ADDRESS]"
+    );
+    assert_eq!(
+        red("it is registered to kalani kahananui at four four eight kaumualii street"),
+        "it is registered to [PERSON] at [ADDRESS]"
+    );
+    assert_eq!(
+        red("so that is marisol quintanilla and i need a road test"),
+        "so that is [PERSON] and i need a road test"
+    );
+    assert_eq!(
+        red("yeah that's me jaylen foster and i paid for the seats"),
+        "yeah that's me [PERSON] and i paid for the seats"
+    );
+    assert_eq!(
+        red("i am the bride isabela cardoso and we moved"),
+        "i am the bride [PERSON] and we moved"
+    );
+    assert_eq!(
+        red("and thandiwe mahlangu is the other name on the lease"),
+        "and [PERSON] is the other name on the lease"
+    );
+    assert_eq!(
+        red("the title is in my wifes name ayse"),
+        "the title is in my wifes name [PERSON]"
+    );
+    assert_eq!(
+        red("Congratulations, Isabela! You're booked."),
+        "Congratulations, [PERSON]! You're booked."
+    );
+    // Written-out "it is" / "that is" before ordinary words, and places named for saints.
+    assert_eq!(
+        red("it is super slow and i want a refund"),
+        "it is super slow and i want a refund"
+    );
+    assert_eq!(red("that is fine with me"), "that is fine with me");
+    assert_eq!(
+        red("i'm the tenant upstairs and the heat is out"),
+        "i'm the tenant upstairs and the heat is out"
+    );
+    assert_eq!(red("i need a name change"), "i need a name change");
+    assert_eq!(
+        red("we moved to san luis obispo last year"),
+        "we moved to san luis obispo last year"
+    );
+}
+
+#[test]
+fn spelled_ids_dates_codes_and_written_phones() {
+    assert_eq!(
+        red_ctx(
+            "it is one e g four t e five m k seven three from the red white and blue card",
+            "what is his medicare number"
+        ),
+        "it is [ACCOUNT_ID] from the red white and blue card"
+    );
+    assert_eq!(
+        red("my permit number is d four one two dash seven seven oh dash nine one eight"),
+        "my permit number is [ACCOUNT_ID]"
+    );
+    assert_eq!(
+        red("a l dash r a s h i d is my last name"),
+        "[PERSON] is my last name"
+    );
+    assert_eq!(
+        red_ctx(
+            "She was born 11/02/2021, and we'd want the program starting September 3.",
+            "When was she born?"
+        ),
+        "She was born [DATE_OF_BIRTH], and we'd want the program starting September 3."
+    );
+    // A second date that still answers the question stays a birth date.
+    assert_eq!(
+        red_ctx(
+            "10/28/1994, and my wife's is 10/28/1996.",
+            "What's your date of birth?"
+        ),
+        "[DATE_OF_BIRTH], and my wife's is [DATE_OF_BIRTH]."
+    );
+    assert_eq!(
+        red("the fuel card is 347054429325722 and it got declined at the pump the code is 4188"),
+        "the fuel card is [CREDIT_CARD] and it got declined at the pump the code is [CVV]"
+    );
+    assert_eq!(
+        red("Should I send the reminder to 496 695 0021?"),
+        "Should I send the reminder to [PHONE]?"
+    );
+    // Groups with spaces that are labelled, or are not a phone shape, stay.
+    assert_eq!(
+        red("The order is 123 456 7890 and it shipped"),
+        "The order is 123 456 7890 and it shipped"
+    );
+    assert_eq!(
+        red("My name is Bart Finch, citation #2024-118730, issued 8/19."),
+        "My name is [PERSON], citation #2024-118730, issued 8/19."
+    );
+    assert_eq!(
+        red("Our home address is 1187 Birchwood Lane, Naperville, IL 60540."),
+        "Our home address is [ADDRESS]."
     );
 }

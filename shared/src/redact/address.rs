@@ -372,7 +372,11 @@ pub(crate) fn business_place_before(doc: &Doc, t0: usize) -> bool {
             return true;
         }
         // "our address for payments is p o box ...", "our mailing address"
-        if doc.is(k, "address") && (k.saturating_sub(2)..k).any(|d| doc.is(d, "our")) {
+        // ("our home address" is a family's own.)
+        if doc.is(k, "address")
+            && (k.saturating_sub(2)..k).any(|d| doc.is(d, "our"))
+            && !doc.is(k.wrapping_sub(1), "home")
+        {
             return true;
         }
     }

@@ -629,7 +629,9 @@ fn phone_shape(run: &Run) -> bool {
     if run.paren && validate::is_nanp(&run.digits) {
         return true;
     }
-    let sep_ok = matches!(run.sep, b'-' | b'.' | b')');
+    // "(415) 555-0134", "415-555-0134", "415.555.0134"; and written with spaces in a
+    // formatted transcript ("496 695 0021": three written groups, nothing spoken).
+    let sep_ok = matches!(run.sep, b'-' | b'.' | b')') || run.sep == b'?' && run.written;
     sep_ok && (g == [3, 3, 4] || g == [1, 3, 3, 4]) && validate::is_nanp(&run.digits)
 }
 
@@ -934,6 +936,30 @@ fn extend_letters(doc: &Doc, run: &Run, kind: EntityType) -> (usize, usize) {
         while t0 < run.t0 && doc.toks[t0].kind == Kind::Punct {
             t0 += 1;
         }
+        // "one e g four t e five m k seven two": the same alternation to the left — a
+        // short digit group right before the letters, and the letters before it.
+        while let Some(prev) = t0
+            .checked_sub(1)
+            .and_then(|p| doc.run_at.get(p).copied())
+            .filter(|r| *r != 0)
+        {
+            let r = &doc.runs[prev as usize - 1];
+            if r.t1 != t0 || r.n() > 4 || doc.claimed[r.t0..r.t1].iter().any(|c| *c) {
+                break;
+            }
+            let mut b = r.t0;
+            while b > 0
+                && !doc.claimed[b - 1]
+                && doc.letter(b - 1)
+                && (b < r.t0 || !doc.is(b - 1, "a") && !doc.is(b - 1, "i"))
+            {
+                b -= 1;
+            }
+            t0 = b;
+            if b == r.t0 {
+                break;
+            }
+        }
     }
     // right
     let mut j = t1;
@@ -953,6 +979,25 @@ fn extend_letters(doc: &Doc, run: &Run, kind: EntityType) -> (usize, usize) {
         || taken == 1 && !doc.is(t1, "i") && !doc.is(t1, "a")
     {
         t1 = j;
+        // "one e g four t e five m k seven three" (a Medicare number): short digit groups
+        // and letters keep alternating; each group is taken with the letters after it.
+        while let Some(next) = doc.run_at.get(t1).copied().filter(|r| *r != 0) {
+            let r = &doc.runs[next as usize - 1];
+            if r.t0 != t1 || r.n() > 4 || doc.claimed[r.t0..r.t1].iter().any(|c| *c) {
+                break;
+            }
+            let mut e = r.t1;
+            while e < doc.toks.len() && !doc.claimed[e] && doc.letter(e) {
+                if (doc.is(e, "i") || doc.is(e, "a")) && !doc.letter(e + 1) {
+                    break;
+                }
+                e += 1;
+            }
+            t1 = e;
+            if e == r.t1 {
+                break;
+            }
+        }
     }
     (t0, t1)
 }
@@ -1023,10 +1068,45 @@ fn classify_in(
     }
     let own_concept = around.concept;
     // The previous turn asked for something: numbers without their own keyword answer it.
+    // A second date after the asked-for date of birth or expiry was given, behind a word
+    // that starts a schedule ("born 11/02/2021, and we'd want the program starting
+    // September 3"), is another date ("and my wife's is 10/28/1996" still answers).
+    let date_answered = || {
+        let scheduled = time_prep_before(doc, run.t0)
+            || run.t0 > 0
+                && [
+                    "starting",
+                    "start",
+                    "starts",
+                    "beginning",
+                    "from",
+                    "effective",
+                    "since",
+                ]
+                .iter()
+                .any(|w| doc.is(run.t0 - 1, w));
+        if !scheduled {
+            return false;
+        }
+        let asked = match prior.asked {
+            Concept::Birth => EntityType::DateOfBirth,
+            Concept::Expiry => EntityType::CardExpiry,
+            _ => return false,
+        };
+        // (Or its placeholder, on a second pass: redacting twice changes nothing.)
+        let placeholder = asked.placeholder().as_bytes();
+        datey
+            && (doc.found.iter().any(|f| f.kind == asked && f.t1 <= run.t0)
+                || doc.toks[..run.t0].iter().any(|t| {
+                    t.kind == Kind::Placeholder
+                        && doc.text.as_bytes()[t.start as usize..t.end as usize] == *placeholder
+                }))
+    };
     if around.concept == Concept::None
         && !around.money
         && prior.asked != Concept::None
         && (!around.weak_number || first_run)
+        && !date_answered()
     {
         around.concept = prior.asked;
     }
@@ -1049,7 +1129,19 @@ fn classify_in(
             }
         }
     }
-    if around.money && n < 6 && !run.code && around.concept != Concept::None || around.dollar {
+    // "the fuel card is ... and it got declined at the pump the code is 4188": the code
+    // asked for after a card, even past an amount word ("declined").
+    let code_after_card = || {
+        matches!(around.concept, Concept::Cvv | Concept::Code)
+            && (3..=4).contains(&n)
+            && !datey
+            && !unit
+            && the_code_is(doc, run.t0)
+            && doc.found.iter().any(|f| f.kind == EntityType::CreditCard)
+    };
+    if around.money && n < 6 && !run.code && around.concept != Concept::None && !code_after_card()
+        || around.dollar
+    {
         return None;
     }
     use EntityType as E;

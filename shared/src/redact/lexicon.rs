@@ -309,6 +309,7 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("donor", Concept::AccountId), ("employee", Concept::AccountId),
     ("flyer", Concept::AccountId), ("badge", Concept::AccountId),
     ("enrollee", Concept::AccountId), ("beneficiary", Concept::AccountId),
+    ("permit", Concept::AccountId), ("juror", Concept::AccountId),
     ("id", Concept::Id), ("identifier", Concept::Id),
     ("order", Concept::Negative), ("orders", Concept::Negative), ("ticket", Concept::Negative),
     ("tracking", Concept::Negative), ("invoice", Concept::Negative),
@@ -324,6 +325,7 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("incident", Concept::Negative), ("request", Concept::Negative), ("booking", Concept::Negative),
     ("reservation", Concept::Negative), ("prescription", Concept::Negative),
     ("rx", Concept::Negative), ("boarding", Concept::Negative), ("cancellation", Concept::Negative),
+    ("citation", Concept::Negative),
     ("baggage", Concept::Negative), ("store", Concept::Money), ("plan", Concept::Money),
     ("price", Concept::Money), ("cost", Concept::Money), ("costs", Concept::Money),
     ("total", Concept::Money), ("charged", Concept::Money), ("charge", Concept::Money),
@@ -452,6 +454,9 @@ const KIN: &[&str] = &[
     "neighbor", "mum", "stepmother", "stepfather", "stepson", "stepdaughter", "granddaughter",
     "grandson", "caregiver", "guardian", "mam", "mammy", "da", "nan", "nana", "newborn", "baby", "caretaker", "neighbour", "roommate",
     "landlord", "landlady", "tenant", "boss", "coworker", "colleague",
+    "parents", "sons", "daughters", "brothers", "sisters", "grandparents", "grandkids",
+    "grandchildren", "siblings", "sibling", "twins", "cousins", "stepmom", "stepdad", "godson",
+    "goddaughter", "godmother", "godfather", "grandkid", "stepkids",
 ];
 
 /// Names that are also everyday words: taken only after a strong cue ("my name is").
@@ -702,6 +707,11 @@ fn build() -> Table {
         "its",
         "she's",
         "he's",
+        "registered",
+        "issued",
+        "belongs",
+        "titled",
+        "assigned",
     ] {
         entry(&mut t, w).flags |= flag::CUE;
     }

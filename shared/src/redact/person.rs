@@ -221,7 +221,9 @@ fn spelled(doc: &Doc, i: usize) -> usize {
                 .toks
                 .get(j)
                 .is_some_and(|t| t.is_punct(b'-') && !t.space_before || t.is_punct(b','))
-                || doc.is(j, "apostrophe"))
+                || doc.is(j, "apostrophe")
+                // "a l dash r a s h i d"
+                || letters >= 2 && (doc.is(j, "dash") || doc.is(j, "hyphen")))
                 && doc.letter(j + 1)
             {
                 j += 1;
@@ -326,6 +328,9 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             if s0 < end {
                 doc.add(EntityType::Person, s0, end);
             }
+        } else if let Some((s0, e0)) = named_before_is(doc, i) {
+            // "thandiwe mahlangu is the other name on the lease"
+            doc.add(EntityType::Person, s0, e0);
         } else if doc.is(i, "name") || doc.is(i, "name's") || doc.is(i, "names") {
             // "my name is", "name on the card is", "first name X", "last name is X"
             let mut j = i + 1;
@@ -386,6 +391,14 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 {
                     // "under my husband's name kwame mensah m e n s a h he's the one ...":
                     // two name words right after "name", closed by a spelling or the clause.
+                    cue = Some((Cue::Strong, i + 1));
+                } else if namey(doc, i + 1)
+                    && doc.ends_after(i + 2)
+                    && !plain_word(doc.bytes(i + 1))
+                    && prev_word(doc, i).is_some_and(|p| owner_word(doc, p))
+                {
+                    // "the title is in my wifes name ayse": one name word closing the turn
+                    // right after someone's "name".
                     cue = Some((Cue::Strong, i + 1));
                 } else if j > i + 2 && namey(doc, j) && namey(doc, j + 1) && doc.ends_after(j + 2) {
                     // "put her name on the card jasmine bellamy": the name closes the turn.
@@ -468,7 +481,28 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             let particle = particle_end(doc, j).is_some();
             // "doctor" and "miss" are ordinary words too ("doctor visit", "miss the call"):
             // the word after them must look like a name.
-            let plain = doc.is(i, "doctor") || doc.is(i, "miss");
+            // After a greeting or an acknowledgement they are titles ("ok miss batista cole").
+            let plain = (doc.is(i, "doctor") || doc.is(i, "miss"))
+                && !(i > 0
+                    && [
+                        "ok",
+                        "okay",
+                        "thanks",
+                        "you",
+                        "hi",
+                        "hello",
+                        "hey",
+                        "yes",
+                        "sorry",
+                        "morning",
+                        "afternoon",
+                        "evening",
+                        "bye",
+                        "goodbye",
+                        "dear",
+                    ]
+                    .iter()
+                    .any(|w| doc.is(i - 1, w)));
             if particle {
                 let end = take_name(doc, j, Cue::Strong).unwrap_or(j);
                 if end > j && doc.add(EntityType::Person, j, end) {
@@ -528,13 +562,10 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         {
             // "I'm the wife of Maren Greer"
             cue = Some((Cue::Strong, doc.skip_fillers(i + 2, true)));
-        } else if l.has(flag::KIN)
-            && i > 0
-            && ["my", "her", "his", "our", "their", "your"]
-                .iter()
-                .any(|w| doc.is(i - 1, w))
-        {
-            let j = doc.skip_fillers(i + 1, true);
+        } else if l.has(flag::KIN) && owned(doc, i) {
+            // "my father in law mehmet yilmaz", "my business partner xu mingzhe", "my
+            // parents anil and rekha chatterjee"
+            let j = doc.skip_fillers(in_law_end(doc, i + 1), true);
             if (namey(doc, j) || leading_initials(doc, j).is_some()) && !doc.is(j, "is") {
                 cue = Some((Cue::Strong, j));
             }
@@ -557,6 +588,15 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             }
             let j = doc.skip_fillers(j, true);
             cue = Some((Cue::Thanks, j));
+        } else if (doc.is(i, "registered")
+            || doc.is(i, "issued")
+            || doc.is(i, "belongs")
+            || doc.is(i, "titled")
+            || doc.is(i, "assigned"))
+            && (doc.is(i + 1, "to") || doc.is(i + 1, "under"))
+        {
+            // "it is registered to kalani kahananui at ...": who a thing belongs to.
+            cue = Some((Cue::Weak, doc.skip_fillers(i + 2, true)));
         } else if doc.is(i, "under") && asked_name {
             // "what name is it under?" — "it should be under kealoha aaliyah".
             cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
@@ -583,6 +623,9 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             let s0 = name_words_before(doc, e);
             if s0 < e && opens_clause(doc, s0) {
                 doc.add(EntityType::Person, s0, e);
+            } else {
+                // "yeah that's me jaylen foster and ...": the name said right after.
+                cue = Some((Cue::Weak, doc.skip_fillers(i + 2, true)));
             }
         } else if doc.is(i, "i'm")
             || doc.is(i, "im")
@@ -596,22 +639,46 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             || doc.is(i, "hey")
         {
             let mut j = doc.skip_fillers(i + 1, true);
+            // "i have you as gideon farkas", "I have you down as ...": the agent reads the
+            // caller's name back.
+            if doc.is(i, "have") && doc.is(j, "you") {
+                let a = if doc.is(j + 1, "down") { j + 2 } else { j + 1 };
+                if doc.is(a, "as") {
+                    cue = Some((Cue::Strong, doc.skip_fillers(a + 1, true)));
+                }
+            }
+            // "i'm the bride isabela cardoso", "I'm the subscriber, ...": a role first.
+            if (doc.is(i, "i'm") || doc.is(i, "im")) && doc.is(j, "the") && person_word(doc, j + 1)
+            {
+                j = doc.skip_fillers(j + 2, true);
+            }
             // "it's gonna be zainab ueda and ..."
             if doc.is(j, "gonna") && doc.is(j + 1, "be") {
                 j += 2;
             }
-            cue = Some((Cue::Weak, j));
+            if cue.is_none() {
+                cue = Some((Cue::Weak, j));
+            }
         } else if doc.is(i, "she's") || doc.is(i, "he's") {
             // "so she's uh lakshmi venkataraman and i'm her son": a known given name, or
             // name words framed by what follows.
             cue = Some((Cue::Weak, doc.skip_fillers(i + 1, true)));
         } else if doc.is(i, "this") && doc.is(i + 1, "is") || doc.is(i, "i") && doc.is(i + 1, "am")
         {
-            cue = Some((Cue::Weak, doc.skip_fillers(i + 2, true)));
+            let mut j = doc.skip_fillers(i + 2, true);
+            if doc.is(j, "the") && person_word(doc, j + 1) {
+                j = doc.skip_fillers(j + 2, true);
+            }
+            cue = Some((Cue::Weak, j));
         }
         if let Some((c, j)) = cue {
             if let Some(end) = take_name(doc, j, c) {
                 doc.add(EntityType::Person, j, end);
+                // "my parents anil and rekha chatterjee": a second person joined by "and".
+                let end = match (c, and_second_name(doc, j, end)) {
+                    (Cue::Strong, Some((s2, e2))) if doc.add(EntityType::Person, s2, e2) => e2,
+                    _ => end,
+                };
                 i = end;
                 continue;
             }
@@ -691,7 +758,8 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         }
         // Lexicon: a known given name followed by a surname-like word, or a capitalised
         // given name in a cased text.
-        if l.has(flag::FIRST) && !l.has(flag::STOP) {
+        // ("san luis obispo", "fort collins", "santa rosa": a place.)
+        if l.has(flag::FIRST) && !l.has(flag::STOP) && !place_prefix(doc, i.wrapping_sub(1)) {
             let j = i + 1;
             let ambiguous = l.has(flag::AMBIGUOUS);
             let surname = if ambiguous {
@@ -723,6 +791,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
     if doc.cased {
         surname_first(doc);
     }
+    given_name_before_and(doc);
     if doc.has_apostrophe {
         possessive_names(doc);
     }
@@ -776,6 +845,11 @@ fn verb_cue(doc: &Doc, i: usize) -> Option<VerbCue> {
             return None;
         };
         return Some(VerbCue::Take(cue, doc.skip_fillers(i + 2, true)));
+    }
+    // "so it is siobhan mcgarrigle ...", "that is marisol quintanilla license ...":
+    // transcripts that write "it's" / "that's" / "she's" out cue a name as those do.
+    if t.key == IS && i > 0 && ["it", "that", "she", "he"].iter().any(|w| doc.is(i - 1, w)) {
+        return Some(VerbCue::Take(Cue::Weak, doc.skip_fillers(i + 1, true)));
     }
     if !person_subject(doc, i) {
         return None;
@@ -844,7 +918,27 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
         let vocative = i >= 2
             && doc.toks[i - 1].is_punct(b',')
             && [
-                "okay", "ok", "thanks", "hi", "hello", "sure", "alright", "yes",
+                "okay",
+                "ok",
+                "thanks",
+                "hi",
+                "hello",
+                "sure",
+                "alright",
+                "yes",
+                "congratulations",
+                "congrats",
+                "welcome",
+                "hey",
+                "you",
+                "perfect",
+                "great",
+                "morning",
+                "afternoon",
+                "evening",
+                "bye",
+                "goodbye",
+                "sorry",
             ]
             .iter()
             .any(|w| doc.is(i - 2, w))
@@ -1014,7 +1108,10 @@ pub(crate) fn join_hyphenated(doc: &mut Doc) {
     doc.found.sort_unstable_by_key(|f| f.t0);
     let found = std::mem::take(&mut doc.found);
     let mut out: Vec<Found> = Vec::with_capacity(found.len());
-    for f in found {
+    for mut f in found {
+        if f.kind == EntityType::Person {
+            extend_title(doc, &mut f);
+        }
         if let Some(last) = out.last_mut() {
             if last.kind == EntityType::Person {
                 extend_hyphenated(doc, last);
@@ -1034,6 +1131,23 @@ pub(crate) fn join_hyphenated(doc: &mut Doc) {
         }
     }
     doc.found = out;
+}
+
+/// Extends a name back over its title ("Mr. Demir", "doctor okonkwo", "mrs lucinda
+/// ferreira"): the title is part of how the person is named (and tells their gender), so
+/// it goes with the name into the placeholder.
+fn extend_title(doc: &mut Doc, f: &mut Found) {
+    let mut t0 = f.t0;
+    if t0 >= 2 && doc.toks[t0 - 1].is_punct(b'.') && !doc.toks[t0 - 1].space_before {
+        t0 -= 1;
+    }
+    if t0 >= 1 && doc.flag(t0 - 1, flag::HONORIFIC) && !doc.claimed[t0 - 1] {
+        t0 -= 1;
+        for c in &mut doc.claimed[t0..f.t0] {
+            *c = true;
+        }
+        f.t0 = t0;
+    }
 }
 
 /// A hyphen written tight right at `t1`, unclaimed, with a token after it.
@@ -1088,6 +1202,15 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
             || doc.is(j, "last") && doc.is(j + 1, "name")
             || doc.is(j, "so")
             || doc.is(j, "but")
+            // "this is anneliese ruckert on agreement ...", "... about my claim"
+            || doc.is(j, "on")
+            || doc.is(j, "about")
+            || doc.is(j, "regarding")
+            // "... siobhan mcgarrigle forty four saint patricks hill": the address next
+            || doc
+                .toks
+                .get(j)
+                .is_some_and(|t| t.kind == Kind::Num || t.kind == Kind::Word && t.lex.num != NumWord::None)
             // "my co driver is jean baptiste lafleur his cell is ...": the next clause
             // opens with someone's possession
             || ["his", "her", "my", "their", "our", "that's", "thats"].iter().any(|w| doc.is(j, w))
@@ -1180,6 +1303,10 @@ fn introduced(doc: &Doc, i: usize) -> bool {
                 .any(|w| doc.is(p, w))
                 // "yeah that's me jaylen foster and ..."
                 || doc.is(p, "me") && p > 0 && (doc.is(p - 1, "that's") || doc.is(p - 1, "it's"))
+                // the same written out: "it is", "that is", "she is", "he is"
+                || doc.is(p, "is")
+                    && p > 0
+                    && ["it", "that", "she", "he"].iter().any(|w| doc.is(p - 1, w))
                 || matches!(doc.toks[p].key, IS | WAS | ARE | AS | SAYS | READS)
                     && person_subject(doc, p)
                 // "it's gonna be zainab ueda and ...", "the refill is for malia fonseca
@@ -1187,6 +1314,14 @@ fn introduced(doc: &Doc, i: usize) -> bool {
                 || doc.is(p, "be") && p > 0 && doc.is(p - 1, "gonna")
                 // "my account's under inez haddad"
                 || doc.is(p, "under")
+                // "i am the bride isabela cardoso and ..."
+                || person_word(doc, p) && p > 0 && doc.is(p - 1, "the") && self_intro(doc, p - 1)
+                // "registered to kalani kahananui at ..."
+                || doc.is(p, "to")
+                    && p > 0
+                    && ["registered", "issued", "belongs", "titled", "assigned"]
+                        .iter()
+                        .any(|w| doc.is(p - 1, w))
                 || doc.is(p, "for")
                     && p > 0
                     && ["is", "are", "all", "be", "it's", "that's", "its"]
@@ -1249,6 +1384,13 @@ pub(crate) const PERSON_NOUNS: &[&str] = &[
     "holder",
     "beneficiary",
     "landlord",
+    "bride",
+    "groom",
+    "subscriber",
+    "borrower",
+    "juror",
+    "defendant",
+    "donor",
 ];
 
 /// Documents that carry a name ("the passport says ...", "the ticket reads ...").
@@ -1463,6 +1605,177 @@ fn word_then_spelling(doc: &Doc, i: usize) -> Option<(usize, usize)> {
 
 /// Token `i` opens a clause: sentence start, or after a greeting / answer word ("yeah,",
 /// "hi", "so").
+/// Words between a possessive and a kin word: "my *late* husband", "my *business* partner".
+const KIN_MODIFIERS: &[&str] = &[
+    "ex", "late", "older", "younger", "oldest", "youngest", "eldest", "elder", "little", "big",
+    "twin", "business", "best", "step", "adult", "former", "new", "two", "grown", "elderly",
+];
+
+/// The kin word at `i` belongs to someone: "my", "her", ... right before it, or before one
+/// modifier ("my late husband").
+fn owned(doc: &Doc, i: usize) -> bool {
+    const OWNERS: &[&str] = &["my", "her", "his", "our", "their", "your"];
+    let owner = |k: usize| OWNERS.iter().any(|w| doc.is(k, w));
+    i > 0 && owner(i - 1) || i > 1 && owner(i - 2) && KIN_MODIFIERS.iter().any(|w| doc.is(i - 1, w))
+}
+
+/// Past "in law" / "-in-law" after a kin word at `i - 1` ("father in law", "son-in-law").
+fn in_law_end(doc: &Doc, i: usize) -> usize {
+    let dash = |k: usize| doc.toks.get(k).is_some_and(|t| t.is_punct(b'-'));
+    let mut j = i;
+    if dash(j) {
+        j += 1;
+    }
+    if !doc.is(j, "in") {
+        return i;
+    }
+    j += 1;
+    if dash(j) {
+        j += 1;
+    }
+    if doc.is(j, "law") || doc.is(j, "laws") {
+        j + 1
+    } else {
+        i
+    }
+}
+
+/// A second person after the name `s..e`, joined by "and": a known given name ("anil and
+/// rekha chatterjee") or two name words that end the clause. Only after a one-word given
+/// name (two people sharing a surname) or a plural kin word ("my parents ...").
+fn and_second_name(doc: &Doc, s: usize, e: usize) -> Option<(usize, usize)> {
+    if !doc.is(e, "and") {
+        return None;
+    }
+    let plural_kin = prev_word(doc, s)
+        .is_some_and(|p| doc.flag(p, flag::KIN) && doc.bytes(p).last() == Some(&b's'));
+    if e != s + 1 && !plural_kin {
+        return None;
+    }
+    let j = e + 1;
+    let person_word = |k: usize| doc.flag(k, flag::KIN | flag::PERSON_NOUN);
+    if !namey(doc, j) || person_word(j) || plain_word(doc.bytes(j)) {
+        return None;
+    }
+    let known = doc.flag(j, flag::FIRST) && !doc.flag(j, flag::AMBIGUOUS | flag::STOP);
+    let two = namey(doc, j + 1) && !person_word(j + 1) && !plain_word(doc.bytes(j + 1));
+    if !known && !two {
+        return None;
+    }
+    let end = take_name(doc, j, Cue::Strong)?;
+    (known || end >= j + 2).then_some((j, end))
+}
+
+/// "jonah and [clara beckwith]", "gregor walczak and [anna walczak-brandt]": the person
+/// named right before "and" and a found name — a known given name, or two name words whose
+/// surname the found name shares.
+fn given_name_before_and(doc: &mut Doc) {
+    let mut add = Vec::new();
+    for f in &doc.found {
+        if f.kind != EntityType::Person || f.t0 < 2 || !doc.is(f.t0 - 1, "and") {
+            continue;
+        }
+        let g = f.t0 - 2;
+        if !namey(doc, g) || doc.flag(g, flag::KIN | flag::PERSON_NOUN) {
+            continue;
+        }
+        if doc.flag(g, flag::FIRST) && !doc.flag(g, flag::AMBIGUOUS | flag::STOP) {
+            add.push((g, g + 1));
+            continue;
+        }
+        // The same surname: the last word of the found name starts with the word before
+        // "and" ("walczak" / "walczak-brandt").
+        let last = doc.bytes(g);
+        let shared = (f.t0..f.t1)
+            .any(|k| k > f.t0 && doc.word(k) && doc.bytes(k).eq_ignore_ascii_case(last));
+        if g > 0 && namey(doc, g - 1) && shared {
+            add.push((g - 1, g + 1));
+        } else if f.t1 == f.t0 + 2
+            && doc.flag(f.t0, flag::FIRST)
+            && !doc.cased
+            && doc.toks[g].len() >= 3
+            && !plain_word(last)
+            && !common_shape(last)
+            && (g == 0 || !namey(doc, g - 1) && !determiner(doc, g - 1))
+        {
+            // "instead jonah and clara beckwith": one more given name before a given name
+            // and the surname they share (not a noun: "my office and john smith").
+            add.push((g, g + 1));
+        }
+    }
+    for (a, b) in add {
+        doc.add(EntityType::Person, a, b);
+    }
+}
+
+/// The first word of a place named after a person or saint: "san luis obispo", "santa
+/// rosa", "fort collins", "port arthur", "mount vernon", "lake charles".
+fn place_prefix(doc: &Doc, i: usize) -> bool {
+    [
+        "san", "santa", "santo", "sao", "fort", "ft", "port", "mount", "mt", "lake",
+    ]
+    .iter()
+    .any(|w| doc.is(i, w))
+}
+
+/// A kin word or a noun for a person ("bride", "subscriber", "tenant").
+fn person_word(doc: &Doc, i: usize) -> bool {
+    doc.flag(i, flag::KIN | flag::PERSON_NOUN)
+}
+
+/// Someone's: "my", "his", "her", "their", "our", a possessive ("wife's"), or a kin word
+/// with the possessive "s" written without its apostrophe ("wifes", "husbands").
+fn owner_word(doc: &Doc, p: usize) -> bool {
+    if ["my", "his", "her", "their", "our", "your"]
+        .iter()
+        .any(|w| doc.is(p, w))
+        || possessive(doc, p)
+    {
+        return true;
+    }
+    let b = doc.bytes(p);
+    b.len() > 3
+        && b.len() <= 25
+        && b.ends_with(b"s")
+        && crate::redact::lexicon::lookup(&b[..b.len() - 1].to_ascii_lowercase()).has(flag::KIN)
+}
+
+/// "thandiwe mahlangu is the other name on the lease", "Gunther Ruckert is the second name
+/// on the account": name words right before "is the [other] name". Returns their span.
+fn named_before_is(doc: &Doc, i: usize) -> Option<(usize, usize)> {
+    if !doc.is(i, "name") || i < 3 {
+        return None;
+    }
+    let mut k = i - 1;
+    let mut skipped = 0;
+    while skipped < 3
+        && [
+            "the", "other", "second", "another", "also", "only", "main", "primary",
+        ]
+        .iter()
+        .any(|w| doc.is(k, w))
+    {
+        k = k.checked_sub(1)?;
+        skipped += 1;
+    }
+    if skipped == 0 || !doc.is(k, "is") || !doc.is(k + 1, "the") {
+        return None;
+    }
+    let s0 = name_words_before(doc, k);
+    let known = (s0..k).any(|w| doc.flag(w, flag::FIRST));
+    (s0 < k && (k - s0 >= 2 || known)).then_some((s0, k))
+}
+
+/// A determiner or possessive: the word after it is a noun, not a name.
+fn determiner(doc: &Doc, i: usize) -> bool {
+    [
+        "the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "some",
+        "any", "no", "each", "every",
+    ]
+    .iter()
+    .any(|w| doc.is(i, w))
+}
+
 fn opens_clause(doc: &Doc, i: usize) -> bool {
     if sentence_start(doc, i) {
         return true;
