@@ -31,15 +31,12 @@ const MAX_COLLATERAL: f64 = 0.01;
 /// Held-out utterances the redactor is known to miss (no cue it can use without hurting
 /// hard negatives); reported, still counted in the rates.
 const KNOWN_GAPS: &[&str] = &[
-    "heldoutc-00073", // "Moreno, Kofi, that's how it's listed." (surname-first, no cue)
     "heldoutc-00085", // "ivanova luca that's how it's listed"
     "heldoutc-00117", // "it runs out at the end of may twenty twenty nine" (no expiry keyword)
     // Batches H and I (written after every rule above; the remaining misses after fixes):
-    "heldouth-00036", // "the second contact, Aoife, 917-..." (one name between commas)
     "heldouth-00042", // "four four sunflower at aol dot com" (digits opening the mailbox)
     "heldouth-00078", // "uh spokane nine nine two oh one" (city before the ZIP)
     "heldouth-00079", // "it's r r one box four thirty one blue ridge georgia" (no comma/state)
-    "heldouth-00088", // "two twelve, sorry, two fourteen harbor view lane" (retracted number)
     "heldouth-00108", // "s as in sam z a b o, then the number seven, at proton dot me"
     "heldouth-00194", // "deliver to grace okafor at seven fifty oak hollow circle"
     "heldouth-00251", // "the verification code you gave me was three three oh" (a one-time code)
@@ -384,6 +381,18 @@ fn batch_s_does_not_regress() {
 #[test]
 fn batch_t_does_not_regress() {
     leak_at_most("tests/data/heldout_t_pii.jsonl", MAX_LEAK_T);
+}
+
+/// Batch U, written after S's and T's fixes by a sixth writer (airline loyalty, card
+/// disputes, dermatology, HVAC dispatch, phone insurance, registrar, pet grooming, property
+/// tax appeals, auto body, tutoring, fertility billing, ticket resale): 4.4% leak before
+/// the fixes it prompted (a whole card next to an amount, "2nd Floor" units, an address
+/// restarted after a bare "no", a surname alone after "under"), 2.7% after.
+const MAX_LEAK_U: f64 = 0.04;
+
+#[test]
+fn batch_u_does_not_regress() {
+    leak_at_most("tests/data/heldout_u_pii.jsonl", MAX_LEAK_U);
 }
 
 #[test]

@@ -1109,3 +1109,53 @@ fn spelled_ids_dates_codes_and_written_phones() {
         "Our home address is [ADDRESS]."
     );
 }
+
+#[test]
+fn other_given_names_amounts_floors_and_restarted_addresses() {
+    // Given names of many origins are known names.
+    assert_eq!(
+        red("okay tariq i have your date of birth as may fifth two thousand five"),
+        "okay [PERSON] i have your date of birth as [DATE_OF_BIRTH]"
+    );
+    assert_eq!(
+        red("Congratulations, Isabela! Your booking is confirmed."),
+        "Congratulations, [PERSON]! Your booking is confirmed."
+    );
+    assert_eq!(
+        red("dependents are jae-won and jolene born march thirty first twenty sixteen"),
+        "dependents are [PERSON] and [PERSON] born [DATE_OF_BIRTH]"
+    );
+    assert_eq!(
+        red("can you look up pet id double four seven one two under gutierrez at six eighteen loma vista way"),
+        "can you look up pet id [ACCOUNT_ID] under [PERSON] at [ADDRESS]"
+    );
+    assert_eq!(
+        red("it's under review at the moment"),
+        "it's under review at the moment"
+    );
+    // A whole card next to an amount; the amount stays.
+    assert_eq!(
+        red("Put the $40 hold on 4375 3498 2046 3883, exp 06/27."),
+        "Put the $40 hold on [CREDIT_CARD], exp [CARD_EXPIRY]."
+    );
+    assert_eq!(
+        red("Pick-up address for the tow is 7 Chestnut Street, 2nd Floor, Providence, RI 02903; the car's out back."),
+        "Pick-up address for the tow is [ADDRESS]; the car's out back."
+    );
+    assert_eq!(
+        red("i live at twenty two ten no twenty two twelve birch hollow drive"),
+        "i live at [ADDRESS] no [ADDRESS]"
+    );
+    assert_eq!(
+        red("i need two no three tickets for friday"),
+        "i need two no three tickets for friday"
+    );
+    // A model year in an answer to an account question stays a year.
+    assert_eq!(
+        red_ctx(
+            "it is seven one two oh oh four eight eight three one and it is for the twenty nineteen tacoma",
+            "whats the loan number on the account"
+        ),
+        "it is [BANK_ACCOUNT] and it is for the twenty nineteen tacoma"
+    );
+}

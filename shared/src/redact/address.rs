@@ -427,6 +427,14 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
                 .run_at
                 .get(j + 1)
                 .is_some_and(|r| *r != 0 && doc.runs[*r as usize - 1].t0 == j + 1);
+        // "7 Chestnut Street, 2nd Floor, Providence ...", "... third floor ...": the
+        // ordinal before the unit word.
+        if doc.toks.get(j).is_some_and(|t| t.lex.ordinal > 0)
+            && (doc.is(j + 1, "floor") || doc.is(j + 1, "fl"))
+        {
+            end = j + 2;
+            continue;
+        }
         if j < n
             && (doc.flag(j, flag::UNIT) || doc.toks[j].is_punct(b'#') || number_sign || number_unit)
         {

@@ -441,12 +441,19 @@ fn corrected_before(doc: &Doc, t0: usize) -> Option<EntityType> {
 /// "actually", ... are ordinary words otherwise).
 fn correction_end(doc: &Doc, j: usize) -> Option<(usize, bool)> {
     if doc.is(j, "no") {
-        // "no wait", "no,", "no sorry"
+        // "no wait", "no,", "no sorry"; a bare "no" between two numbers ("twenty two ten
+        // no twenty two twelve birch hollow drive")
+        let number_at = |k: usize| {
+            doc.toks.get(k).is_some_and(|t| {
+                t.kind == Kind::Num || t.kind == Kind::Word && t.lex.num != NumWord::None
+            })
+        };
         return if doc.is(j + 1, "wait") {
             Some((j + 2, false))
         } else {
             (doc.toks.get(j + 1).is_some_and(|t| t.is_punct(b','))
-                || correction_end(doc, j + 1).is_some())
+                || correction_end(doc, j + 1).is_some()
+                || j > 0 && number_at(j - 1) && number_at(j + 1))
             .then_some((j + 1, false))
         };
     }
@@ -538,6 +545,23 @@ fn bare_year(doc: &Doc, run: &Run) -> bool {
             .iter()
             .any(|w| doc.is(run.t0 - 1, w))
         && matches!(&run.digits.as_bytes()[..2], b"19" | b"20")
+}
+
+/// A year said as two number words between a determiner and a noun ("it is for the twenty
+/// nineteen tacoma"): a model year, not the answer to the question before. (Only the
+/// two-word form: "nineteen ninety eight" could as well be digits of an id.)
+fn spoken_year_before_noun(doc: &Doc, run: &Run) -> bool {
+    run.n() == 4
+        && !run.written
+        && run.t1 == run.t0 + 2
+        && matches!(&run.digits.as_bytes()[..2], b"19" | b"20")
+        && run.t0 > 0
+        && ["the", "a", "my", "our", "his", "her", "their", "your"]
+            .iter()
+            .any(|w| doc.is(run.t0 - 1, w))
+        && doc.word(run.t1)
+        && doc.toks[run.t1].lex.num == NumWord::None
+        && !doc.ends_after(run.t1)
 }
 
 /// "-digit" / "digit" / "digits" at `i` (after a count: "3-digit", "nine digit").
@@ -740,7 +764,12 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
     // replaces it.
     for ri in 0..doc.runs.len() {
         let (t0, t1) = (doc.runs[ri].t0, doc.runs[ri].t1);
-        if doc.runs[ri].n() < 2 || doc.claimed[t0..t1].iter().any(|c| *c) || !restart_after(doc, t1)
+        // (An amount is nobody's first try: "the $40 hold on 4375 ...".)
+        let amount = t0 > 0 && doc.toks[t0 - 1].is_punct(b'$');
+        if doc.runs[ri].n() < 2
+            || amount
+            || doc.claimed[t0..t1].iter().any(|c| *c)
+            || !restart_after(doc, t1)
         {
             continue;
         }
@@ -757,6 +786,7 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
                         | EntityType::Ssn
                         | EntityType::CreditCard
                         | EntityType::BankAccount
+                        | EntityType::Address
                         | EntityType::AccountId
                         | EntityType::RoutingNumber
                         | EntityType::DateOfBirth
@@ -1107,6 +1137,7 @@ fn classify_in(
         && prior.asked != Concept::None
         && (!around.weak_number || first_run)
         && !date_answered()
+        && !spoken_year_before_noun(doc, run)
     {
         around.concept = prior.asked;
     }
@@ -1139,6 +1170,19 @@ fn classify_in(
             && the_code_is(doc, run.t0)
             && doc.found.iter().any(|f| f.kind == EntityType::CreditCard)
     };
+    // "Put the $40 hold on 4375 3498 2046 3883": a whole card number (Luhn and an issuer
+    // range, unbroken or in fours) is a card next to an amount too; only a label of
+    // something not personal keeps it.
+    if (15..=16).contains(&n)
+        && !datey
+        && !unit
+        && (run.ngroups <= 1 || run.group_lens().iter().all(|g| *g == 4))
+        && matches!(around.concept, Concept::None | Concept::Money)
+        && (around.money || around.dollar)
+        && validate::is_card(&run.digits)
+    {
+        return Some(EntityType::CreditCard);
+    }
     if around.money && n < 6 && !run.code && around.concept != Concept::None && !code_after_card()
         || around.dollar
     {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-use crate::redact::names::{FIRST_NAMES, LAST_NAMES};
+use crate::redact::names::{FIRST_NAMES, INTL_FIRST_NAMES, LAST_NAMES};
 
 /// A spoken number word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -607,7 +607,7 @@ fn build() -> Table {
             }
         }
     }
-    let flagged: [(&[&str], u32); 11] = [
+    let flagged: [(&[&str], u32); 12] = [
         (FILLERS, flag::FILLER),
         (STOPWORDS, flag::STOP),
         (STREETS, flag::STREET),
@@ -618,6 +618,7 @@ fn build() -> Table {
         (KIN, flag::KIN),
         (AMBIGUOUS, flag::AMBIGUOUS),
         (FIRST_NAMES, flag::FIRST),
+        (INTL_FIRST_NAMES, flag::FIRST),
         (LAST_NAMES, flag::LAST),
     ];
     for (words, f) in flagged {

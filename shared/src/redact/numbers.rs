@@ -627,7 +627,9 @@ fn hold_on(toks: &[Tok], roles: &mut [Role]) {
         let after = (i + 2..n).find(|&k| !toks[k].is_punct(b','));
         let numeric =
             |k: Option<usize>| k.is_some_and(|k| matches!(roles[k], Role::Num(_) | Role::Digits));
-        if numeric(before) && numeric(after) {
+        // "Put the $40 hold on 4375 ...": an amount before "hold" makes it a noun.
+        let amount = before.is_some_and(|k| k > 0 && toks[k - 1].is_punct(b'$'));
+        if numeric(before) && numeric(after) && !amount {
             roles[i] = Role::Filler;
             roles[i + 1] = Role::Filler;
         }

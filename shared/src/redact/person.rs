@@ -46,6 +46,19 @@ fn namey(doc: &Doc, i: usize) -> bool {
         || !doc.cased && common_shape(doc.bytes(i)))
 }
 
+/// A lower-case word that [`namey`] turns down for its shape alone ("sayed" after "al").
+fn namey_any_shape(doc: &Doc, i: usize) -> bool {
+    doc.toks.get(i).is_some_and(|t| {
+        t.kind == Kind::Word
+            && !doc.claimed[i]
+            && t.len() >= 2
+            && t.lex.flags & (flag::STOP | flag::FILLER | flag::KIN | flag::HONORIFIC) == 0
+            && t.lex.concept == Concept::None
+            && t.lex.num == NumWord::None
+            && common_shape(doc.bytes(i))
+    })
+}
+
 /// Lower-case words shaped like adverbs, gerunds or past tenses ("usually", "calling",
 /// "moved") are not names.
 fn common_shape(w: &[u8]) -> bool {
@@ -89,7 +102,8 @@ fn particle_end(doc: &Doc, k: usize) -> Option<usize> {
             j += 1;
         }
     }
-    (j > k && namey(doc, j)).then_some(j)
+    // (The word after the particles may have a verb's shape: "al sayed".)
+    (j > k && (namey(doc, j) || !doc.cased && namey_any_shape(doc, j))).then_some(j)
 }
 
 /// Initials before a surname: "J. R. Whitfield", "t j halvorsen". Returns the surname's
@@ -613,7 +627,25 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             } else {
                 i + 2
             };
-            cue = Some((Cue::Weak, doc.skip_fillers(j, true)));
+            let j = doc.skip_fillers(j, true);
+            // "look up pet id ... under gutierrez at six eighteen loma vista way": a known
+            // surname alone after "under", where the clause goes on or ends.
+            let surname_alone = doc.is(i, "under")
+                && namey(doc, j)
+                && doc.flag(j, flag::LAST)
+                && !doc.flag(j, flag::AMBIGUOUS | flag::FIRST)
+                && (doc.is(j + 1, "at")
+                    || doc.is(j + 1, "and")
+                    || doc.ends_after(j + 1)
+                    || doc.toks.get(j + 1).is_some_and(|t| t.kind == Kind::Punct));
+            cue = Some((
+                if surname_alone {
+                    Cue::Strong
+                } else {
+                    Cue::Weak
+                },
+                j,
+            ));
         } else if (doc.is(i, "that's") || doc.is(i, "thats")) && doc.is(i + 1, "me") {
             // "yes rahul jaramillo, that's me": the name confirmed right before.
             let mut e = i;
@@ -777,6 +809,8 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                         && namey(doc, i - 2)
                         && (doc.flag(i - 2, flag::LAST) || doc.titled(i - 2))
                         && !doc.claimed[i - 2]
+                        && !english_suffix(doc.bytes(i - 2))
+                        && !GREETINGS.iter().any(|w| doc.is(i - 2, w))
                     {
                         s0 = i - 2;
                     }
@@ -791,7 +825,6 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
     if doc.cased {
         surname_first(doc);
     }
-    given_name_before_and(doc);
     if doc.has_apostrophe {
         possessive_names(doc);
     }
@@ -917,31 +950,7 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
         // "Okay, Tomás, I've got your ...": a name addressed between commas.
         let vocative = i >= 2
             && doc.toks[i - 1].is_punct(b',')
-            && [
-                "okay",
-                "ok",
-                "thanks",
-                "hi",
-                "hello",
-                "sure",
-                "alright",
-                "yes",
-                "congratulations",
-                "congrats",
-                "welcome",
-                "hey",
-                "you",
-                "perfect",
-                "great",
-                "morning",
-                "afternoon",
-                "evening",
-                "bye",
-                "goodbye",
-                "sorry",
-            ]
-            .iter()
-            .any(|w| doc.is(i - 2, w))
+            && GREETINGS.iter().any(|w| doc.is(i - 2, w))
             && doc.toks.get(end).is_some_and(|t| {
                 t.kind == Kind::Punct && matches!(t.ch, b',' | b'.' | b'!' | b'?')
             });
@@ -1090,7 +1099,16 @@ fn hyphen_tail(doc: &Doc, mut end: usize) -> usize {
         && doc.toks[end + 1].len() >= 2
         && !doc.claimed[end]
         && !doc.claimed[end + 1]
-        && (namey(doc, end + 1) || doc.flag(end + 1, flag::FIRST) || doc.flag(end + 1, flag::LAST))
+        && (namey(doc, end + 1)
+            || doc.flag(end + 1, flag::FIRST)
+            || doc.flag(end + 1, flag::LAST)
+            // "Jin-woo", "Hye-jin": a lower-case second syllable after a capitalised part
+            || doc.cased
+                && doc.titled(end - 1)
+                && doc.toks[end + 1].case == Case::Lower
+                && doc.toks[end + 1].len() <= 4
+                && doc.toks[end + 1].lex.flags & (flag::STOP | flag::FILLER) == 0
+                && doc.toks[end + 1].lex.concept == Concept::None)
     {
         end += 2;
     }
@@ -1131,6 +1149,8 @@ pub(crate) fn join_hyphenated(doc: &mut Doc) {
         }
     }
     doc.found = out;
+    // With the hyphenated names whole: names joined to them by "and".
+    given_name_before_and(doc);
 }
 
 /// Extends a name back over its title ("Mr. Demir", "doctor okonkwo", "mrs lucinda
@@ -1703,6 +1723,22 @@ fn given_name_before_and(doc: &mut Doc) {
             add.push((g, g + 1));
         }
     }
+    // "dependents are jae-won and jolene born ...": a known given name after a found name
+    // and "and".
+    for f in &doc.found {
+        let g = f.t1 + 1;
+        if f.kind == EntityType::Person
+            && doc.is(f.t1, "and")
+            && namey(doc, g)
+            && doc.flag(g, flag::FIRST)
+            && !doc.flag(
+                g,
+                flag::AMBIGUOUS | flag::STOP | flag::KIN | flag::PERSON_NOUN,
+            )
+        {
+            add.push((g, g + 1));
+        }
+    }
     for (a, b) in add {
         doc.add(EntityType::Person, a, b);
     }
@@ -1716,6 +1752,44 @@ fn place_prefix(doc: &Doc, i: usize) -> bool {
     ]
     .iter()
     .any(|w| doc.is(i, w))
+}
+
+/// Words that open a turn before a name addressed after a comma ("Okay, Tomás, ...",
+/// "Congratulations, Isabela!"): never the surname of a "Surname, Given" pair.
+const GREETINGS: &[&str] = &[
+    "okay",
+    "ok",
+    "thanks",
+    "hi",
+    "hello",
+    "sure",
+    "alright",
+    "yes",
+    "congratulations",
+    "congrats",
+    "welcome",
+    "hey",
+    "you",
+    "perfect",
+    "great",
+    "morning",
+    "afternoon",
+    "evening",
+    "bye",
+    "goodbye",
+    "sorry",
+];
+
+/// Endings of English nouns, adjectives and adverbs ("Congratulations", "Unfortunately",
+/// "Management"): a capitalised word with one of them is not a surname.
+fn english_suffix(w: &[u8]) -> bool {
+    const ENDINGS: &[&[u8]] = &[
+        b"tion", b"tions", b"ment", b"ments", b"ness", b"ity", b"ful", b"ous", b"able", b"ible",
+        b"ship", b"ance", b"ence", b"ly", b"ing",
+    ];
+    ENDINGS
+        .iter()
+        .any(|e| w.len() > e.len() + 2 && w[w.len() - e.len()..].eq_ignore_ascii_case(e))
 }
 
 /// A kin word or a noun for a person ("bride", "subscriber", "tenant").
