@@ -395,6 +395,19 @@ fn batch_u_does_not_regress() {
     leak_at_most("tests/data/heldout_u_pii.jsonl", MAX_LEAK_U);
 }
 
+/// Batch V, written after U's fixes by a seventh writer (car insurance claims, pharmacy
+/// benefits, leasing office, EV charging, home security, senior living, payday loans,
+/// eyewear, water billing, cruises, payroll, dental verification): 3.4% leak before the
+/// fixes it prompted (a phone after "text the confirmation to", names after "one of my
+/// guys", "hi it's X from", a surname after "which was", a quantity in gallons), 1.3%
+/// after.
+const MAX_LEAK_V: f64 = 0.03;
+
+#[test]
+fn batch_v_does_not_regress() {
+    leak_at_most("tests/data/heldout_v_pii.jsonl", MAX_LEAK_V);
+}
+
 #[test]
 fn international_corpus_does_not_regress() {
     leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);

@@ -1159,3 +1159,60 @@ fn other_given_names_amounts_floors_and_restarted_addresses() {
         "it is [BANK_ACCOUNT] and it is for the twenty nineteen tacoma"
     );
 }
+
+#[test]
+fn names_after_owned_people_nouns_and_openings_with_its() {
+    assert_eq!(
+        red("um one of my guys tavita faleolo his social is seven one seven triple eight four oh five"),
+        "um one of my guys [PERSON] his social is [SSN]"
+    );
+    assert_eq!(
+        red("my tenant maria lopez is late again"),
+        "my tenant [PERSON] is late again"
+    );
+    assert_eq!(
+        red("so that's margarethe schulz resident id r e s two oh eight seven one"),
+        "so that's [PERSON] resident id [ACCOUNT_ID]"
+    );
+    assert_eq!(
+        red("hi it's benedikt from the bakery and the last run didn't go through"),
+        "hi it's [PERSON] from the bakery and the last run didn't go through"
+    );
+    assert_eq!(
+        red("you might see my old last name on there which was castellanos"),
+        "you might see my old last name on there which was [PERSON]"
+    );
+    assert_eq!(
+        red("The lease is under Jin-woo Baek now."),
+        "The lease is under [PERSON] now."
+    );
+    // Ordinary words after people nouns and openings stay.
+    assert_eq!(
+        red("my patient portal is down and"),
+        "my patient portal is down and"
+    );
+    assert_eq!(
+        red("the patient is doing better"),
+        "the patient is doing better"
+    );
+    assert_eq!(
+        red("the patient is stable now"),
+        "the patient is stable now"
+    );
+    assert_eq!(
+        red("hi it's me from the bakery"),
+        "hi it's me from the bakery"
+    );
+    // Amounts and quantities stay next to account numbers.
+    assert_eq!(
+        red("out of my savings double oh oh one two three double eight four six oh one like four hundred bucks"),
+        "out of my savings [BANK_ACCOUNT] like four hundred bucks"
+    );
+    assert_eq!(
+        red_ctx(
+            "it's oh oh four seven two dash one one eight three and the bill says i used twenty two thousand gallons",
+            "can i get the account number from the top of your bill"
+        ),
+        "it's [ACCOUNT_ID] and the bill says i used twenty two thousand gallons"
+    );
+}

@@ -1225,6 +1225,18 @@ fn classify_in(
     {
         return Some(E::CardExpiry);
     }
+    // "i'll text the confirmation to seven oh two ...": the number a confirmation is
+    // texted to is a phone, whatever that confirmation's own label says.
+    if around.concept == Concept::Negative
+        && (10..=11).contains(&n)
+        && validate::is_nanp(&run.digits)
+        && run.t0 > 0
+        && doc.is(run.t0 - 1, "to")
+        && (run.t0.saturating_sub(5)..run.t0 - 1)
+            .any(|k| doc.is(k, "text") || doc.is(k, "call") || doc.is(k, "send"))
+    {
+        return Some(E::Phone);
+    }
     let kind = match around.concept {
         Concept::Card => {
             if n >= 12 {

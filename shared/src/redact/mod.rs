@@ -197,6 +197,7 @@ impl Redactor {
             flags: doc.flags,
             has_at_sign: doc.has_at_sign,
             has_apostrophe: doc.has_apostrophe,
+            num_scratch: numbers::Scratch::default(),
         };
         let mut next = read_prior(&output);
         if ends_in_number(&output) {
@@ -237,6 +238,7 @@ struct Buffers {
     run_at: Vec<u32>,
     found: Vec<doc::Found>,
     runs: Vec<numbers::Run>,
+    num_scratch: numbers::Scratch,
 }
 
 thread_local! {
@@ -254,6 +256,7 @@ fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
         mut run_at,
         mut found,
         mut runs,
+        num_scratch,
     } = b;
     let tokens::Summary {
         cased,
@@ -279,6 +282,7 @@ fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
         flags,
         has_at_sign,
         has_apostrophe,
+        num_scratch,
     }
 }
 
@@ -293,6 +297,7 @@ fn recycle(doc: Doc) {
         found,
         runs,
         run_at,
+        num_scratch,
         ..
     } = doc;
     BUFFERS.with(|c| {
@@ -302,13 +307,21 @@ fn recycle(doc: Doc) {
             run_at,
             found,
             runs,
+            num_scratch,
         })
     });
 }
 
 fn find_runs(doc: &mut Doc) {
     let mut runs = std::mem::take(&mut doc.runs);
-    numbers::find_runs(doc.text, &doc.toks, &doc.claimed, doc.flags, &mut runs);
+    numbers::find_runs(
+        doc.text,
+        &doc.toks,
+        &doc.claimed,
+        doc.flags,
+        &mut runs,
+        &mut doc.num_scratch,
+    );
     for (ri, r) in runs.iter().enumerate() {
         for k in r.t0..r.t1 {
             doc.run_at[k] = ri as u32 + 1;

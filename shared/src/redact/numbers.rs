@@ -133,11 +133,12 @@ pub(crate) fn find_runs(
     claimed: &[bool],
     flags: u32,
     out: &mut Vec<Run>,
+    scratch: &mut Scratch,
 ) {
     recycle_runs(out);
     let bytes = text.as_bytes();
     let n = toks.len();
-    let mut roles: Vec<Role> = ROLES.with(|r| std::mem::take(&mut *r.borrow_mut()));
+    let mut roles: Vec<Role> = std::mem::take(&mut scratch.roles);
     roles.clear();
     // A spoken "dot" or an apostrophe somewhere: the glue pass below has work to do.
     let mut glue = false;
@@ -179,7 +180,7 @@ pub(crate) fn find_runs(
     }
     // Nothing numeric at all: no runs.
     if !numeric {
-        ROLES.with(|r| *r.borrow_mut() = roles);
+        scratch.roles = roles;
         return;
     }
     if homophone_seen {
@@ -190,6 +191,9 @@ pub(crate) fn find_runs(
     }
     if flags & flag::HOLD != 0 {
         hold_on(toks, &mut roles);
+    }
+    if flags & flag::MONEY != 0 {
+        amount_after_filler(toks, &mut roles);
     }
     // "six one seven dot five five five dot ...": a spoken "dot" between digits.
     for i in 1..if glue { n.saturating_sub(1) } else { 1 } {
@@ -297,7 +301,7 @@ pub(crate) fn find_runs(
             }
         }
     }
-    let mut items: Vec<(usize, Role)> = ITEMS.with(|r| std::mem::take(&mut *r.borrow_mut()));
+    let mut items: Vec<(usize, Role)> = std::mem::take(&mut scratch.items);
     let mut i = 0;
     while i < n {
         let start_ok = match roles[i] {
@@ -363,9 +367,17 @@ pub(crate) fn find_runs(
         join_card_groups(bytes, toks, claimed, &roles, out, &mut items);
     }
     if roles.capacity() <= 16 * 1024 {
-        ROLES.with(|r| *r.borrow_mut() = roles);
-        ITEMS.with(|r| *r.borrow_mut() = items);
+        scratch.roles = roles;
+        scratch.items = items;
     }
+}
+
+/// The number grammar's reusable buffers (roles per token, the current run's items), kept
+/// with a document's other buffers from one text to the next.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    roles: Vec<Role>,
+    items: Vec<(usize, Role)>,
 }
 
 /// "4245 6072 6406 6886, 06/30", "... one three one five october twenty twenty six": a
@@ -490,10 +502,6 @@ thread_local! {
     /// Digit buffers of finished runs (bounded: 64 buffers of at most 256 bytes).
     static SPARE_DIGITS: std::cell::RefCell<Vec<String>> =
         const { std::cell::RefCell::new(Vec::new()) };
-    /// Reused role buffer (one per thread).
-    static ROLES: std::cell::RefCell<Vec<Role>> = const { std::cell::RefCell::new(Vec::new()) };
-    /// Reused run item buffer (one per thread).
-    static ITEMS: std::cell::RefCell<Vec<(usize, Role)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The digit a speech-to-text engine may write as an ordinary word ("for", "to", "ate",
@@ -610,6 +618,24 @@ fn homophones(toks: &[Tok], roles: &mut [Role]) {
 /// three ...", "five nine seven oh you know one nine one": a caller pausing inside a
 /// number; "hang on" / "hold on" / "you know" between two number words (or digits) become
 /// fillers of the run.
+/// "... double eight four six oh one like four hundred bucks": a filler right before an
+/// amount ends the number before it instead of pausing inside it.
+fn amount_after_filler(toks: &[Tok], roles: &mut [Role]) {
+    let n = toks.len();
+    for i in 1..n {
+        if roles[i] != Role::Filler || !matches!(roles[i - 1], Role::Num(_) | Role::Digits) {
+            continue;
+        }
+        let mut k = i + 1;
+        while k < n && k <= i + 5 && matches!(roles[k], Role::Num(_) | Role::Digits) {
+            k += 1;
+        }
+        if k > i + 1 && k < n && toks[k].lex.has(flag::MONEY) {
+            roles[i] = Role::Break;
+        }
+    }
+}
+
 fn hold_on(toks: &[Tok], roles: &mut [Role]) {
     const ON: u64 = pack_word(b"on");
     const HANG: u64 = pack_word(b"hang");

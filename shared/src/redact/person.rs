@@ -159,7 +159,15 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
     if !first_ok {
         return None;
     }
-    let mut end = initials.map_or(i, |j| j) + 1;
+    // "so that's margarethe schulz resident id ...": name words framed by how the
+    // sentence goes on end where the frame says.
+    if cue == Cue::Weak && !doc.cased && !doc.flag(i, flag::FIRST) {
+        if let Some(e) = framed_end(doc, i) {
+            return Some(spelled_after(doc, e));
+        }
+    }
+    // ("Jin-woo Baek": a hyphenated part is one word.)
+    let mut end = hyphen_tail(doc, initials.map_or(i, |j| j) + 1);
     let mut parts = 1;
     while parts < 3 {
         if let Some(j) = particle_end(doc, end) {
@@ -188,7 +196,7 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
                     break;
                 }
             }
-            end += 1;
+            end = hyphen_tail(doc, end + 1);
             parts += 1;
             continue;
         }
@@ -305,7 +313,9 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         // Frequent words that cue a name only in some phrases: checked apart from the cue
         // words below.
         let verb = l.has(flag::NAME_VERB);
+        let owned_person = l.has(flag::PERSON_NOUN) && !l.has(flag::KIN) && owned(doc, i);
         if !verb
+            && !owned_person
             && !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST)
             && (!doc.titled(i) || l.has(flag::STOP))
             && !doc.letter(i)
@@ -325,6 +335,10 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 Some(VerbCue::Take(c, j)) => cue = Some((c, j)),
                 _ => {}
             }
+        } else if owned_person {
+            // "one of my guys tavita faleolo his social is ...": a known given name, or
+            // name words framed by how the sentence goes on.
+            cue = Some((Cue::Weak, doc.skip_fillers(i + 1, true)));
         } else if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN) {
             // no cue word: only the spelling / lexicon checks below
         } else if doc.is(i, "name")
@@ -362,7 +376,8 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                     }
                     if doc.filler(j)
                         || [
-                            "on", "the", "card", "account", "it", "of", "for", "that", "like",
+                            "on", "the", "card", "account", "it", "of", "for", "that", "like", "there",
+                            "which", "here",
                             "should", "would", "will", "must", "might", "file", "lease", "loan",
                             "check", "this", "your", "my",
                         ]
@@ -461,8 +476,10 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             || doc.is(i, "insured")
             || doc.is(i, "beneficiary")
         {
+            // "the patient is maria lopez and ...", not "the patient is doing better": a
+            // known name, or name words framed by how the sentence goes on.
             if doc.is(doc.skip_fillers(i + 1, false), "is") {
-                cue = Some((Cue::Strong, after_is(doc, i + 1)));
+                cue = Some((Cue::Weak, after_is(doc, i + 1)));
             }
         } else if doc.is(i, "spoke")
             || doc.is(i, "talked")
@@ -1107,8 +1124,8 @@ fn hyphen_tail(doc: &Doc, mut end: usize) -> usize {
                 && doc.titled(end - 1)
                 && doc.toks[end + 1].case == Case::Lower
                 && doc.toks[end + 1].len() <= 4
-                && doc.toks[end + 1].lex.flags & (flag::STOP | flag::FILLER) == 0
-                && doc.toks[end + 1].lex.concept == Concept::None)
+                && doc.toks[end + 1].lex.concept == Concept::None
+                && doc.toks[end + 1].lex.num == NumWord::None)
     {
         end += 2;
     }
@@ -1199,7 +1216,7 @@ fn extend_hyphenated(doc: &mut Doc, f: &mut Found) {
 fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
     let mut j = i;
     let mut words = 0;
-    while words < 3 && namey(doc, j) {
+    while words < 3 && namey(doc, j) && !doc.flag(j, flag::PERSON_NOUN) {
         // "hye-jin sandoval": a hyphenated name is one word.
         j = hyphen_tail(doc, j + 1);
         words += 1;
@@ -1240,6 +1257,13 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
             || doc.is(j, "email")
             // "... malia fonseca member id ...": the next item's keyword
             || doc.word(j) && doc.toks[j].lex.concept != Concept::None
+            // "... margarethe schulz resident id ...": a noun before an id's keyword
+            || doc.word(j)
+                && doc.word(j + 1)
+                && matches!(
+                    doc.toks[j + 1].lex.concept,
+                    Concept::Id | Concept::Number | Concept::AccountId
+                )
             || doc.toks.get(j).is_none_or(|t| t.kind == Kind::Punct))
         && introduced(doc, i)
         && (i..j).all(|k| !plain_word(doc.bytes(k)));
@@ -1252,7 +1276,7 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
         || (doc.is(j, "from")
             || doc.is(j, "again")
             || (doc.is(j, "i'm") || doc.is(j, "and")) && doc.is(j + 1, "calling"))
-            && self_intro(doc, i)
+            && (self_intro(doc, i) || opening_this_is(doc, i))
         // "Hi, this is Devonte.", "yeah this is renata and ...", "hey this is quinn my
         // internet's down": one name word after a greeting's "this is" at the start of the
         // turn, where the clause ends.
@@ -1260,16 +1284,21 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
     (j > i && closes && !doc.is(j + 1, "is") && !doc.is(j + 1, "was")).then_some(j)
 }
 
-/// "this is" right before `i` opens the turn (greetings, fillers and commas aside): how a
-/// caller introduces themselves on the phone.
+/// "this is" (or "it's") right before `i` opens the turn (greetings, fillers and commas
+/// aside): how a caller introduces themselves on the phone.
 fn opening_this_is(doc: &Doc, i: usize) -> bool {
     let Some(p) = prev_word(doc, i) else {
         return false;
     };
-    if !(p > 0 && doc.is(p, "is") && doc.is(p - 1, "this")) {
+    // "hi it's benedikt from the bakery": "it's" opens a call as "this is" does.
+    let opener = if p > 0 && doc.is(p, "is") && doc.is(p - 1, "this") {
+        p - 1
+    } else if doc.is(p, "it's") || doc.is(p, "its") {
+        p
+    } else {
         return false;
-    }
-    doc.toks[..p - 1].iter().enumerate().all(|(k, t)| {
+    };
+    doc.toks[..opener].iter().enumerate().all(|(k, t)| {
         t.kind == Kind::Punct && t.ch == b','
             || doc.filler(k)
             || [
@@ -1334,6 +1363,8 @@ fn introduced(doc: &Doc, i: usize) -> bool {
                 || doc.is(p, "be") && p > 0 && doc.is(p - 1, "gonna")
                 // "my account's under inez haddad"
                 || doc.is(p, "under")
+                // "one of my guys tavita faleolo his ..."
+                || doc.flag(p, flag::PERSON_NOUN) && owned(doc, p)
                 // "i am the bride isabela cardoso and ..."
                 || person_word(doc, p) && p > 0 && doc.is(p - 1, "the") && self_intro(doc, p - 1)
                 // "registered to kalani kahananui at ..."
@@ -1411,6 +1442,11 @@ pub(crate) const PERSON_NOUNS: &[&str] = &[
     "juror",
     "defendant",
     "donor",
+    "guys",
+    "employees",
+    "worker",
+    "workers",
+    "coworkers",
 ];
 
 /// Documents that carry a name ("the passport says ...", "the ticket reads ...").
