@@ -408,6 +408,18 @@ fn batch_v_does_not_regress() {
     leak_at_most("tests/data/heldout_v_pii.jsonl", MAX_LEAK_V);
 }
 
+/// Batch W, written after V's fixes by an eighth writer (bank appointments, health
+/// enrollment, towing, hospital billing, wireless upgrades, student loans, truck rental,
+/// funeral insurance, pet insurance, catering, gas emergencies, credit disputes): 5.2%
+/// leak before the fixes it prompted (a card after a word of time, "hi im", a city after a
+/// comma or a pause), 3.9% after.
+const MAX_LEAK_W: f64 = 0.05;
+
+#[test]
+fn batch_w_does_not_regress() {
+    leak_at_most("tests/data/heldout_w_pii.jsonl", MAX_LEAK_W);
+}
+
 #[test]
 fn international_corpus_does_not_regress() {
     leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);

@@ -1216,3 +1216,28 @@ fn names_after_owned_people_nouns_and_openings_with_its() {
         "it's [ACCOUNT_ID] and the bill says i used twenty two thousand gallons"
     );
 }
+
+#[test]
+fn cards_after_time_words_contractions_and_cities() {
+    assert_eq!(
+        red("There's a card on my report I never opened: 5281729008406434."),
+        "There's a card on my report I never opened: [CREDIT_CARD]."
+    );
+    // A label of something not personal still keeps a card-shaped number.
+    assert_eq!(
+        red("The order number is 5281729008406434."),
+        "The order number is 5281729008406434."
+    );
+    assert_eq!(
+        red("hi im looking to order catering for about sixty five people"),
+        "hi im looking to order catering for about sixty five people"
+    );
+    assert_eq!(
+        red("Yeah, I'm at 2750 Industrial Pkwy, Hayward, in the back lot."),
+        "Yeah, I'm at [ADDRESS], in the back lot."
+    );
+    assert_eq!(
+        red("its p o box four four seven one um sandusky ohio four four eight seven oh"),
+        "its [ADDRESS]"
+    );
+}

@@ -470,6 +470,10 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
     if (doc.is(j, "that's") || doc.is(j, "thats")) && doc.is(j + 1, "in") {
         j += 1;
     }
+    // "p o box four four seven one um sandusky ohio ...": a pause before the city.
+    if j > end || doc.filler(j) {
+        j = doc.skip_fillers(j, false);
+    }
     let in_city = doc.is(j, "in");
     if in_city {
         j += 1;
@@ -543,9 +547,10 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
         && j > end
         && (city_end == n
             || doc.toks[city_end].kind == Kind::Punct
-                && matches!(doc.toks[city_end].ch, b'.' | b'?' | b'!'))
+                && matches!(doc.toks[city_end].ch, b'.' | b'?' | b'!' | b',' | b';'))
     {
-        // "42 Wallaby Way, Sydney.": a capitalised place name closing the sentence.
+        // "42 Wallaby Way, Sydney.", "2750 Industrial Pkwy, Hayward, in the back lot": a
+        // capitalised place name after a comma, closing its clause.
         end = city_end;
     }
     end

@@ -508,6 +508,30 @@ fn the_code_is(doc: &Doc, t0: usize) -> bool {
     code > 0 && (doc.is(code - 1, "the") || doc.is(code - 1, "my") || doc.is(code - 1, "that"))
 }
 
+/// The nearest word with a negative meaning in the eight tokens before `t0` is a word of
+/// time or of buying ("opened", "due", "since", "ordered"), not the label of a number.
+fn time_word_before(doc: &Doc, t0: usize) -> bool {
+    (t0.saturating_sub(8)..t0)
+        .rev()
+        .find(|&k| doc.word(k) && doc.toks[k].lex.concept == Concept::Negative)
+        .is_some_and(|k| {
+            [
+                "opened",
+                "due",
+                "since",
+                "until",
+                "between",
+                "delivered",
+                "ordered",
+                "bought",
+                "placed",
+                "appointment",
+            ]
+            .iter()
+            .any(|w| doc.is(k, w))
+        })
+}
+
 /// "€", "£", "¥", "₹" (UTF-8).
 fn currency_sign(b: &[u8]) -> bool {
     matches!(
@@ -1170,15 +1194,17 @@ fn classify_in(
             && the_code_is(doc, run.t0)
             && doc.found.iter().any(|f| f.kind == EntityType::CreditCard)
     };
-    // "Put the $40 hold on 4375 3498 2046 3883": a whole card number (Luhn and an issuer
-    // range, unbroken or in fours) is a card next to an amount too; only a label of
-    // something not personal keeps it.
+    // "Put the $40 hold on 4375 3498 2046 3883", "a card on my report I never opened:
+    // 5281...": a whole card number (Luhn and an issuer range, unbroken or in fours) is a
+    // card next to an amount or a word of time too; only a label of something not
+    // personal (order, tracking, ...) keeps it.
     if (15..=16).contains(&n)
         && !datey
         && !unit
         && (run.ngroups <= 1 || run.group_lens().iter().all(|g| *g == 4))
-        && matches!(around.concept, Concept::None | Concept::Money)
-        && (around.money || around.dollar)
+        && (matches!(around.concept, Concept::None | Concept::Money)
+            && (around.money || around.dollar)
+            || around.concept == Concept::Negative && time_word_before(doc, run.t0))
         && validate::is_card(&run.digits)
     {
         return Some(EntityType::CreditCard);

@@ -359,6 +359,9 @@ const STOPWORDS: &[&str] = &[
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
     "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
     "a", "about", "above", "actually", "after", "again", "ago", "ahead", "all", "alright", "also",
+    // contractions written without their apostrophe (raw speech-to-text)
+    "im", "ive", "youre", "theyre", "dont", "cant", "didnt", "doesnt", "isnt", "wasnt",
+    "thats", "whats", "hes", "shes", "ill", "wed", "youll",
     "am", "an", "and", "any", "anything", "are", "around", "as", "ask", "at", "back", "be",
     "because", "been", "before", "being", "best", "better", "both", "but", "by", "calling", "can",
     "can't", "cannot", "check", "come", "confirm", "correct", "could", "did", "didn't", "do",
