@@ -131,6 +131,8 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
         Cue::Strong if !namey(doc, i) => leading_initials(doc, i).or_else(|| particle_end(doc, i)),
         _ => None,
     };
+    // The end of name words framed by how the sentence goes on (computed once).
+    let mut framed = None;
     let first_ok = match cue {
         Cue::Strong => namey(doc, i) || initials.is_some(),
         Cue::Thanks => namey(doc, i),
@@ -143,7 +145,10 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
                     && (doc.titled(i + 1) && namey(doc, i + 1)
                         || initial(doc, i + 1).is_some_and(|j| doc.titled(j)))
                     && !doc.flag(i, flag::AMBIGUOUS)
-                    || framed_end(doc, i).is_some())
+                    || {
+                        framed = framed_end(doc, i);
+                        framed.is_some()
+                    })
         }
         Cue::Weak => {
             doc.flag(i, flag::FIRST)
@@ -161,10 +166,8 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
     }
     // "so that's margarethe schulz resident id ...": name words framed by how the
     // sentence goes on end where the frame says.
-    if cue == Cue::Weak && !doc.cased && !doc.flag(i, flag::FIRST) {
-        if let Some(e) = framed_end(doc, i) {
-            return Some(spelled_after(doc, e));
-        }
+    if let (Cue::Weak, false, Some(e)) = (cue, doc.cased, framed) {
+        return Some(spelled_after(doc, e));
     }
     // ("Jin-woo Baek": a hyphenated part is one word.)
     let mut end = hyphen_tail(doc, initials.map_or(i, |j| j) + 1);
