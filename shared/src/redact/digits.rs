@@ -949,7 +949,8 @@ fn said_as_in(doc: &Doc, p: usize) -> bool {
     doc.word(p) && p >= 3 && doc.is(p - 1, "in") && doc.is(p - 2, "as") && doc.letter(p - 3)
 }
 
-/// Spoken identifiers mix letters in: "y a a six eight...", "... nine zero l d", "XAL 657".
+/// Spoken identifiers mix letters in: "y a a six eight...", "... nine zero l d", "XAL 657",
+/// and letters alternating with short digit groups ("one e g four t e five m k seven three").
 fn extend_letters(doc: &Doc, run: &Run, kind: EntityType) -> (usize, usize) {
     let (mut t0, mut t1) = (run.t0, run.t1);
     if !matches!(kind, EntityType::AccountId | EntityType::BankAccount) {

@@ -1109,7 +1109,8 @@ fn possessive_names(doc: &mut Doc) {
     }
 }
 
-/// Past "-Word" parts glued to the word ending at `end` ("Al-Amin", "Dubois-Laurent").
+/// Past "-Word" parts glued to the word ending at `end` ("Al-Amin", "Dubois-Laurent", and
+/// the lower-case second syllable of a capitalised given name: "Jin-woo", "Soo-ah").
 fn hyphen_tail(doc: &Doc, mut end: usize) -> usize {
     while end + 1 < doc.toks.len()
         && doc.toks[end].is_punct(b'-')
@@ -1725,9 +1726,10 @@ fn and_second_name(doc: &Doc, s: usize, e: usize) -> Option<(usize, usize)> {
     (known || end >= j + 2).then_some((j, end))
 }
 
-/// "jonah and [clara beckwith]", "gregor walczak and [anna walczak-brandt]": the person
-/// named right before "and" and a found name — a known given name, or two name words whose
-/// surname the found name shares.
+/// People joined to a found name by "and": before it, a known given name ("jonah and [clara
+/// beckwith]"), two name words whose surname the found name shares ("gregor walczak and
+/// [anna walczak-brandt]") or one more given name in lower-case text; after it, a known
+/// given name ("[jae-won] and jolene").
 fn given_name_before_and(doc: &mut Doc) {
     let mut add = Vec::new();
     for f in &doc.found {
