@@ -369,7 +369,7 @@ fn batch_r_does_not_regress() {
 /// the fixes they prompted (titles kept outside the name, "it is" / "that is" written
 /// out, "my business partner" / "father in law" / "my parents X and Y", "registered to",
 /// "i have you as", spelled ids alternating letters and digit groups, a second date after
-/// a birth date), 0.9% and 3.3% after.
+/// a birth date), 0.9% and 3.3% after (2.4% for T after the later batches' fixes).
 const MAX_LEAK_S: f64 = 0.03;
 const MAX_LEAK_T: f64 = 0.05;
 
@@ -412,7 +412,7 @@ fn batch_v_does_not_regress() {
 /// enrollment, towing, hospital billing, wireless upgrades, student loans, truck rental,
 /// funeral insurance, pet insurance, catering, gas emergencies, credit disputes): 5.2%
 /// leak before the fixes it prompted (a card after a word of time, "hi im", a city after a
-/// comma or a pause), 3.9% after.
+/// comma or a pause), 3.4% after.
 const MAX_LEAK_W: f64 = 0.05;
 
 #[test]

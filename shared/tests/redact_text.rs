@@ -1241,3 +1241,37 @@ fn cards_after_time_words_contractions_and_cities() {
         "its [ADDRESS]"
     );
 }
+
+#[test]
+fn names_addressed_first_prepositions_before_pairs_and_account_parts() {
+    assert_eq!(
+        red("Hoa, your award is $4,500 per semester."),
+        "[PERSON], your award is $4,500 per semester."
+    );
+    assert_eq!(
+        red("Maria, I see two cards on file."),
+        "[PERSON], I see two cards on file."
+    );
+    // English words and discourse words opening a turn stay.
+    assert_eq!(
+        red("Unfortunately, your card was declined."),
+        "Unfortunately, your card was declined."
+    );
+    assert_eq!(
+        red("Listen, you need to call back."),
+        "Listen, you need to call back."
+    );
+    // "for" before "eleven eighty seven" is a preposition, not a digit.
+    assert_eq!(
+        red("the bill is for eleven eighty seven sycamore bend lane and it's due on the first"),
+        "the bill is for [ADDRESS] and it's due on the first"
+    );
+    assert_eq!(
+        red("and the account part is nine eight nine one five nine four seven four four"),
+        "and the account part is [ACCOUNT_ID]"
+    );
+    assert_eq!(
+        red("the part number is 4471-22"),
+        "the part number is 4471-22"
+    );
+}

@@ -554,12 +554,15 @@ fn homophones(toks: &[Tok], roles: &mut [Role]) {
         while end < n && part(end) {
             end += 1;
         }
-        // A preposition at the end followed by a word ("to confirm") is not a digit.
+        // A preposition at the end followed by a word ("to confirm") or by one of our
+        // placeholders (redacting twice changes nothing) is not a digit.
         let mut last = end;
         while last > start
             && roles[last - 1] == Role::Break
             && matches!(homophone(&toks[last - 1]), Some(4 | 2))
-            && toks.get(last).is_some_and(|t| t.kind == Kind::Word)
+            && toks
+                .get(last)
+                .is_some_and(|t| matches!(t.kind, Kind::Word | Kind::Placeholder))
         {
             last -= 1;
         }
@@ -603,7 +606,15 @@ fn homophones(toks: &[Tok], roles: &mut [Role]) {
             || verbs_only && !pronoun_before && real >= 1 && last - first >= 2;
         if enough {
             for k in first..last {
-                if roles[k] == Role::Break {
+                // "... oh four one one seven for eleven eighty seven sycamore bend lane":
+                // before a teen or a tens word "for"/"to" is a preposition (digits read one by
+                // one do not turn into "eleven" halfway).
+                let before_pair = matches!(homophone(&toks[k]), Some(4 | 2))
+                    && matches!(
+                        roles.get(k + 1),
+                        Some(Role::Num(NumWord::Teen(_) | NumWord::Tens(_)))
+                    );
+                if roles[k] == Role::Break && !before_pair {
                     if let Some(d) = homophone(&toks[k]) {
                         roles[k] = Role::Num(NumWord::Unit(d));
                     }

@@ -748,6 +748,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 continue;
             }
         }
+        // "Hoa, your award is ...", "Maria, I see two cards": a name addressed first.
+        if opening_vocative(doc, i) && doc.add(EntityType::Person, i, i + 1) {
+            i += 2;
+            continue;
+        }
         // "Jennifer here", "Yeah, Keiko Quintero here, ...": a name announcing itself.
         if (l.has(flag::FIRST) && !l.has(flag::STOP) || doc.titled(i)) && opens_clause(doc, i) {
             if let Some(e) = framed_end(doc, i) {
@@ -1820,6 +1825,95 @@ const GREETINGS: &[&str] = &[
     "goodbye",
     "sorry",
 ];
+
+/// A capitalised word opening a formatted turn, then a comma and a word that speaks to
+/// someone ("Hoa, your award is ...", "Maria, I see ..."): a known given name, or a word
+/// the lexicon does not know that is not shaped like an English word ("Unfortunately,
+/// your ..." stays) nor a discourse word ("Listen, you ...").
+fn opening_vocative(doc: &Doc, i: usize) -> bool {
+    const ADDRESSED: &[&str] = &[
+        "your",
+        "you",
+        "you're",
+        "i",
+        "i'm",
+        "i've",
+        "we",
+        "we've",
+        "we're",
+        "thanks",
+        "thank",
+        "please",
+        "it's",
+        "this",
+        "congratulations",
+        "welcome",
+    ];
+    const DISCOURSE: &[&str] = &[
+        "listen",
+        "look",
+        "wait",
+        "hold",
+        "again",
+        "anyway",
+        "also",
+        "now",
+        "well",
+        "right",
+        "great",
+        "perfect",
+        "awesome",
+        "honestly",
+        "basically",
+        "first",
+        "second",
+        "finally",
+        "meanwhile",
+        "otherwise",
+        "instead",
+        "still",
+        "besides",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "tonight",
+        "unfortunately",
+        "luckily",
+        "hopefully",
+        "sadly",
+        "apparently",
+        "understood",
+        "noted",
+        "gotcha",
+        "done",
+        "sir",
+        "ma'am",
+        "maam",
+        "folks",
+        "guys",
+        "everyone",
+        "team",
+        "mom",
+        "dad",
+    ];
+    let t = match doc.toks.get(i) {
+        Some(t) => *t,
+        None => return false,
+    };
+    if !doc.cased || t.case != Case::Title || t.len() < 3 || doc.claimed[i] {
+        return false;
+    }
+    let known = t.lex.has(flag::FIRST) && !t.lex.has(flag::AMBIGUOUS | flag::STOP);
+    let unknown = t.lex.flags == 0
+        && t.lex.concept == Concept::None
+        && t.lex.num == NumWord::None
+        && t.lex.month == 0;
+    (known || unknown && !english_suffix(doc.bytes(i)))
+        && !DISCOURSE.iter().any(|w| doc.is(i, w))
+        && doc.toks.get(i + 1).is_some_and(|c| c.is_punct(b','))
+        && ADDRESSED.iter().any(|w| doc.is(i + 2, w))
+        && opens_clause(doc, i)
+}
 
 /// Endings of English nouns, adjectives and adverbs ("Congratulations", "Unfortunately",
 /// "Management"): a capitalised word with one of them is not a surname.
