@@ -261,18 +261,6 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             a.concept = Concept::Expiry;
             return a;
         }
-        // "the account part is ...", "the routing part": the part of a number named before
-        // it, not a part number.
-        if doc.is(k, "part")
-            && k > 0
-            && doc.word(k - 1)
-            && matches!(
-                doc.toks[k - 1].lex.concept,
-                Concept::Account | Concept::AccountId | Concept::Bank | Concept::Routing
-            )
-        {
-            continue;
-        }
         // "this call", "the call": the noun, not "call me at".
         if t.lex.concept == Concept::Phone
             && doc.is(k, "call")
@@ -349,6 +337,16 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                 a.concept = if ssn { Concept::Ssn } else { Concept::Ending };
                 return a;
             }
+            // "the account part is ...", "the routing part": the part of a number named
+            // before it, not a part number.
+            Concept::Negative
+                if doc.is(k, "part")
+                    && k > 0
+                    && doc.word(k - 1)
+                    && matches!(
+                        doc.toks[k - 1].lex.concept,
+                        Concept::Account | Concept::AccountId | Concept::Bank | Concept::Routing
+                    ) => {}
             c => {
                 // "gift card number ...": a non-personal kind of card.
                 if c == Concept::Card

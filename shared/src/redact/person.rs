@@ -749,7 +749,12 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             }
         }
         // "Hoa, your award is ...", "Maria, I see two cards": a name addressed first.
-        if opening_vocative(doc, i) && doc.add(EntityType::Person, i, i + 1) {
+        if doc.cased
+            && doc.toks[i].case == Case::Title
+            && doc.toks.get(i + 1).is_some_and(|c| c.is_punct(b','))
+            && opening_vocative(doc, i)
+            && doc.add(EntityType::Person, i, i + 1)
+        {
             i += 2;
             continue;
         }
@@ -1830,6 +1835,7 @@ const GREETINGS: &[&str] = &[
 /// someone ("Hoa, your award is ...", "Maria, I see ..."): a known given name, or a word
 /// the lexicon does not know that is not shaped like an English word ("Unfortunately,
 /// your ..." stays) nor a discourse word ("Listen, you ...").
+#[inline(never)] // rare: kept out of the name pass's loop
 fn opening_vocative(doc: &Doc, i: usize) -> bool {
     const ADDRESSED: &[&str] = &[
         "your",
