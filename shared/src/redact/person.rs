@@ -20,6 +20,12 @@ enum Cue {
 
 /// Could token `i` be part of a name?
 fn namey(doc: &Doc, i: usize) -> bool {
+    name_word(doc, i, true)
+}
+
+/// [`namey`], with or without the lower-case shape test (`shape`: "sayed" after "al" is a
+/// name although it ends like a past tense).
+fn name_word(doc: &Doc, i: usize, shape: bool) -> bool {
     let Some(t) = doc.toks.get(i) else {
         return false;
     };
@@ -43,20 +49,7 @@ fn namey(doc: &Doc, i: usize) -> bool {
         || l.has(flag::STATE) && !doc.titled(i)
         || doc.cased && t.case == Case::Lower
         || t.len() < 2
-        || !doc.cased && common_shape(doc.bytes(i)))
-}
-
-/// A lower-case word that [`namey`] turns down for its shape alone ("sayed" after "al").
-fn namey_any_shape(doc: &Doc, i: usize) -> bool {
-    doc.toks.get(i).is_some_and(|t| {
-        t.kind == Kind::Word
-            && !doc.claimed[i]
-            && t.len() >= 2
-            && t.lex.flags & (flag::STOP | flag::FILLER | flag::KIN | flag::HONORIFIC) == 0
-            && t.lex.concept == Concept::None
-            && t.lex.num == NumWord::None
-            && common_shape(doc.bytes(i))
-    })
+        || shape && !doc.cased && common_shape(doc.bytes(i)))
 }
 
 /// Lower-case words shaped like adverbs, gerunds or past tenses ("usually", "calling",
@@ -103,7 +96,7 @@ fn particle_end(doc: &Doc, k: usize) -> Option<usize> {
         }
     }
     // (The word after the particles may have a verb's shape: "al sayed".)
-    (j > k && (namey(doc, j) || !doc.cased && namey_any_shape(doc, j))).then_some(j)
+    (j > k && name_word(doc, j, false)).then_some(j)
 }
 
 /// Initials before a surname: "J. R. Whitfield", "t j halvorsen". Returns the surname's
@@ -1681,10 +1674,12 @@ const KIN_MODIFIERS: &[&str] = &[
     "twin", "business", "best", "step", "adult", "former", "new", "two", "grown", "elderly",
 ];
 
+/// Possessive determiners: "my", "her", ... ("my father", "her name").
+const OWNERS: &[&str] = &["my", "her", "his", "our", "their", "your"];
+
 /// The kin word at `i` belongs to someone: "my", "her", ... right before it, or before one
 /// modifier ("my late husband").
 fn owned(doc: &Doc, i: usize) -> bool {
-    const OWNERS: &[&str] = &["my", "her", "his", "our", "their", "your"];
     let owner = |k: usize| OWNERS.iter().any(|w| doc.is(k, w));
     i > 0 && owner(i - 1) || i > 1 && owner(i - 2) && KIN_MODIFIERS.iter().any(|w| doc.is(i - 1, w))
 }
@@ -1941,11 +1936,7 @@ fn person_word(doc: &Doc, i: usize) -> bool {
 /// Someone's: "my", "his", "her", "their", "our", a possessive ("wife's"), or a kin word
 /// with the possessive "s" written without its apostrophe ("wifes", "husbands").
 fn owner_word(doc: &Doc, p: usize) -> bool {
-    if ["my", "his", "her", "their", "our", "your"]
-        .iter()
-        .any(|w| doc.is(p, w))
-        || possessive(doc, p)
-    {
+    if OWNERS.iter().any(|w| doc.is(p, w)) || possessive(doc, p) {
         return true;
     }
     let b = doc.bytes(p);
