@@ -420,6 +420,29 @@ fn batch_w_does_not_regress() {
     leak_at_most("tests/data/heldout_w_pii.jsonl", MAX_LEAK_W);
 }
 
+/// Batches X and Y, written after W's fixes by two more writers who saw no other batch: X
+/// (airline loyalty, auto loans, hospice intake, wedding venues, daycare, HVAC dispatch,
+/// county records, telehealth, self storage, tutoring, rental car damage, charity
+/// donations) leaked 7.1% and Y (mortgage servicing, dermatology, number port-outs,
+/// hotels, scholarships, funeral homes, pool service, courier pickups, jury duty,
+/// optometry, payroll cards, campgrounds) 5.9% before the fixes they prompted (common
+/// surnames of many origins, hyphenated given names after a title, a word followed by its
+/// own spelling, "X at gmail" before a correction, "checking in" is not a bank account, a
+/// month's name after "my wife", "a guy named X Y", a surname after "the reservation's
+/// under"), 4.9% and 2.6% after.
+const MAX_LEAK_X: f64 = 0.06;
+const MAX_LEAK_Y: f64 = 0.04;
+
+#[test]
+fn batch_x_does_not_regress() {
+    leak_at_most("tests/data/heldout_x_pii.jsonl", MAX_LEAK_X);
+}
+
+#[test]
+fn batch_y_does_not_regress() {
+    leak_at_most("tests/data/heldout_y_pii.jsonl", MAX_LEAK_Y);
+}
+
 #[test]
 fn international_corpus_does_not_regress() {
     leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);

@@ -1275,3 +1275,84 @@ fn names_addressed_first_prepositions_before_pairs_and_account_parts() {
         "the part number is 4471-22"
     );
 }
+
+#[test]
+fn surnames_of_many_origins_spellings_and_bookings() {
+    // A common surname after a given name, with or without a hyphenated given name.
+    assert_eq!(
+        red("her son, Daniel Park, at home"),
+        "her son, [PERSON], at home"
+    );
+    assert_eq!(red("I have Ms. Eun-ji Park here"), "I have [PERSON] here");
+    assert_eq!(
+        red("Please send the invoice to me, Soo-jin Park, at home"),
+        "Please send the invoice to me, [PERSON], at home"
+    );
+    assert_eq!(
+        red("we met at Lincoln Park yesterday"),
+        "we met at Lincoln Park yesterday"
+    );
+    // A word followed by its own spelling is a name; an abbreviation read out before
+    // digits is an identifier's letters.
+    assert_eq!(
+        red("it's drew dot halvorsen at gmail dot com and halvorsen is h a l v o r s e n"),
+        "it's [EMAIL] and [PERSON] is [PERSON]"
+    );
+    assert_eq!(
+        red("the rma is r m a two oh four four one"),
+        "the rma is r m a two oh four four one"
+    );
+    // A mailbox at a mail host, corrected before its ".com".
+    assert_eq!(
+        red("its tyler at gmail no sorry tyler dot b underscore hikes at gmail dot com"),
+        "its [EMAIL] no sorry [EMAIL]"
+    );
+    // "checking in" is the verb; a checking account is still one.
+    assert_eq!(
+        red("were checking in around ten thirty at night"),
+        "were checking in around ten thirty at night"
+    );
+    assert_eq!(
+        red("my checking account is 4451 2290 8812"),
+        "my checking account is [BANK_ACCOUNT]"
+    );
+    // An amount good through a date is not a card expiry; a card good through one is.
+    assert_eq!(
+        red("the payoff amount good through March 14 is $212,406.55."),
+        "the payoff amount good through March 14 is $212,406.55."
+    );
+    assert_eq!(
+        red("the card is good through 09/28"),
+        "the card is good through [CARD_EXPIRY]"
+    );
+    // "OH" in capitals between a city and a ZIP is Ohio: the ZIP is the address's.
+    assert_eq!(
+        red("I live at 3318 Wexford Ct, Columbus, OH 43221."),
+        "I live at [ADDRESS]."
+    );
+    // A street type written first, with particles.
+    assert!(red("It's 58 Rue des Lilas, 75019 Paris.").starts_with("It's [ADDRESS],"));
+    // A month's name after "my wife" with no date around it.
+    assert_eq!(
+        red("hes survived by his wife june and his kids"),
+        "hes survived by his wife [PERSON] and his kids"
+    );
+    assert_eq!(
+        red("my wife june 5 is our anniversary"),
+        "my wife june 5 is our anniversary"
+    );
+    // "named X Y" in lower-case text: the surname where the name ends.
+    assert_eq!(
+        red("the other driver was a guy named terrence oyelowo and his number was"),
+        "the other driver was a guy named [PERSON] and his number was"
+    );
+    assert_eq!(
+        red("a guy named terrence called"),
+        "a guy named [PERSON] called"
+    );
+    // A capitalised surname alone after "the reservation's under".
+    assert_eq!(
+        red("and the reservation's under Thibodeaux."),
+        "and the reservation's under [PERSON]."
+    );
+}

@@ -152,8 +152,19 @@ fn detect_prefixed(doc: &mut Doc) {
             continue;
         }
         let start = unit_before(doc, run.t0);
-        let end = name_words_from(doc, i + 1, 3);
-        if end == i + 1 {
+        // "Rue des Lilas", "Calle de la Paz": particles before the name.
+        let mut first = i + 1;
+        while first < i + 3
+            && [
+                "de", "des", "du", "la", "le", "les", "del", "los", "las", "da", "do", "dos",
+            ]
+            .iter()
+            .any(|w| doc.is(first, w))
+        {
+            first += 1;
+        }
+        let end = name_words_from(doc, first, 3);
+        if end == first {
             continue;
         }
         let end = tail(doc, end);

@@ -47,11 +47,40 @@ struct Around {
 /// get disconnected my number is ...": no case number).
 fn concept_at(doc: &Doc, k: usize) -> Concept {
     let c = doc.toks[k].lex.concept;
-    if c == Concept::Negative && k > 0 && doc.is(k, "case") && doc.is(k - 1, "in") {
+    if c == Concept::Negative && k > 0 && doc.is(k, "case") && doc.is(k - 1, "in")
+        || c == Concept::Bank && checking_in(doc, k)
+    {
         Concept::None
     } else {
         c
     }
+}
+
+/// "checking in around ten thirty", "checking out on the 5th", "checking on my order":
+/// the verb, not a checking account.
+pub(crate) fn checking_in(doc: &Doc, k: usize) -> bool {
+    doc.is(k, "checking")
+        && [
+            "in", "out", "on", "if", "with", "back", "to", "for", "that", "whether",
+        ]
+        .iter()
+        .any(|w| doc.is(k + 1, w))
+}
+
+/// The turn names an amount ("amount", "balance", "$", "dollars").
+fn amount_named(doc: &Doc) -> bool {
+    doc.flags & flag::MONEY != 0
+        || doc
+            .toks
+            .iter()
+            .any(|t| t.kind == Kind::Word && t.lex.concept == Concept::Money || t.is_punct(b'$'))
+}
+
+/// The turn names a card ("card", "visa", ...).
+fn card_named(doc: &Doc) -> bool {
+    doc.toks
+        .iter()
+        .any(|t| t.kind == Kind::Word && t.lex.concept == Concept::Card)
 }
 
 /// Words scanned before a run.
@@ -253,10 +282,12 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         if doc.is(k, "digits") || doc.is(k, "digit") || doc.is(k, "numbers") {
             digit_word = true;
         }
-        // "good through", "valid through", "good until", "valid till"
+        // "good through", "valid through", "good until", "valid till" — unless an amount is
+        // good through it and no card is named ("the payoff amount good through March 14")
         if (doc.is(k, "through") || doc.is(k, "until") || doc.is(k, "till") || doc.is(k, "thru"))
             && k > 0
             && (doc.is(k - 1, "good") || doc.is(k - 1, "valid"))
+            && (!amount_named(doc) || card_named(doc))
         {
             a.concept = Concept::Expiry;
             return a;
@@ -449,7 +480,7 @@ fn corrected_before(doc: &Doc, t0: usize) -> Option<EntityType> {
 /// "i think", "hold on", "scratch that", "oops", "correction", "rather"): its end, and
 /// whether it must follow a pause (a comma or filler) to be one ("wait", "sorry",
 /// "actually", ... are ordinary words otherwise).
-fn correction_end(doc: &Doc, j: usize) -> Option<(usize, bool)> {
+pub(crate) fn correction_end(doc: &Doc, j: usize) -> Option<(usize, bool)> {
     if doc.is(j, "no") {
         // "no wait", "no,", "no sorry"; a bare "no" between two numbers ("twenty two ten
         // no twenty two twelve birch hollow drive")
@@ -1555,6 +1586,15 @@ pub(crate) fn asked(doc: &Doc) -> Concept {
         if doc.is(k, "city") {
             return Concept::Zip;
         }
+        // "And the billing address for the card?": an address (not an e-mail address).
+        if doc.is(k, "address")
+            && !(k > 0
+                && ["email", "mail", "ip", "web"]
+                    .iter()
+                    .any(|w| doc.is(k - 1, w)))
+        {
+            return Concept::Zip;
+        }
         // "And the three digits on the back?", "the code on the reverse", "the little code
         // printed by the signature panel?": the card security code.
         if (doc.is(k, "back") || doc.is(k, "reverse") || doc.is(k, "signature"))
@@ -1658,6 +1698,7 @@ fn pause_between(doc: &Doc, from: usize, to: usize) -> bool {
             {
                 pause |= (doc.is(k, "hold") || doc.is(k, "hang")) && doc.is(k + 1, "on")
                     || doc.is(k, "let") && doc.is(k + 1, "me")
+                    || doc.is(k, "lemme")
                     || doc.is(k, "wait")
                     || doc.is(k, "second")
                     || doc.is(k, "sec")

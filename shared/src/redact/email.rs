@@ -1,6 +1,7 @@
 //! E-mail addresses: written (`a.b@c.com`), spoken ("john dot smith at gmail dot com"),
 //! spelled ("j o h n underscore s at ..."), or mixed ("brian dot davis at gmail.com").
 
+use crate::redact::digits::correction_end;
 use crate::redact::doc::Doc;
 use crate::redact::entity::EntityType;
 use crate::redact::lexicon::{flag, NumWord};
@@ -349,7 +350,8 @@ fn domain(doc: &Doc, d0: usize, written: bool) -> Option<usize> {
     }
     let _ = last_label;
     // "at gmail, thanks": a mail host with the ".com" left out, closing a clause; without
-    // punctuation ("email ricardo 2001 at gmail okay") when the utterance says "email".
+    // punctuation ("email ricardo 2001 at gmail okay") when the utterance says "email";
+    // before a correction ("tyler at gmail no sorry tyler dot b ...").
     if end.is_none()
         && doc.flag(d0, flag::MAILHOST)
         && (doc.toks.get(d0 + 1).is_some_and(|t| {
@@ -357,7 +359,8 @@ fn domain(doc: &Doc, d0: usize, written: bool) -> Option<usize> {
                 && matches!(t.ch, b',' | b'.' | b'?' | b'!')
                 && doc.toks.get(d0 + 2).is_none_or(|x| x.space_before)
         }) || dsep(doc, d0 + 1, written).is_none()
-            && (d0.saturating_sub(7)..d0).any(|k| is_mail_word(doc, k)))
+            && (d0.saturating_sub(7)..d0).any(|k| is_mail_word(doc, k))
+            || correction_end(doc, d0 + 1).is_some_and(|(_, after_pause)| !after_pause))
     {
         return Some(d0 + 1);
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
-use crate::redact::names::{FIRST_NAMES, INTL_FIRST_NAMES, LAST_NAMES};
+use crate::redact::names::{FIRST_NAMES, INTL_FIRST_NAMES, INTL_LAST_NAMES, LAST_NAMES};
 
 /// A spoken number word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -610,7 +610,7 @@ fn build() -> Table {
             }
         }
     }
-    let flagged: [(&[&str], u32); 12] = [
+    let flagged: [(&[&str], u32); 13] = [
         (FILLERS, flag::FILLER),
         (STOPWORDS, flag::STOP),
         (STREETS, flag::STREET),
@@ -623,6 +623,7 @@ fn build() -> Table {
         (FIRST_NAMES, flag::FIRST),
         (INTL_FIRST_NAMES, flag::FIRST),
         (LAST_NAMES, flag::LAST),
+        (INTL_LAST_NAMES, flag::LAST),
     ];
     for (words, f) in flagged {
         for w in words {

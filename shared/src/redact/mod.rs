@@ -351,10 +351,11 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     if prior.asked == Concept::Zip {
         address::detect_city_state(&mut doc);
     }
-    let bank_here = doc
-        .toks
-        .iter()
-        .any(|t| t.kind == Kind::Word && matches!(t.lex.concept, Concept::Bank | Concept::Routing));
+    let bank_here = doc.toks.iter().enumerate().any(|(k, t)| {
+        t.kind == Kind::Word
+            && matches!(t.lex.concept, Concept::Bank | Concept::Routing)
+            && !digits::checking_in(&doc, k)
+    });
     digits::detect(&mut doc, prior, bank_here);
     person::detect(&mut doc, prior.asked_name);
     person::join_hyphenated(&mut doc);

@@ -308,3 +308,28 @@ pub(crate) const INTL_FIRST_NAMES: &[&str] = &[
     "eli", "zachary", "naomi", "ruth", "miriam", "leah", "delilah", "lydia", "phoebe",
     "tabitha",
 ];
+
+/// Common surnames of many origins (Korean, Chinese, Vietnamese, Indian, Japanese, West
+/// African, Arabic, Persian, Turkish, Slavic, Portuguese, Italian, German, French, Cajun,
+/// Nordic): the surname side of [`INTL_FIRST_NAMES`], so "Daniel Park" or "bao nguyen" is
+/// one name. Words that are also ordinary English words are left out.
+#[rustfmt::skip]
+pub(crate) const INTL_LAST_NAMES: &[&str] = &[
+    "adebayo", "ahn", "almeida", "andersson", "aziz", "banerjee", "bianchi", "bose", "boudreaux",
+    "broussard", "bui", "cai", "cao", "carvalho", "celik", "chatterjee", "cheng", "cho", "choi",
+    "chowdhury", "chung", "colombo", "conti", "costa", "cui", "demir", "deng", "dubois", "duong",
+    "dupont", "eriksson", "esposito", "eze", "fernandes", "ferreira", "fournier", "girard",
+    "gomes", "guo", "gupta", "hebert", "hoang", "hoffmann", "horvat", "hosseini", "huynh", "hwang",
+    "inoue", "ivanov", "iyer", "jang", "jeon", "jiang", "johansson", "kaminski", "kang", "karimi",
+    "kato", "kaya", "khalil", "kimura", "kobayashi", "kowalczyk", "kowalski", "kristensen",
+    "kumar", "kuznetsov", "kwon", "landry", "larsen", "laurent", "lefebvre", "lewandowski",
+    "liang", "lindqvist", "luo", "matsumoto", "mehta", "mensah", "mohammadi", "moreau", "moretti",
+    "mukherjee", "nair", "nakamura", "neumann", "ngo", "nilsson", "nowak", "nwosu", "obi",
+    "ogunleye", "okafor", "okeke", "oliveira", "ozturk", "park", "pedersen", "peng", "pereira",
+    "petrov", "popov", "rahman", "rao", "reddy", "rezaei", "ribeiro", "ricci", "richter",
+    "rodrigues", "romano", "rossi", "sahin", "sasaki", "sato", "schulz", "schwarz", "seo", "shah",
+    "sharma", "shen", "shin", "smirnov", "sokolov", "souza", "suzuki", "szymanski", "takahashi",
+    "tanaka", "tian", "volkov", "watanabe", "wisniewski", "wojcik", "xiao", "xie", "yamada",
+    "yamamoto", "yao", "yilmaz", "yoo", "yoon", "yoshida", "yuan", "zeng", "zhao", "zheng",
+    "zhong", "zhou", "zhu", "zielinski", "zimmermann",
+];

@@ -77,6 +77,20 @@ impl Run {
     }
 }
 
+/// "Columbus, OH 43221": "OH" in capitals after a capitalised city and a comma, before a
+/// ZIP, is Ohio, not a zero (an all-capitals text has no capitalised city).
+fn ohio(toks: &[Tok], i: usize) -> bool {
+    use crate::redact::tokens::Case;
+    i >= 2
+        && toks[i].case == Case::Upper
+        && toks[i].len() == 2
+        && toks[i - 1].is_punct(b',')
+        && toks[i - 2].case == Case::Title
+        && toks
+            .get(i + 1)
+            .is_some_and(|n| n.kind == Kind::Num && n.len() == 5)
+}
+
 fn role_of(t: &Tok) -> Role {
     match t.kind {
         Kind::Num => Role::Digits,
@@ -149,6 +163,9 @@ pub(crate) fn find_runs(
     let mut numeric = false;
     for (i, t) in toks.iter().enumerate() {
         let mut r = if claimed[i] { Role::Break } else { role_of(t) };
+        if r == Role::Num(NumWord::Oh) && ohio(toks, i) {
+            r = Role::Break;
+        }
         numeric |= is_numeric(r);
         one_seen |= r == Role::Num(NumWord::Unit(1));
         if r == Role::Sep && t.ch == b'.' && roles.last() == Some(&Role::Digits) {

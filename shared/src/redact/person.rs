@@ -16,6 +16,9 @@ enum Cue {
     Thanks,
     /// "this is", "I'm", "okay": only a known given name.
     Weak,
+    /// "named", "calls me": like [`Cue::Thanks`], and in lower-case text a second name
+    /// word where the name ends ("a guy named terrence oyelowo and ...").
+    Named,
 }
 
 /// Could token `i` be part of a name?
@@ -128,7 +131,7 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
     let mut framed = None;
     let first_ok = match cue {
         Cue::Strong => namey(doc, i) || initials.is_some(),
-        Cue::Thanks => namey(doc, i),
+        Cue::Thanks | Cue::Named => namey(doc, i),
         Cue::Weak if !doc.flag(i, flag::FIRST) => {
             // Not a known given name: "it's Chiara Nakamura" (two capitalised name words in
             // a formatted text) or "it's keiko blackwood calling back" (the name framed by
@@ -177,7 +180,17 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
             parts += 1;
             continue;
         }
-        if namey(doc, end) && (cue != Cue::Thanks || doc.flag(end, flag::LAST) || doc.titled(end)) {
+        let thanks_like = matches!(cue, Cue::Thanks | Cue::Named);
+        if namey(doc, end)
+            && (!thanks_like
+                || doc.flag(end, flag::LAST)
+                || doc.titled(end)
+                || cue == Cue::Named
+                    && !doc.cased
+                    && parts == 1
+                    && !namey(doc, end + 1)
+                    && !doc.flag(end, flag::FIRST))
+        {
             // In lower-case text, a following word must look like a surname to be taken
             // after a weak cue.
             if cue == Cue::Weak
@@ -558,10 +571,12 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                     || surname_shaped(doc.bytes(j)))
             {
                 // "Mrs. Ekaterina Volkova": in a cased text the capitalised words after the
-                // title are all the name.
-                let mut e = j + 1;
-                while e < j + 3 && doc.titled(e) && namey(doc, e) && !doc.titled_upper(e) {
-                    e += 1;
+                // title are all the name ("Ms. Eun-ji Park": a hyphenated part is one word).
+                let mut e = hyphen_tail(doc, j + 1);
+                let mut words = 1;
+                while words < 3 && doc.titled(e) && namey(doc, e) && !doc.titled_upper(e) {
+                    e = hyphen_tail(doc, e + 1);
+                    words += 1;
                 }
                 // "was doctor hannelore schmidt", "my mother mrs lucinda ferreira she got
                 // a statement": a surname after the given name, where the clause ends.
@@ -595,13 +610,17 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             let j = doc.skip_fillers(in_law_end(doc, i + 1), true);
             if (namey(doc, j) || leading_initials(doc, j).is_some()) && !doc.is(j, "is") {
                 cue = Some((Cue::Strong, j));
+            } else if month_as_name(doc, j) && doc.add(EntityType::Person, j, j + 1) {
+                // "survived by his wife june and ...": a month's name with no date around it
+                i = j + 1;
+                continue;
             }
         } else if doc.is(i, "named")
             || (doc.is(i, "called") || doc.is(i, "call") || doc.is(i, "calls"))
                 && doc.is(i + 1, "me")
         {
             let j = if doc.is(i, "named") { i + 1 } else { i + 2 };
-            cue = Some((Cue::Thanks, doc.skip_fillers(j, true)));
+            cue = Some((Cue::Named, doc.skip_fillers(j, true)));
         } else if doc.is(i, "thanks")
             || doc.is(i, "thank") && doc.is(i + 1, "you")
             || doc.is(i, "bye")
@@ -643,10 +662,16 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             let j = doc.skip_fillers(j, true);
             // "look up pet id ... under gutierrez at six eighteen loma vista way": a known
             // surname alone after "under", where the clause goes on or ends.
+            // In a formatted text, any capitalised word there after a booking noun ("the
+            // reservation's under Thibodeaux.").
             let surname_alone = doc.is(i, "under")
                 && namey(doc, j)
-                && doc.flag(j, flag::LAST)
-                && !doc.flag(j, flag::AMBIGUOUS | flag::FIRST)
+                && (doc.flag(j, flag::LAST) && !doc.flag(j, flag::AMBIGUOUS | flag::FIRST)
+                    || doc.cased
+                        && doc.titled(j)
+                        && !doc.titled_upper(j)
+                        && i > 0
+                        && booking_noun(doc, i - 1))
                 && (doc.is(j + 1, "at")
                     || doc.is(j + 1, "and")
                     || doc.ends_after(j + 1)
@@ -1206,6 +1231,18 @@ fn glued_at(doc: &Doc, t1: usize) -> bool {
 /// Extends a name over the "-Word" parts glued to its end ("Abernathy" of "Abernathy-Cole";
 /// claimed tokens — another entity — stop it).
 fn extend_hyphenated(doc: &mut Doc, f: &mut Found) {
+    // "Soo-jin Park" found from "jin": the part glued before it belongs to the name.
+    if f.t0 >= 2
+        && glued_at(doc, f.t0 - 1)
+        && doc.word(f.t0 - 2)
+        && !doc.claimed[f.t0 - 2]
+        && doc.toks[f.t0 - 2].len() >= 2
+        && (namey(doc, f.t0 - 2) || doc.cased && doc.titled(f.t0 - 2))
+    {
+        f.t0 -= 2;
+        doc.claimed[f.t0] = true;
+        doc.claimed[f.t0 + 1] = true;
+    }
     if !glued_at(doc, f.t1) {
         return;
     }
@@ -1633,10 +1670,18 @@ fn word_then_spelling(doc: &Doc, i: usize) -> Option<(usize, usize)> {
     if doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) {
         j += 1;
     }
-    // "Nguyen, spelled N-G-U-Y-E-N", "okafor that's o k a f o r"
-    if ["spelled", "spelt", "that's", "thats", "spelling"]
-        .iter()
-        .any(|w| doc.is(j, w))
+    // "Nguyen, spelled N-G-U-Y-E-N", "okafor that's o k a f o r", "halvorsen is h a l v o
+    // r s e n", "nguyen like n g u y e n" (the letters must spell the word: any linking
+    // word will do)
+    let linking = ["is", "like", "it's", "its"].iter().any(|w| doc.is(j, w));
+    if linking && !namey(doc, i) {
+        // "the rma is r m a two oh ...": an abbreviation read out, not a name.
+        return None;
+    }
+    if linking
+        || ["spelled", "spelt", "that's", "thats", "spelling"]
+            .iter()
+            .any(|w| doc.is(j, w))
     {
         j += 1;
         if doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) {
@@ -1663,7 +1708,12 @@ fn word_then_spelling(doc: &Doc, i: usize) -> Option<(usize, usize)> {
         .filter(|c| c.is_ascii_alphabetic())
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    (letters == lw).then_some((j, end))
+    // (A spelling running into a number is an identifier's letters: "r m a two oh ...".)
+    let number_after = doc.toks.get(end).is_some_and(|t| {
+        matches!(t.kind, Kind::Num | Kind::Alnum)
+            || t.kind == Kind::Word && t.lex.num != NumWord::None
+    });
+    (letters == lw && !(linking && number_after)).then_some((j, end))
 }
 
 /// Token `i` opens a clause: sentence start, or after a greeting / answer word ("yeah,",
@@ -1682,6 +1732,60 @@ const OWNERS: &[&str] = &["my", "her", "his", "our", "their", "your"];
 fn owned(doc: &Doc, i: usize) -> bool {
     let owner = |k: usize| OWNERS.iter().any(|w| doc.is(k, w));
     i > 0 && owner(i - 1) || i > 1 && owner(i - 2) && KIN_MODIFIERS.iter().any(|w| doc.is(i - 1, w))
+}
+
+/// Things booked or held under a person's name ("the reservation's under ...").
+const BOOKING_NOUNS: &[&str] = &[
+    "reservation",
+    "booking",
+    "account",
+    "order",
+    "policy",
+    "appointment",
+    "file",
+    "claim",
+    "registration",
+    "lease",
+    "subscription",
+    "table",
+    "room",
+    "ticket",
+    "it",
+    "is",
+];
+
+/// Token `k` is a [`BOOKING_NOUNS`] word, or one with "'s" ("reservation's").
+fn booking_noun(doc: &Doc, k: usize) -> bool {
+    if !doc.word(k) {
+        return false;
+    }
+    let w = doc.bytes(k);
+    let stem = w
+        .strip_suffix(b"'s")
+        .or_else(|| w.strip_suffix("\u{2019}s".as_bytes()))
+        .unwrap_or(w);
+    BOOKING_NOUNS
+        .iter()
+        .any(|n| stem.eq_ignore_ascii_case(n.as_bytes()))
+}
+
+/// Token `j` is a month's name used as a given name ("june", "april", "may" after "my wife"):
+/// no number, ordinal or "the"/"of" on either side.
+fn month_as_name(doc: &Doc, j: usize) -> bool {
+    let numeric = |k: usize| {
+        doc.toks.get(k).is_some_and(|t| {
+            matches!(t.kind, Kind::Num | Kind::Alnum)
+                || t.kind == Kind::Word && (t.lex.num != NumWord::None || t.lex.ordinal > 0)
+        })
+    };
+    doc.word(j)
+        && !doc.claimed[j]
+        && doc.toks[j].lex.month > 0
+        && doc.toks[j].len() > 3
+        && !numeric(j + 1)
+        && !doc.is(j + 1, "the")
+        && !doc.is(j + 1, "of")
+        && !numeric(j.wrapping_sub(1))
 }
 
 /// Past "in law" / "-in-law" after a kin word at `i - 1` ("father in law", "son-in-law").
