@@ -443,6 +443,30 @@ fn batch_y_does_not_regress() {
     leak_at_most("tests/data/heldout_y_pii.jsonl", MAX_LEAK_Y);
 }
 
+/// Batches Z and AA, written after X's and Y's fixes by two more writers who saw no other
+/// batch, asked for mostly everyday phrasing: Z (internet billing, urgent care, dealership
+/// service, apartment maintenance, travel agency, fraud desk, home insurance, pharmacy
+/// refills, school enrollment, electric service, food delivery, gym cancellations) leaked
+/// 5.8% (5 of its 9 misses a card's or phone's last four, which dev leaves unscored and the
+/// engine keeps by design) and AA (card activation, member services, cable technicians, tax
+/// preparation, veterinary, airline rebooking, car financing, hospital billing, phone
+/// activation, auto quotes, home security, retail returns) 2.4% before the fixes they
+/// prompted (toll-free numbers are the business's, group / stock / quote / EIN numbers, a
+/// label before "on the card", a number said again from the start, a name's words said
+/// again, name words after a title in lower-case text), 5.8% and 0.6% after.
+const MAX_LEAK_Z: f64 = 0.07;
+const MAX_LEAK_AA: f64 = 0.02;
+
+#[test]
+fn batch_z_does_not_regress() {
+    leak_at_most("tests/data/heldout_z_pii.jsonl", MAX_LEAK_Z);
+}
+
+#[test]
+fn batch_aa_does_not_regress() {
+    leak_at_most("tests/data/heldout_aa_pii.jsonl", MAX_LEAK_AA);
+}
+
 #[test]
 fn international_corpus_does_not_regress() {
     leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);

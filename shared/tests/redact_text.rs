@@ -1356,3 +1356,74 @@ fn surnames_of_many_origins_spellings_and_bookings() {
         "and the reservation's under [PERSON]."
     );
 }
+
+#[test]
+fn business_numbers_labels_on_the_card_restarts_and_repeated_names() {
+    // A toll-free number is the business's, unless the caller gives it as theirs.
+    assert_eq!(
+        red("call us at 1-888-555-0100 if anything comes up"),
+        "call us at 1-888-555-0100 if anything comes up"
+    );
+    assert_eq!(
+        red("you can reach me at 1-888-555-0100"),
+        "you can reach me at [PHONE]"
+    );
+    // Group, stock, quote and employer (EIN) numbers are not personal; a number's label
+    // governs it when the card is only where it is printed.
+    assert_eq!(
+        red("My member ID is XKH 55820319, and the group number on the card is 40127."),
+        "My member ID is [ACCOUNT_ID], and the group number on the card is 40127."
+    );
+    assert_eq!(
+        red("the employer ein on my w two is eight one oh four four two nine nine one"),
+        "the employer ein on my w two is eight one oh four four two nine nine one"
+    );
+    assert_eq!(
+        red("the number on the card is 4111 1111 1111 1111"),
+        "the number on the card is [CREDIT_CARD]"
+    );
+    assert_eq!(
+        red("put it on my card 4111 1111 1111 1111"),
+        "put it on my card [CREDIT_CARD]"
+    );
+    // A number begun and said again from the start.
+    assert_eq!(
+        red("my social is uh five three one it's five three one four seven two two zero six"),
+        "my social is uh [SSN] it's [SSN]"
+    );
+    // A name's words said again; particles alone are not a name.
+    assert_eq!(
+        red_ctx(
+            "sure it's jean baptiste moreau and baptiste is hyphenated",
+            "can i get the full name exactly as it appears on the passport"
+        ),
+        "sure it's [PERSON] and [PERSON] is hyphenated"
+    );
+    assert_eq!(
+        red("the van der part is lowercase it's anneke van der berg"),
+        "the van der part is lowercase it's [PERSON]"
+    );
+    // Name words after a title in lower-case text, and a surname after a spelling.
+    assert_eq!(
+        red("i have the guarantor listed as mister jean baptiste morel at four twelve pine hollow lane"),
+        "i have the guarantor listed as [PERSON] at [ADDRESS]"
+    );
+    assert_eq!(
+        red("my name is uh it's tomasz t o m a s z kowalczyk"),
+        "my name is uh it's [PERSON]"
+    );
+    // House numbers with a half; hyphenated names after a street type written first.
+    assert_eq!(
+        red("I'm at 712 1/2 Pecan Street, it's the back cottage."),
+        "I'm at [ADDRESS], it's the back cottage."
+    );
+    assert_eq!(
+        red("I'm moving to 9 Rue Saint-Denis, Montreal, QC H2X 3K8, so I can't come."),
+        "I'm moving to [ADDRESS], so I can't come."
+    );
+    // A tracking label reaches over a spelled prefix of two numbers.
+    assert_eq!(
+        red("tracking is one z nine nine nine a a one oh one two three four five six seven eight four"),
+        "tracking is one z nine nine nine a a one oh one two three four five six seven eight four"
+    );
+}

@@ -84,7 +84,7 @@ pub(crate) fn detect(doc: &mut Doc) {
         let ok_number = run.t1 == k
             && (1..=6).contains(&run.n())
             && !run.month
-            && !run.slash
+            && (!run.slash || with_half(doc, run))
             && !doc.claimed[run.t0];
         if !ok_number {
             i += 1;
@@ -133,6 +133,19 @@ pub(crate) fn detect(doc: &mut Doc) {
     detect_prefixed(doc);
 }
 
+/// "712 1/2 Pecan Street": a house number with a half after it (the run's only slash).
+fn with_half(doc: &Doc, run: &crate::redact::numbers::Run) -> bool {
+    let h = run.t1.wrapping_sub(3);
+    run.t1 >= run.t0 + 4
+        && doc.bytes(h) == b"1"
+        && doc.toks[h].space_before
+        && doc.toks[h + 1].is_punct(b'/')
+        && !doc.toks[h + 1].space_before
+        && doc.bytes(h + 2) == b"2"
+        && !doc.toks[h + 2].space_before
+        && !doc.toks[run.t0..h].iter().any(|t| t.is_punct(b'/'))
+}
+
 /// "1234 Rue Sherbrooke Ouest", "55 Calle Luna": a street type written before the name.
 fn detect_prefixed(doc: &mut Doc) {
     let n = doc.toks.len();
@@ -163,9 +176,18 @@ fn detect_prefixed(doc: &mut Doc) {
         {
             first += 1;
         }
-        let end = name_words_from(doc, first, 3);
+        let mut end = name_words_from(doc, first, 3);
         if end == first {
             continue;
+        }
+        // "Rue Saint-Denis": hyphenated name parts.
+        while end + 1 < n
+            && doc.toks[end].is_punct(b'-')
+            && !doc.toks[end].space_before
+            && !doc.toks[end + 1].space_before
+            && name_word(doc, end + 1)
+        {
+            end += 2;
         }
         let end = tail(doc, end);
         doc.add(EntityType::Address, start, end);

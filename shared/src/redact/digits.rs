@@ -49,11 +49,30 @@ fn concept_at(doc: &Doc, k: usize) -> Concept {
     let c = doc.toks[k].lex.concept;
     if c == Concept::Negative && k > 0 && doc.is(k, "case") && doc.is(k - 1, "in")
         || c == Concept::Bank && checking_in(doc, k)
+        || c == Concept::Card && card_as_place(doc, k)
     {
         Concept::None
     } else {
         c
     }
+}
+
+/// "the group number on the card is", "the member id on your card": the card is where a
+/// number is printed, named after the number's own label (which then governs it).
+/// ("Put the mail-order on my Visa": paying with it — only "card" after "on the" / "on
+/// your" is a place.)
+fn card_as_place(doc: &Doc, k: usize) -> bool {
+    k >= 3
+        && doc.is(k, "card")
+        && (doc.is(k - 1, "the") || doc.is(k - 1, "your"))
+        && doc.is(k - 2, "on")
+        && (k.saturating_sub(5)..k - 2).any(|p| {
+            doc.word(p)
+                && matches!(
+                    doc.toks[p].lex.concept,
+                    Concept::Id | Concept::AccountId | Concept::Negative
+                )
+        })
 }
 
 /// "checking in around ten thirty", "checking out on the 5th", "checking on my order":
@@ -136,12 +155,13 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             && !a.weak_number
             && !answer_marker
             && words <= 3
-            && depth == 0
+            && depth < 2
         {
             // "the tracking on order 123 is 9400...": an identifier word before the previous
-            // number governs this one too.
+            // number governs this one too (over two numbers: "tracking is one z nine nine
+            // nine a a one oh one ...").
             let prev = doc.runs[doc.run_at[k] as usize - 1].t0;
-            let inner = look_back_at(doc, prev, 1);
+            let inner = look_back_at(doc, prev, depth + 1);
             if inner.concept == Concept::Negative {
                 a.concept = Concept::Negative;
                 a.negative_inherited = true;
@@ -158,10 +178,16 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             && !content_word
         {
             // "it's March fourteenth, nineteen eighty four. So oh three, one four, eighty
-            // four": a restatement right after an entity is the same entity.
-            if let Some(f) = doc.found.iter().find(|f| f.t0 <= k && k < f.t1) {
-                a.inherit = Some(f.kind);
-            }
+            // four": a restatement right after an entity is the same entity (after our own
+            // placeholder as after the entity it replaced: redacting twice changes nothing).
+            a.inherit = if doc.claimed[k] {
+                doc.found
+                    .iter()
+                    .find(|f| f.t0 <= k && k < f.t1)
+                    .map(|f| f.kind)
+            } else {
+                placeholder_kind(doc, k)
+            };
             break;
         }
         if doc.run_at[k] != 0 || doc.claimed[k] || doc.toks[k].kind == Kind::Placeholder {
@@ -461,12 +487,7 @@ fn corrected_before(doc: &Doc, t0: usize) -> Option<EntityType> {
     }
     let kind = if doc.toks[k - 1].kind == Kind::Placeholder {
         // Redacted before: the placeholder names the entity ("[CVV] wait no ...").
-        let name: String = String::from_utf8_lossy(doc.bytes(k - 1))
-            .trim_matches(|c| c == '[' || c == ']')
-            .chars()
-            .take_while(|c| *c != ' ')
-            .collect();
-        EntityType::from_name(&name)
+        placeholder_kind(doc, k - 1)
     } else {
         doc.found
             .iter()
@@ -474,6 +495,16 @@ fn corrected_before(doc: &Doc, t0: usize) -> Option<EntityType> {
             .map(|f| f.kind)
     };
     kind.filter(|kind| !matches!(kind, EntityType::Person | EntityType::Email))
+}
+
+/// The entity type a placeholder token at `k` names ("[CVV]", "[CREDIT_CARD ••••9010]").
+fn placeholder_kind(doc: &Doc, k: usize) -> Option<EntityType> {
+    let name: String = String::from_utf8_lossy(doc.bytes(k))
+        .trim_matches(|c| c == '[' || c == ']')
+        .chars()
+        .take_while(|c| *c != ' ')
+        .collect();
+    EntityType::from_name(&name)
 }
 
 /// A correction phrase at `j` ("no wait", "no,", "wait", "sorry", "actually", "i mean",
@@ -774,6 +805,15 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
                     }
                 }
                 if kind.is_some() && labelled_code(doc, run.t0) {
+                    kind = None;
+                }
+                // "call us at 1-888-555-0100": a toll-free number is a business's, unless
+                // the caller gives it as theirs ("my", "me" just before).
+                if kind == Some(EntityType::Phone)
+                    && validate::is_toll_free(&run.digits)
+                    && !(run.t0.saturating_sub(6)..run.t0)
+                        .any(|k| doc.is(k, "my") || doc.is(k, "me") || doc.is(k, "mine"))
+                {
                     kind = None;
                 }
                 kind.map(|kind| {
@@ -1709,6 +1749,62 @@ fn pause_between(doc: &Doc, from: usize, to: usize) -> bool {
         }
     }
     pause
+}
+
+/// "my social is uh five three one it's five three one four seven two two zero six": a
+/// number begun, then said again from the start, is the same entity — the run right before
+/// an entity (fillers, commas and "it's" / "sorry" / "i mean" / "no" / "wait" between)
+/// whose digits begin the entity's digits takes the entity's kind.
+pub(crate) fn restarted_numbers(doc: &mut Doc) {
+    let mut add: Vec<(EntityType, usize, usize)> = Vec::new();
+    for f in &doc.found {
+        if !matches!(
+            f.kind,
+            EntityType::Phone
+                | EntityType::Ssn
+                | EntityType::CreditCard
+                | EntityType::AccountId
+                | EntityType::BankAccount
+                | EntityType::RoutingNumber
+        ) || doc.run_at[f.t0] == 0
+        {
+            continue;
+        }
+        let mut k = f.t0;
+        let mut gap = 0;
+        while k > 0 && gap < 4 {
+            let p = k - 1;
+            let t = &doc.toks[p];
+            let pause = t.is_punct(b',')
+                || doc.filler(p)
+                || [
+                    "it's", "its", "sorry", "mean", "i", "no", "wait", "um", "uh",
+                ]
+                .iter()
+                .any(|w| doc.is(p, w));
+            if !pause || doc.claimed[p] {
+                break;
+            }
+            k = p;
+            gap += 1;
+        }
+        if gap == 0 || k == 0 || doc.run_at[k - 1] == 0 || doc.claimed[k - 1] {
+            continue;
+        }
+        let r = &doc.runs[doc.run_at[k - 1] as usize - 1];
+        let whole = &doc.runs[doc.run_at[f.t0] as usize - 1];
+        if r.t1 == k
+            && r.n() >= 2
+            && r.n() < whole.n()
+            && whole.digits.starts_with(r.digits.as_str())
+            && !doc.claimed[r.t0..r.t1].iter().any(|c| *c)
+        {
+            add.push((f.kind, r.t0, r.t1));
+        }
+    }
+    for (kind, t0, t1) in add {
+        doc.add(kind, t0, t1);
+    }
 }
 
 /// The digits of the number runs inside tokens `t0..t1`.

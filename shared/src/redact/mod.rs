@@ -357,6 +357,9 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
             && !digits::checking_in(&doc, k)
     });
     digits::detect(&mut doc, prior, bank_here);
+    if doc.runs.len() >= 2 && !doc.found.is_empty() {
+        digits::restarted_numbers(&mut doc);
+    }
     person::detect(&mut doc, prior.asked_name);
     person::join_hyphenated(&mut doc);
     if doc.flags & lexicon::flag::HOLD != 0 || doc.found.len() >= 2 {

@@ -79,13 +79,15 @@ fn initial(doc: &Doc, i: usize) -> Option<usize> {
     None
 }
 
+/// Words that join the parts of a name ("de la", "van der", "al", "St.").
+const PARTICLES: &[&str] = &[
+    "de", "del", "della", "la", "las", "los", "le", "da", "di", "do", "dos", "du", "van", "von",
+    "der", "den", "ter", "al", "el", "bin", "ibn", "st", "ste", "saint",
+];
+
 /// Name particles: "de la cruz", "van der berg", "al sayed", "St. John", "de los angeles".
 /// Returns the token after the particle(s) at `k` when a name word follows them.
 fn particle_end(doc: &Doc, k: usize) -> Option<usize> {
-    const PARTICLES: &[&str] = &[
-        "de", "del", "della", "la", "las", "los", "le", "da", "di", "do", "dos", "du", "van",
-        "von", "der", "den", "ter", "al", "el", "bin", "ibn", "st", "ste", "saint",
-    ];
     let mut j = k;
     while j < k + 2 && doc.word(j) && !doc.claimed[j] && PARTICLES.iter().any(|w| doc.is(j, w)) {
         j += 1;
@@ -222,6 +224,10 @@ fn spelled_after(doc: &Doc, end: usize) -> usize {
     }
     let s = spelled(doc, j);
     if s > j + 1 || s > j && doc.toks[j].kind == Kind::Word && doc.toks[j].len() > 1 {
+        // "tomasz t o m a s z kowalczyk": the surname after the given name's spelling.
+        if namey(doc, s) && (doc.flag(s, flag::LAST) || doc.ends_after(s + 1)) {
+            return hyphen_tail(doc, s + 1);
+        }
         return s;
     }
     end
@@ -580,15 +586,21 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 }
                 // "was doctor hannelore schmidt", "my mother mrs lucinda ferreira she got
                 // a statement": a surname after the given name, where the clause ends.
-                if !doc.cased
-                    && namey(doc, e)
-                    && (doc.flag(e, flag::LAST)
-                        || doc.ends_after(e + 1)
-                        || ["she", "he", "they", "and", "but", "so", "who", "is", "was"]
+                // ("mister jean baptiste morel at ...": two more where the clause goes on.)
+                if !doc.cased {
+                    let frame = |k: usize| {
+                        doc.ends_after(k)
+                            || [
+                                "she", "he", "they", "and", "but", "so", "who", "is", "was", "at",
+                            ]
                             .iter()
-                            .any(|w| doc.is(e + 1, w)))
-                {
-                    e += 1;
+                            .any(|w| doc.is(k, w))
+                    };
+                    if namey(doc, e) && (doc.flag(e, flag::LAST) || frame(e + 1)) {
+                        e += 1;
+                    } else if namey(doc, e) && namey(doc, e + 1) && frame(e + 2) {
+                        e += 2;
+                    }
                 }
                 let end = spelled_after(doc, e);
                 doc.add(EntityType::Person, j, end);
@@ -1200,6 +1212,74 @@ pub(crate) fn join_hyphenated(doc: &mut Doc) {
     doc.found = out;
     // With the hyphenated names whole: names joined to them by "and".
     given_name_before_and(doc);
+    repeat_mentions(doc);
+}
+
+/// Most name words remembered for [`repeat_mentions`].
+const REPEATED_WORDS: usize = 8;
+
+/// "sure it's jean baptiste moreau and jean baptiste is hyphenated": a found name's words
+/// said again in the same turn are that name again. Only words that cannot be ordinary ones
+/// repeat (no function words, keywords, numbers, months, streets, or names that are also
+/// everyday words: "will", "grace", "park").
+fn repeat_mentions(doc: &mut Doc) {
+    let mut words = [0usize; REPEATED_WORDS];
+    let mut m = 0;
+    for f in doc.found.iter().filter(|f| f.kind == EntityType::Person) {
+        for k in f.t0..f.t1 {
+            if m < REPEATED_WORDS && repeatable(doc, k) {
+                words[m] = k;
+                m += 1;
+            }
+        }
+    }
+    if m == 0 {
+        return;
+    }
+    let words = &words[..m];
+    let said = |doc: &Doc, k: usize| {
+        !doc.claimed[k]
+            && doc.word(k)
+            && words.iter().any(|&w| {
+                doc.toks[w].len() == doc.toks[k].len()
+                    && doc.bytes(w).eq_ignore_ascii_case(doc.bytes(k))
+            })
+    };
+    let n = doc.toks.len();
+    let mut k = 0;
+    while k < n {
+        if !said(doc, k) {
+            k += 1;
+            continue;
+        }
+        let mut e = k + 1;
+        while e < n && said(doc, e) {
+            e += 1;
+        }
+        doc.add(EntityType::Person, k, e);
+        k = e;
+    }
+}
+
+/// Token `k` of a found name can be recognised again on its own (see [`repeat_mentions`]).
+fn repeatable(doc: &Doc, k: usize) -> bool {
+    let t = &doc.toks[k];
+    t.kind == Kind::Word
+        && t.len() >= 3
+        && !t.lex.has(
+            flag::STOP
+                | flag::FILLER
+                | flag::AMBIGUOUS
+                | flag::KIN
+                | flag::HONORIFIC
+                | flag::STREET
+                | flag::STATE,
+        )
+        && t.lex.concept == Concept::None
+        && t.lex.num == NumWord::None
+        && t.lex.month == 0
+        && t.lex.ordinal == 0
+        && !PARTICLES.iter().any(|w| doc.is(k, w))
 }
 
 /// Extends a name back over its title ("Mr. Demir", "doctor okonkwo", "mrs lucinda

@@ -79,6 +79,22 @@ pub(crate) fn is_nanp(d: &str) -> bool {
     b[0] >= b'2' && b[3] >= b'2' && !(b[1] == b'1' && b[2] == b'1')
 }
 
+/// A NANP toll-free number (800, 833, 844, 855, 866, 877, 888): a business's line, not a
+/// person's.
+pub(crate) fn is_toll_free(d: &str) -> bool {
+    let d = if d.len() == 11 && d.starts_with('1') {
+        &d[1..]
+    } else {
+        d
+    };
+    d.len() == 10
+        && is_nanp(d)
+        && matches!(
+            &d[..3],
+            "800" | "833" | "844" | "855" | "866" | "877" | "888"
+        )
+}
+
 /// ABA routing transit number checksum (3-7-1 weights) with a valid Federal Reserve prefix.
 pub(crate) fn is_aba(d: &str) -> bool {
     if d.len() != 9 {
