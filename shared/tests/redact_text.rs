@@ -1427,3 +1427,61 @@ fn business_numbers_labels_on_the_card_restarts_and_repeated_names() {
         "tracking is one z nine nine nine a a one oh one two three four five six seven eight four"
     );
 }
+
+#[test]
+fn glued_prefixes_cities_after_in_three_word_names_and_other_expiries() {
+    // A capitalised prefix glued to a member ID's digits is part of the ID; after a
+    // prescription label it is still a prescription number.
+    assert_eq!(
+        red("Her member ID is RX-4471-9023."),
+        "Her member ID is RX-[ACCOUNT_ID]."
+    );
+    assert_eq!(
+        red("Your prescription number is RX-4471-9023."),
+        "Your prescription number is RX-4471-9023."
+    );
+    // The city after "in" (a filler and "in" said again; a place that is a keyword elsewhere).
+    assert_eq!(
+        red("we live at uh fourteen oh nine cottonwood drive in uh in lubbock texas seven nine four one four"),
+        "we live at uh [ADDRESS]"
+    );
+    assert_eq!(
+        red("I'm broken down at 7720 Industrial Parkway in Mobile, and the tow driver can't find me."),
+        "I'm broken down at [ADDRESS], and the tow driver can't find me."
+    );
+    // Three lower-case name words closed by "and"; one name word still stops at "calling".
+    assert_eq!(
+        red("hi this is uh marcus delacroix baptiste and the points never posted"),
+        "hi this is uh [PERSON] and the points never posted"
+    );
+    assert_eq!(
+        red("this is mark calling about the bill"),
+        "this is [PERSON] calling about the bill"
+    );
+    // A warranty's expiry is an ordinary date; a card's is not.
+    assert_eq!(
+        red("the warranty expires in December 2026"),
+        "the warranty expires in December 2026"
+    );
+    assert_eq!(
+        red("my card expires in December 2026"),
+        "my card expires in [CARD_EXPIRY]"
+    );
+    // A surname alone after "under", before "my married name".
+    assert_eq!(
+        red("it'd be under gutierrez my married name"),
+        "it'd be under [PERSON] my married name"
+    );
+}
+
+#[test]
+fn a_name_placeholder_does_not_hide_the_label_before_it() {
+    // Names are found after numbers, so the number's label reaches past the name; redacting
+    // the output again must read it the same way past the name's placeholder.
+    let once = red("the ticket number for my son ethan is zero zero one two three eight four four five nine one six seven");
+    assert_eq!(
+        once,
+        "the ticket number for my son [PERSON] is zero zero one two three eight four four five nine one six seven"
+    );
+    assert_eq!(red(&once), once);
+}

@@ -510,6 +510,13 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
     let in_city = doc.is(j, "in");
     if in_city {
         j += 1;
+        // "... in uh in lubbock texas": a filler and the "in" said again.
+        if doc.filler(j) {
+            j = doc.skip_fillers(j, false);
+            if doc.is(j, "in") {
+                j += 1;
+            }
+        }
     }
     let mut city_end = j;
     let mut words = 0;
@@ -519,7 +526,8 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
             && doc.run_at[city_end] == 0
             && (!t.lex.has(flag::STOP) || doc.is(city_end, "new") && words == 0)
             && !t.lex.has(flag::FILLER)
-            && t.lex.concept == Concept::None
+            // ("in Mobile,": a capitalised place after "in" may be a keyword elsewhere)
+            && (t.lex.concept == Concept::None || doc.cased && in_city && t.case == Case::Title)
             && (!doc.cased || t.case != Case::Lower);
         if !cityish || doc.claimed[city_end] {
             break;

@@ -45,9 +45,23 @@ struct Around {
 
 /// The keyword of word `k`: its lexicon concept, except "case" in "in case" ("in case we
 /// get disconnected my number is ...": no case number).
+#[inline(always)]
 fn concept_at(doc: &Doc, k: usize) -> Concept {
     let c = doc.toks[k].lex.concept;
+    match c {
+        Concept::Negative | Concept::Bank | Concept::Card => concept_in_phrase(doc, k, c),
+        _ => c,
+    }
+}
+
+/// [`concept_at`] for the keywords whose phrase can undo them (kept out of line: the look
+/// back calls `concept_at` for every word it passes).
+#[inline(never)]
+fn concept_in_phrase(doc: &Doc, k: usize, c: Concept) -> Concept {
     if c == Concept::Negative && k > 0 && doc.is(k, "case") && doc.is(k - 1, "in")
+        // "her member ID is RX-4471-9023": a label written in capitals and glued to the
+        // digits is the code's prefix; the words before it say what the code is.
+        || c == Concept::Negative && glued_prefix(doc, k)
         || c == Concept::Bank && checking_in(doc, k)
         || c == Concept::Card && card_as_place(doc, k)
     {
@@ -55,6 +69,24 @@ fn concept_at(doc: &Doc, k: usize) -> Concept {
     } else {
         c
     }
+}
+
+/// Token `k` is a capitalised word glued by a hyphen to the digits after it ("RX-4471"),
+/// with a personal identifier's keyword ("member", "id", "account", ...) before it.
+fn glued_prefix(doc: &Doc, k: usize) -> bool {
+    doc.cased
+        && doc.toks[k].case == crate::redact::tokens::Case::Upper
+        && doc
+            .toks
+            .get(k + 1)
+            .is_some_and(|t| t.is_punct(b'-') && !t.space_before)
+        && doc
+            .toks
+            .get(k + 2)
+            .is_some_and(|t| t.kind == Kind::Num && !t.space_before)
+        && (k.saturating_sub(4)..k).any(|p| {
+            doc.word(p) && matches!(doc.toks[p].lex.concept, Concept::AccountId | Concept::Id)
+        })
 }
 
 /// "the group number on the card is", "the member id on your card": the card is where a
@@ -93,6 +125,33 @@ fn amount_named(doc: &Doc) -> bool {
             .toks
             .iter()
             .any(|t| t.kind == Kind::Word && t.lex.concept == Concept::Money || t.is_punct(b'$'))
+}
+
+/// The turn names something other than a card that expires (a warranty, lease, policy,
+/// membership, ...) and no card.
+fn other_thing_expires(doc: &Doc) -> bool {
+    const THINGS: &[&str] = &[
+        "warranty",
+        "lease",
+        "policy",
+        "membership",
+        "subscription",
+        "registration",
+        "license",
+        "licence",
+        "coverage",
+        "passport",
+        "contract",
+        "coupon",
+        "promo",
+        "offer",
+        "permit",
+    ];
+    doc.toks
+        .iter()
+        .enumerate()
+        .any(|(k, t)| t.kind == Kind::Word && THINGS.iter().any(|w| doc.is(k, w)))
+        && !card_named(doc)
 }
 
 /// The turn names a card ("card", "visa", ...).
@@ -178,17 +237,21 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             && !content_word
         {
             // "it's March fourteenth, nineteen eighty four. So oh three, one four, eighty
-            // four": a restatement right after an entity is the same entity (after our own
-            // placeholder as after the entity it replaced: redacting twice changes nothing).
-            a.inherit = if doc.claimed[k] {
-                doc.found
-                    .iter()
-                    .find(|f| f.t0 <= k && k < f.t1)
-                    .map(|f| f.kind)
-            } else {
-                placeholder_kind(doc, k)
-            };
+            // four": a restatement right after an entity is the same entity.
+            if let Some(f) = doc.found.iter().find(|f| f.t0 <= k && k < f.t1) {
+                a.inherit = Some(f.kind);
+            }
             break;
+        }
+        // "the ticket number for my son [PERSON] is ...": names are found after numbers, so
+        // a name is passed over here as a word — and so is our own placeholder for one
+        // (redacting twice changes nothing).
+        if doc.toks[k].kind == Kind::Placeholder
+            && placeholder_kind(doc, k) == Some(EntityType::Person)
+        {
+            content_word = true;
+            words += 1;
+            continue;
         }
         if doc.run_at[k] != 0 || doc.claimed[k] || doc.toks[k].kind == Kind::Placeholder {
             break;
@@ -1371,9 +1434,13 @@ fn classify_in(
             (!unit && !run.code && ((3..=4).contains(&n) || at_end && n <= 4)).then_some(E::Cvv)
         }
         Concept::Expiry => {
-            // "the card expired in 2023": a bare year is not an expiry date.
-            (!unit && !bare_year(doc, run) && (datey || (3..=6).contains(&n) || at_end && n <= 6))
-                .then_some(E::CardExpiry)
+            // "the card expired in 2023": a bare year is not an expiry date; "the warranty
+            // ... expires in December 2026": another thing's expiry, when no card is named.
+            (!unit
+                && !bare_year(doc, run)
+                && (datey || (3..=6).contains(&n) || at_end && n <= 6)
+                && !other_thing_expires(doc))
+            .then_some(E::CardExpiry)
         }
         Concept::Birth => {
             // "I turned 40", "she's turning nine": an age, not a date.

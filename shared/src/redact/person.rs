@@ -202,7 +202,12 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
                 && !surname_shaped(doc.bytes(end))
                 && parts >= 1
             {
-                let next_stop = !namey(doc, end + 1);
+                // ("this is uh marcus delacroix baptiste and the points ...": a third name
+                // word is taken only where the clause goes on right after it.)
+                let next_stop = !namey(doc, end + 1)
+                    || parts == 1
+                        && (doc.is(end + 2, "and") || doc.ends_after(end + 2))
+                        && !doc.flag(end + 1, flag::FIRST);
                 if !next_stop {
                     break;
                 }
@@ -686,6 +691,8 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                         && booking_noun(doc, i - 1))
                 && (doc.is(j + 1, "at")
                     || doc.is(j + 1, "and")
+                    // "it'd be under gutierrez my married name"
+                    || doc.is(j + 1, "my") && doc.is(j + 3, "name")
                     || doc.ends_after(j + 1)
                     || doc.toks.get(j + 1).is_some_and(|t| t.kind == Kind::Punct));
             cue = Some((
@@ -1222,13 +1229,15 @@ const REPEATED_WORDS: usize = 8;
 /// said again in the same turn are that name again. Only words that cannot be ordinary ones
 /// repeat (no function words, keywords, numbers, months, streets, or names that are also
 /// everyday words: "will", "grace", "park").
+#[inline(never)]
 fn repeat_mentions(doc: &mut Doc) {
-    let mut words = [0usize; REPEATED_WORDS];
+    // The name words: their token and packed key (0 for words longer than a key holds).
+    let mut words = [(0usize, 0u64); REPEATED_WORDS];
     let mut m = 0;
     for f in doc.found.iter().filter(|f| f.kind == EntityType::Person) {
         for k in f.t0..f.t1 {
             if m < REPEATED_WORDS && repeatable(doc, k) {
-                words[m] = k;
+                words[m] = (k, doc.toks[k].key);
                 m += 1;
             }
         }
@@ -1237,27 +1246,31 @@ fn repeat_mentions(doc: &mut Doc) {
         return;
     }
     let words = &words[..m];
-    let said = |doc: &Doc, k: usize| {
-        !doc.claimed[k]
-            && doc.word(k)
-            && words.iter().any(|&w| {
-                doc.toks[w].len() == doc.toks[k].len()
-                    && doc.bytes(w).eq_ignore_ascii_case(doc.bytes(k))
-            })
-    };
     let n = doc.toks.len();
     let mut k = 0;
-    while k < n {
-        if !said(doc, k) {
-            k += 1;
-            continue;
+    let mut start = None;
+    while k <= n {
+        // Token `k` is one of the name words, said again (not inside an entity).
+        let said = k < n && {
+            let t = &doc.toks[k];
+            t.kind == Kind::Word
+                && !doc.claimed[k]
+                && words.iter().any(|&(w, key)| {
+                    key == t.key
+                        && (key != 0
+                            || doc.toks[w].len() == t.len()
+                                && doc.bytes(w).eq_ignore_ascii_case(doc.bytes(k)))
+                })
+        };
+        match (said, start) {
+            (true, None) => start = Some(k),
+            (false, Some(s0)) => {
+                doc.add(EntityType::Person, s0, k);
+                start = None;
+            }
+            _ => {}
         }
-        let mut e = k + 1;
-        while e < n && said(doc, e) {
-            e += 1;
-        }
-        doc.add(EntityType::Person, k, e);
-        k = e;
+        k += 1;
     }
 }
 
