@@ -390,6 +390,10 @@ const BUSINESS_PLACES: &[&str] = &[
 /// before it, and no one's personal word ("my", "your", "his", "her", "their") between.
 pub(crate) fn business_place_before(doc: &Doc, t0: usize) -> bool {
     let from = t0.saturating_sub(7);
+    // (Both ways of naming the business's place need an "our" or "the" in the window.)
+    if !(from.saturating_sub(2)..t0).any(|d| doc.is(d, "our") || doc.is(d, "the")) {
+        return false;
+    }
     for k in (from..t0).rev() {
         if [
             "my", "your", "his", "her", "their", "home", "ship", "deliver", "send", "mail",
@@ -399,8 +403,8 @@ pub(crate) fn business_place_before(doc: &Doc, t0: usize) -> bool {
         {
             return false;
         }
-        if BUSINESS_PLACES.iter().any(|w| doc.is(k, w))
-            && (k.saturating_sub(2)..k).any(|d| doc.is(d, "our") || doc.is(d, "the"))
+        if (k.saturating_sub(2)..k).any(|d| doc.is(d, "our") || doc.is(d, "the"))
+            && BUSINESS_PLACES.iter().any(|w| doc.is(k, w))
         {
             return true;
         }

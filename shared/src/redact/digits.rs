@@ -7,7 +7,7 @@ use crate::redact::doc::Doc;
 use crate::redact::entity::EntityType;
 use crate::redact::lexicon::{flag, Concept, NumWord};
 use crate::redact::numbers::Run;
-use crate::redact::tokens::Kind;
+use crate::redact::tokens::{pack_word, Kind};
 use crate::redact::validate;
 
 /// What the previous turn (or segment) says about this utterance.
@@ -130,28 +130,26 @@ fn amount_named(doc: &Doc) -> bool {
 /// The turn names something other than a card that expires (a warranty, lease, policy,
 /// membership, ...) and no card.
 fn other_thing_expires(doc: &Doc) -> bool {
-    const THINGS: &[&str] = &[
-        "warranty",
-        "lease",
-        "policy",
-        "membership",
-        "subscription",
-        "registration",
-        "license",
-        "licence",
-        "coverage",
-        "passport",
-        "contract",
-        "coupon",
-        "promo",
-        "offer",
-        "permit",
+    const THINGS: [u64; 12] = [
+        pack_word(b"warranty"),
+        pack_word(b"lease"),
+        pack_word(b"policy"),
+        pack_word(b"license"),
+        pack_word(b"licence"),
+        pack_word(b"coverage"),
+        pack_word(b"passport"),
+        pack_word(b"contract"),
+        pack_word(b"coupon"),
+        pack_word(b"promo"),
+        pack_word(b"offer"),
+        pack_word(b"permit"),
     ];
-    doc.toks
-        .iter()
-        .enumerate()
-        .any(|(k, t)| t.kind == Kind::Word && THINGS.iter().any(|w| doc.is(k, w)))
-        && !card_named(doc)
+    const LONG: [&str; 3] = ["membership", "subscription", "registration"];
+    !card_named(doc)
+        && doc.toks.iter().enumerate().any(|(k, t)| {
+            t.kind == Kind::Word
+                && (THINGS.contains(&t.key) || t.len() > 8 && LONG.iter().any(|w| doc.is(k, w)))
+        })
 }
 
 /// The turn names a card ("card", "visa", ...).

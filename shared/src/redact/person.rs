@@ -85,11 +85,27 @@ const PARTICLES: &[&str] = &[
     "der", "den", "ter", "al", "el", "bin", "ibn", "st", "ste", "saint",
 ];
 
+/// [`PARTICLES`] as packed word keys (one integer compare each).
+const PARTICLE_KEYS: [u64; PARTICLES.len()] = {
+    let mut keys = [0u64; PARTICLES.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = pack_word(PARTICLES[i].as_bytes());
+        i += 1;
+    }
+    keys
+};
+
+/// Token `k` is a name particle ("de", "van", "al", ...).
+fn particle(doc: &Doc, k: usize) -> bool {
+    doc.word(k) && PARTICLE_KEYS.contains(&doc.toks[k].key)
+}
+
 /// Name particles: "de la cruz", "van der berg", "al sayed", "St. John", "de los angeles".
 /// Returns the token after the particle(s) at `k` when a name word follows them.
 fn particle_end(doc: &Doc, k: usize) -> Option<usize> {
     let mut j = k;
-    while j < k + 2 && doc.word(j) && !doc.claimed[j] && PARTICLES.iter().any(|w| doc.is(j, w)) {
+    while j < k + 2 && !doc.claimed.get(j).copied().unwrap_or(true) && particle(doc, j) {
         j += 1;
         // "St." / "St"
         if doc
@@ -1253,7 +1269,9 @@ fn repeat_mentions(doc: &mut Doc) {
         // Token `k` is one of the name words, said again (not inside an entity).
         let said = k < n && {
             let t = &doc.toks[k];
+            // (A repeatable word is no function word: one flag test rejects most tokens.)
             t.kind == Kind::Word
+                && !t.lex.has(flag::STOP)
                 && !doc.claimed[k]
                 && words.iter().any(|&(w, key)| {
                     key == t.key
@@ -1292,7 +1310,7 @@ fn repeatable(doc: &Doc, k: usize) -> bool {
         && t.lex.num == NumWord::None
         && t.lex.month == 0
         && t.lex.ordinal == 0
-        && !PARTICLES.iter().any(|w| doc.is(k, w))
+        && !particle(doc, k)
 }
 
 /// Extends a name back over its title ("Mr. Demir", "doctor okonkwo", "mrs lucinda
@@ -1762,6 +1780,10 @@ fn word_then_spelling(doc: &Doc, i: usize) -> Option<(usize, usize)> {
     let mut j = i + 1;
     if doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) {
         j += 1;
+    }
+    // (No letter at either place a spelling could start: nothing to read.)
+    if !doc.letter(j) && !doc.letter(j + 1) && !doc.letter(j + 2) {
+        return None;
     }
     // "Nguyen, spelled N-G-U-Y-E-N", "okafor that's o k a f o r", "halvorsen is h a l v o
     // r s e n", "nguyen like n g u y e n" (the letters must spell the word: any linking
