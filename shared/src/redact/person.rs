@@ -1241,8 +1241,8 @@ pub(crate) fn join_hyphenated(doc: &mut Doc) {
 /// Most name words remembered for [`repeat_mentions`].
 const REPEATED_WORDS: usize = 8;
 
-/// "sure it's jean baptiste moreau and jean baptiste is hyphenated": a found name's words
-/// said again in the same turn are that name again. Only words that cannot be ordinary ones
+/// "sure it's jean baptiste moreau and baptiste is hyphenated": a found name's words said
+/// again in the same turn are that name again. Only words that cannot be ordinary ones
 /// repeat (no function words, keywords, numbers, months, streets, or names that are also
 /// everyday words: "will", "grace", "park").
 #[inline(never)]
@@ -1849,7 +1849,8 @@ fn owned(doc: &Doc, i: usize) -> bool {
     i > 0 && owner(i - 1) || i > 1 && owner(i - 2) && KIN_MODIFIERS.iter().any(|w| doc.is(i - 1, w))
 }
 
-/// Things booked or held under a person's name ("the reservation's under ...").
+/// Things booked or held under a person's name ("the reservation's under ..."), and "it" /
+/// "is" ("it's under ...", "the booking is under ...").
 const BOOKING_NOUNS: &[&str] = &[
     "reservation",
     "booking",
@@ -1884,8 +1885,8 @@ fn booking_noun(doc: &Doc, k: usize) -> bool {
         .any(|n| stem.eq_ignore_ascii_case(n.as_bytes()))
 }
 
-/// Token `j` is a month's name used as a given name ("june", "april", "may" after "my wife"):
-/// no number, ordinal or "the"/"of" on either side.
+/// Token `j` is a month's name used as a given name ("june", "april", "august" after "my
+/// wife"; "may" is too common a word): no number, ordinal or "the"/"of" on either side.
 fn month_as_name(doc: &Doc, j: usize) -> bool {
     let numeric = |k: usize| {
         doc.toks.get(k).is_some_and(|t| {
