@@ -1485,3 +1485,163 @@ fn a_name_placeholder_does_not_hide_the_label_before_it() {
     );
     assert_eq!(red(&once), once);
 }
+
+#[test]
+fn batch_ad_ae_names_ages_amounts_and_places_of_numbers() {
+    // A lone "a" after a spoken separator is part of the mailbox.
+    assert_eq!(
+        red("my email is nkechi underscore a at yahoo dot com and that's it"),
+        "my email is [EMAIL] and that's it"
+    );
+    assert_eq!(red("i have a at home"), "i have a at home");
+    // Superlatives of kin, "calls me", a booking read back by name.
+    assert_eq!(
+        red("the youngest is mateo he was born in the spring"),
+        "the youngest is [PERSON] he was born in the spring"
+    );
+    assert_eq!(
+        red("the oldest is from two thousand nineteen"),
+        "the oldest is from two thousand nineteen"
+    );
+    assert_eq!(
+        red("everybody calls me bart"),
+        "everybody calls me [PERSON]"
+    );
+    assert_eq!(
+        red("Okay, I have Ezekiel down for a wire adjustment on Thursday."),
+        "Okay, I have [PERSON] down for a wire adjustment on Thursday."
+    );
+    assert_eq!(
+        red("i have it down for tuesday"),
+        "i have it down for tuesday"
+    );
+    // A double-barrelled surname after a found name (also when the name is said again),
+    // and a doctor's surname before "over at".
+    assert_eq!(
+        red("it's for my son ezekiel uh ezekiel brooks-mbatha"),
+        "it's for my son [PERSON] uh [PERSON]"
+    );
+    assert_eq!(
+        red("the prescribing doctor is doctor miriam achterberg over at saint luke's"),
+        "the prescribing doctor is [PERSON] over at saint luke's"
+    );
+    // An age after the patient was asked for is no ID; nor is an amount in thousands.
+    assert_eq!(
+        red_ctx("he's twelve", "what's the member number"),
+        "he's twelve"
+    );
+    assert_eq!(
+        red_ctx("it's four four one two nine", "what's the member number"),
+        "it's [ACCOUNT_ID]"
+    );
+    assert_eq!(
+        red("the payoff on the auto loan comes to eight thousand four hundred and six"),
+        "the payoff on the auto loan comes to eight thousand four hundred and six"
+    );
+    // The paper or phone a number is on does not say what the number is.
+    assert_eq!(
+        red("the customer number on the invoice is LC-30982."),
+        "the customer number on the invoice is [ACCOUNT_ID]."
+    );
+    assert_eq!(
+        red("the invoice number is 4471209"),
+        "the invoice number is 4471209"
+    );
+    assert_eq!(
+        red("the IMEI on the phone they activated is 356938035643809."),
+        "the IMEI on the phone they activated is 356938035643809."
+    );
+    assert_eq!(
+        red("the number on the phone is 612 555 0143"),
+        "the number on the phone is [PHONE]"
+    );
+    // "the back door" is a place in a house; "the back says" is the back of the card.
+    assert_eq!(
+        red("the alarm was the back door sensor zone four"),
+        "the alarm was the back door sensor zone four"
+    );
+    assert_eq!(
+        red("my visa is 4111 1111 1111 1111 and the back says three forty seven"),
+        "my visa is [CREDIT_CARD] and the back says [CVV]"
+    );
+}
+
+#[test]
+fn batch_af_ag_expiries_with_days_spellings_and_street_forms() {
+    // A date with a day of the month is no card's expiry; a month and year still is.
+    assert_eq!(
+        red("your library card expires on june thirtieth twenty twenty six so"),
+        "your library card expires on june thirtieth twenty twenty six so"
+    );
+    assert_eq!(
+        red("The domain expires on August 9, and auto-renew failed."),
+        "The domain expires on August 9, and auto-renew failed."
+    );
+    assert_eq!(
+        red("my card expires june twenty six"),
+        "my card expires [CARD_EXPIRY]"
+    );
+    // Charging sessions and radio IDs are not personal.
+    assert_eq!(
+        red("I see session 8830142 started at 6:42 PM."),
+        "I see session 8830142 started at 6:42 PM."
+    );
+    // The caller's own phone, after a question about something else.
+    assert_eq!(
+        red_ctx(
+            "and uh my number is four oh four five five two eight one nine three",
+            "can i get a name for the appointment"
+        ),
+        "and uh my number is [PHONE]"
+    );
+    // Two name words spelled as one; a particle inside a spoken mailbox name.
+    assert_eq!(
+        red("al hashimi is a l h a s h i m i"),
+        "[PERSON] is [PERSON]"
+    );
+    assert_eq!(
+        red("my email is m dot al hashimi at outlook dot com"),
+        "my email is [EMAIL]"
+    );
+    assert_eq!(
+        red("the rma is r m a two oh four"),
+        "the rma is r m a two oh four"
+    );
+    // A fourth name part after a strong cue; a lone digit with words after it is a count.
+    assert_eq!(
+        red_ctx(
+            "it's mariana beatriz gonzalez ferreira two last names no hyphen",
+            "what's your full name as it appears on your passport"
+        ),
+        "it's [PERSON] two last names no hyphen"
+    );
+    // Street forms: a filler after the house number, a concourse.
+    assert_eq!(
+        red_ctx(
+            "sixty six oh two uh lorain avenue cleveland ohio four four one oh two",
+            "and the address on your id"
+        ),
+        "[ADDRESS]"
+    );
+    assert_eq!(
+        red("it's twelve twelve grand concourse apartment six f bronx new york"),
+        "it's [ADDRESS]"
+    );
+    // Names on a tag, after "the honorable", after a person noun with a modifier.
+    assert_eq!(
+        red("the name tag says ilse vandermeer"),
+        "the name tag says [PERSON]"
+    );
+    assert_eq!(
+        red("and the judge is um the honorable oyelowo or something"),
+        "and the judge is um the [PERSON] or something"
+    );
+    assert_eq!(
+        red("my web guy sandeep set it up years ago"),
+        "my web guy [PERSON] set it up years ago"
+    );
+    assert_eq!(
+        red("my web site went down years ago"),
+        "my web site went down years ago"
+    );
+}

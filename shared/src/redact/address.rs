@@ -75,6 +75,14 @@ pub(crate) fn detect(doc: &mut Doc) {
             i += 1;
             continue;
         }
+        // "sixty six oh two uh lorain avenue": a filler between the number and the name.
+        let mut f = k;
+        while f > 1 && doc.flag(f - 1, flag::FILLER) && !doc.claimed[f - 1] && f + 2 > k {
+            f -= 1;
+        }
+        if f < k && doc.run_at[f - 1] != 0 {
+            k = f;
+        }
         let r = doc.run_at[k - 1];
         if r == 0 {
             i += 1;

@@ -50,6 +50,9 @@ fn concept_at(doc: &Doc, k: usize) -> Concept {
     let c = doc.toks[k].lex.concept;
     match c {
         Concept::Negative | Concept::Bank | Concept::Card => concept_in_phrase(doc, k, c),
+        // (Phone words are frequent — "call", "home", "work" —: only "on the phone" is
+        // looked at further.)
+        Concept::Phone if k >= 3 && doc.is(k - 2, "on") => concept_in_phrase(doc, k, c),
         _ => c,
     }
 }
@@ -64,6 +67,8 @@ fn concept_in_phrase(doc: &Doc, k: usize, c: Concept) -> Concept {
         || c == Concept::Negative && glued_prefix(doc, k)
         || c == Concept::Bank && checking_in(doc, k)
         || c == Concept::Card && card_as_place(doc, k)
+        || c == Concept::Negative && document_as_place(doc, k)
+        || c == Concept::Phone && phone_as_place(doc, k)
     {
         Concept::None
     } else {
@@ -89,22 +94,41 @@ fn glued_prefix(doc: &Doc, k: usize) -> bool {
         })
 }
 
-/// "the group number on the card is", "the member id on your card": the card is where a
-/// number is printed, named after the number's own label (which then governs it).
-/// ("Put the mail-order on my Visa": paying with it — only "card" after "on the" / "on
-/// your" is a place.)
-fn card_as_place(doc: &Doc, k: usize) -> bool {
+/// The keyword at `k` names a thing a number is printed on, after "on the" / "on your"
+/// (and "on my" with `on_my`), with the number's own label in the three words before:
+/// where the number is, not what it is (the label then governs it). `negative_label`: a
+/// non-personal label (order, IMEI, ...) counts too.
+fn printed_on(doc: &Doc, k: usize, on_my: bool, negative_label: bool) -> bool {
     k >= 3
-        && doc.is(k, "card")
-        && (doc.is(k - 1, "the") || doc.is(k - 1, "your"))
+        && (doc.is(k - 1, "the") || doc.is(k - 1, "your") || on_my && doc.is(k - 1, "my"))
         && doc.is(k - 2, "on")
         && (k.saturating_sub(5)..k - 2).any(|p| {
             doc.word(p)
-                && matches!(
-                    doc.toks[p].lex.concept,
-                    Concept::Id | Concept::AccountId | Concept::Negative
-                )
+                && match doc.toks[p].lex.concept {
+                    Concept::Id | Concept::AccountId => true,
+                    Concept::Negative => negative_label,
+                    _ => false,
+                }
         })
+}
+
+/// "the group number on the card is", "the member id on your card": the card a number is
+/// printed on. ("Put the mail-order on my Visa", "put it on my card": paying with it —
+/// only "card" after "on the" / "on your" is a place.)
+fn card_as_place(doc: &Doc, k: usize) -> bool {
+    doc.is(k, "card") && printed_on(doc, k, false, true)
+}
+
+/// "the customer number on the invoice is LC-30982": the paper ("invoice", "receipt",
+/// ...) a personal identifier is printed on.
+fn document_as_place(doc: &Doc, k: usize) -> bool {
+    printed_on(doc, k, true, false)
+}
+
+/// "the IMEI on the phone they activated is 3569...": the phone a device number is
+/// printed on.
+fn phone_as_place(doc: &Doc, k: usize) -> bool {
+    printed_on(doc, k, true, true)
 }
 
 /// "checking in around ten thirty", "checking out on the 5th", "checking on my order":
@@ -358,7 +382,16 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         if doc.is(k, "back") || doc.is(k, "front") || doc.is(k, "reverse") {
             back = true;
             // "the three on the back are 365": the back of the card, not "call me back".
-            the_back |= doc.is(k, "back") && k > 0 && doc.is(k - 1, "the");
+            // ("the back door sensor zone four": a place in a house, with no "on".)
+            the_back |= doc.is(k, "back")
+                && k > 1
+                && doc.is(k - 1, "the")
+                && (["on", "at", "of", "from", "in"]
+                    .iter()
+                    .any(|w| doc.is(k - 2, w))
+                    || ["says", "is", "reads", "has", "shows", "are", "was", "it's"]
+                        .iter()
+                        .any(|w| doc.is(k + 1, w)));
             // "THE BACK CODE IS 466": the code word came first (read backwards). ("the
             // light is back with code p zero four two zero": not the back of a card.)
             if code && !(k > 0 && doc.is(k - 1, "is")) {
@@ -502,6 +535,15 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         a.concept = Concept::Cvv;
     }
     a
+}
+
+/// A person is said to be of an age right before `t0`: "he's twelve", "she is 9" (asked
+/// who the patient is, the answer's age is not an ID).
+fn age_before(doc: &Doc, t0: usize) -> bool {
+    const BE: &[&str] = &["he's", "she's", "they're", "i'm", "hes", "shes", "im"];
+    t0 > 0
+        && (BE.iter().any(|w| doc.is(t0 - 1, w))
+            || t0 > 1 && doc.is(t0 - 1, "is") && (doc.is(t0 - 2, "he") || doc.is(t0 - 2, "she")))
 }
 
 /// The type of an entity found right before `t0` with only correction phrases (and
@@ -689,6 +731,25 @@ fn hundreds(doc: &Doc, run: &Run) -> bool {
     doc.toks[run.t0..run.t1]
         .iter()
         .any(|t| matches!(t.lex.num, NumWord::Hundred | NumWord::Thousand))
+}
+
+/// The date names a day of the month ("june thirtieth twenty twenty six", "August 9,"):
+/// a card's expiry is a month and a year, so this is some other thing's expiry (a library
+/// card, a domain name).
+fn day_of_month(doc: &Doc, run: &Run) -> bool {
+    run.month
+        && (run.ordinal
+            || doc.toks[run.t0..run.t1]
+                .windows(2)
+                .any(|w| w[0].lex.month > 0 && w[1].kind == Kind::Num && w[1].len() == 1))
+}
+
+/// The run says "thousand" ("comes to eight thousand four hundred and six"): an amount;
+/// nobody reads an identifier out that way.
+fn said_in_thousands(doc: &Doc, run: &Run) -> bool {
+    doc.toks[run.t0..run.t1]
+        .iter()
+        .any(|t| t.lex.num == NumWord::Thousand)
 }
 
 /// A written year (19xx / 20xx) right after "in", "from" or "since": "expired in 2023",
@@ -895,7 +956,9 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
                 })
             }
         };
-        first_run = false;
+        // (A lone digit left alone — "the last four are ...", "two last names" — does not
+        // use up the first number's right to continue the previous turn's.)
+        first_run &= decided.is_none() && doc.runs[ri].n() == 1;
         if let Some((kind, _, _, _)) = decided {
             let d = &doc.runs[ri].digits;
             if d.len() >= 4
@@ -1213,7 +1276,15 @@ fn classify(
             asked: Concept::None,
             ..*prior
         };
-        let labelled = look_back(doc, run.t0).concept != Concept::None;
+        let before = look_back(doc, run.t0);
+        // "... and uh my number is 404 552 8193" (asked a name for an appointment): the
+        // caller's own number, whole and NANP-valid, is a phone whatever was asked.
+        let own_phone = before.weak_number
+            && before.concept == Concept::None
+            && (10..=11).contains(&run.n())
+            && validate::is_nanp(&run.digits)
+            && (run.t0.saturating_sub(4)..run.t0).any(|k| doc.is(k, "my"));
+        let labelled = before.concept != Concept::None || own_phone;
         // Shapes that say what they are: a whole card, a written phone or SSN.
         let shaped =
             run.n() >= 15 && validate::is_card(&run.digits) || phone_shape(run) || ssn_shape(run);
@@ -1258,7 +1329,14 @@ fn classify_in(
     // Continuation of a number cut at the end of the previous turn/segment.
     if first_run && around.concept == Concept::None && !around.weak_number && leading(doc, run.t0) {
         if let Some(kind) = prior.continues {
-            if !unit {
+            // ("it's mariana ... ferreira two last names": one digit with words after it
+            // is a count, not the rest of a number.)
+            let counted = n == 1
+                && !at_end
+                && doc.word(run.t1)
+                && !doc.letter(run.t1)
+                && doc.toks[run.t1].lex.num == NumWord::None;
+            if !(unit || n <= 2 && age_before(doc, run.t0) || counted) {
                 return Some(kind);
             }
         }
@@ -1437,7 +1515,8 @@ fn classify_in(
             (!unit
                 && !bare_year(doc, run)
                 && (datey || (3..=6).contains(&n) || at_end && n <= 6)
-                && !other_thing_expires(doc))
+                && !other_thing_expires(doc)
+                && !day_of_month(doc, run))
             .then_some(E::CardExpiry)
         }
         Concept::Birth => {
@@ -1471,7 +1550,12 @@ fn classify_in(
             (!unit && !datey && (n >= 4 || at_end && n >= 2)).then_some(E::BankAccount)
         }
         Concept::Account | Concept::AccountId | Concept::Id => {
-            if unit || datey || bare_year(doc, run) {
+            if unit
+                || datey
+                || bare_year(doc, run)
+                || n <= 2 && age_before(doc, run.t0)
+                || said_in_thousands(doc, run)
+            {
                 None
             } else if n >= 4 || run.code || at_end && n >= 1 {
                 Some(if bank && around.concept == Concept::Account {

@@ -436,11 +436,14 @@ fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
                         && !doc.toks[k - 1].space_before
                         && !t.space_before
                         && doc.letter(k - 2);
+                // "nkechi underscore a at ...": a lone "a"/"i" after a spoken separator.
+                let after_connector = k > 0 && doc.toks[k - 1].lex.has(flag::CONNECT);
                 if doc.letter(k)
                     && (!(doc.is(k, "a") || doc.is(k, "i"))
                         || seg_letters
                         || pending
-                        || spelled_run)
+                        || spelled_run
+                        || after_connector)
                 {
                     if seg_word {
                         // an initial before the name: "j alvarez at outlook dot com"
@@ -474,6 +477,17 @@ fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
                     && !t.lex.has(flag::FILLER)
                 {
                     seg_word = true;
+                    start = k;
+                    continue;
+                }
+                // "m dot al hashimi at outlook ...": a name particle said apart from the
+                // name it is written with, after a spoken separator.
+                if seg_word
+                    && start == k + 1
+                    && k > 0
+                    && doc.toks[k - 1].lex.has(flag::CONNECT)
+                    && crate::redact::person::particle(doc, k)
+                {
                     start = k;
                     continue;
                 }

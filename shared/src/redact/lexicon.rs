@@ -348,6 +348,8 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("rma", Concept::Negative), ("ip", Concept::Negative), ("voucher", Concept::Negative),
     ("gift", Concept::Negative), ("giftcard", Concept::Negative), ("po", Concept::Negative),
     ("purchase", Concept::Negative), ("warranty", Concept::Negative), ("firmware", Concept::Negative),
+    ("submission", Concept::Negative), ("payoff", Concept::Money),
+    ("session", Concept::Negative), ("radio", Concept::Negative),
 ];
 
 #[rustfmt::skip]
@@ -418,7 +420,8 @@ const STREETS: &[&str] = &[
     "park", "pass", "point", "ridge", "spur", "station", "summit", "track", "vista", "views",
     "view", "village", "well", "wells", "junction", "jct", "key", "keys", "knoll", "knolls",
     "meadow", "meadows", "mill", "mills", "oval", "orchard", "dale", "gardens", "green", "grove",
-    "harbor", "haven",
+    "harbor", "haven", "concourse", "esplanade", "promenade", "causeway", "commons", "close",
+    "gate", "hill",
 ];
 
 #[rustfmt::skip]
@@ -460,7 +463,8 @@ const KIN: &[&str] = &[
     "landlord", "landlady", "tenant", "boss", "coworker", "colleague",
     "parents", "sons", "daughters", "brothers", "sisters", "grandparents", "grandkids",
     "grandchildren", "siblings", "sibling", "twins", "cousins", "stepmom", "stepdad", "godson",
-    "goddaughter", "godmother", "godfather", "grandkid", "stepkids",
+    "goddaughter", "godmother", "godfather", "grandkid", "stepkids", "youngest", "oldest",
+    "eldest",
 ];
 
 /// Names that are also everyday words: taken only after a strong cue ("my name is").
@@ -698,6 +702,7 @@ fn build() -> Table {
         "named",
         "called",
         "call",
+        "calls",
         "address",
         "live",
         "lives",
@@ -966,7 +971,25 @@ fn build() -> Table {
         entry(&mut t, w).flags |= flag::THANKS;
     }
     for w in [
-        "mr", "mrs", "ms", "miss", "dr", "mister", "missus", "mx", "prof", "doctor",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "mister",
+        "missus",
+        "mx",
+        "prof",
+        "doctor",
+        "honorable",
+        "judge",
+        "professor",
+        "reverend",
+        "pastor",
+        "rabbi",
+        "imam",
+        "detective",
+        "sergeant",
     ] {
         entry(&mut t, w).flags |= flag::HONORIFIC;
     }

@@ -97,7 +97,7 @@ const PARTICLE_KEYS: [u64; PARTICLES.len()] = {
 };
 
 /// Token `k` is a name particle ("de", "van", "al", ...).
-fn particle(doc: &Doc, k: usize) -> bool {
+pub(crate) fn particle(doc: &Doc, k: usize) -> bool {
     doc.word(k) && PARTICLE_KEYS.contains(&doc.toks[k].key)
 }
 
@@ -186,7 +186,9 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
     // ("Jin-woo Baek": a hyphenated part is one word.)
     let mut end = hyphen_tail(doc, initials.map_or(i, |j| j) + 1);
     let mut parts = 1;
-    while parts < 3 {
+    // ("mariana beatriz gonzalez ferreira": a fourth part after a strong cue, when it is a
+    // known surname.)
+    while parts < 3 || parts == 3 && cue == Cue::Strong && doc.flag(end, flag::LAST) {
         if let Some(j) = particle_end(doc, end) {
             // "augusto de la cruz": the particles and the next word
             end = j + 1;
@@ -327,9 +329,9 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 break;
             }
         }
-        if let Some((spell, end)) = word_then_spelling(doc, j) {
+        if let Some((name_end, spell, end)) = word_then_spelling(doc, j) {
             // "it's okafor spelled o k a f o r"
-            add_spelled_name(doc, j, spell, end);
+            add_spelled_name(doc, j, name_end, spell, end);
         } else if let Some(end) = take_name(doc, j, Cue::Strong) {
             doc.add(EntityType::Person, j, end);
         } else {
@@ -349,7 +351,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         // Frequent words that cue a name only in some phrases: checked apart from the cue
         // words below.
         let verb = l.has(flag::NAME_VERB);
-        let owned_person = l.has(flag::PERSON_NOUN) && !l.has(flag::KIN) && owned(doc, i);
+        let owned_person = l.has(flag::PERSON_NOUN) && !l.has(flag::KIN) && owned_loosely(doc, i);
         if !verb
             && !owned_person
             && !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST)
@@ -613,6 +615,8 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                         doc.ends_after(k)
                             || [
                                 "she", "he", "they", "and", "but", "so", "who", "is", "was", "at",
+                                "over", "from", "with", "in", "on", "she's", "he's", "said",
+                                "says", "has", "had",
                             ]
                             .iter()
                             .any(|w| doc.is(k, w))
@@ -752,6 +756,19 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                     cue = Some((Cue::Strong, doc.skip_fillers(a + 1, true)));
                 }
             }
+            // "I have Ezekiel down for a wire adjustment": someone booked, by name.
+            if doc.is(i, "have")
+                && namey(doc, j)
+                && (1..=2).any(|w| {
+                    doc.is(j + w, "down")
+                        && ["for", "as", "at", "on"]
+                            .iter()
+                            .any(|p| doc.is(j + w + 1, p))
+                        && (1..w).all(|m| namey(doc, j + m))
+                })
+            {
+                cue = Some((Cue::Strong, j));
+            }
             // "i'm the bride isabela cardoso", "I'm the subscriber, ...": a role first.
             if (doc.is(i, "i'm") || doc.is(i, "im")) && doc.is(j, "the") && person_word(doc, j + 1)
             {
@@ -823,11 +840,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         }
         // Spelled name: "Adams, A D A M S", "burke b u r k e"; with the given name said
         // before it ("rosalind ekwueme e k w u e m e").
-        if let Some((spell, end)) = word_then_spelling(doc, i) {
+        if let Some((name_end, spell, end)) = word_then_spelling(doc, i) {
             if i > 0 && !doc.claimed[i - 1] && namey(doc, i - 1) && doc.flag(i - 1, flag::FIRST) {
                 doc.add(EntityType::Person, i - 1, i);
             }
-            add_spelled_name(doc, i, spell, end);
+            add_spelled_name(doc, i, name_end, spell, end);
             i = end;
             continue;
         }
@@ -1283,7 +1300,14 @@ fn repeat_mentions(doc: &mut Doc) {
         match (said, start) {
             (true, None) => start = Some(k),
             (false, Some(s0)) => {
-                doc.add(EntityType::Person, s0, k);
+                // (Said again with its double-barrelled part: "ezekiel uh ezekiel
+                // brooks-mbatha".)
+                if doc.add(EntityType::Person, s0, k) {
+                    if let Some(mut f) = doc.found.pop() {
+                        extend_hyphenated(doc, &mut f);
+                        doc.found.push(f);
+                    }
+                }
                 start = None;
             }
             _ => {}
@@ -1353,6 +1377,26 @@ fn extend_hyphenated(doc: &mut Doc, f: &mut Found) {
         f.t0 -= 2;
         doc.claimed[f.t0] = true;
         doc.claimed[f.t0 + 1] = true;
+    }
+    // "ezekiel brooks-mbatha": a double-barrelled surname said right after a found name
+    // (both parts name-like, one of them a known name).
+    if !glued_at(doc, f.t1)
+        && f.t1 + 2 < doc.toks.len()
+        && doc.toks[f.t1].space_before
+        && glued_at(doc, f.t1 + 1)
+        && namey(doc, f.t1)
+        && namey(doc, f.t1 + 2)
+        && (doc.flag(f.t1, flag::FIRST | flag::LAST)
+            || doc.flag(f.t1 + 2, flag::FIRST | flag::LAST))
+    {
+        let end = hyphen_tail(doc, f.t1 + 1);
+        if end > f.t1 + 1 {
+            for c in &mut doc.claimed[f.t1..end] {
+                *c = true;
+            }
+            f.t1 = end;
+        }
+        return;
     }
     if !glued_at(doc, f.t1) {
         return;
@@ -1621,6 +1665,7 @@ const NAME_DOCUMENTS: &[&str] = &[
     "form",
     "paperwork",
     "certificate",
+    "tag",
 ];
 
 /// Token `i` ("is", "was", "are", "says") has a person for its subject: a kin word or a
@@ -1761,23 +1806,44 @@ fn prev_word(doc: &Doc, i: usize) -> Option<usize> {
 /// A word followed by its own spelling: "Adams, A D A M S", "burke b u r k e",
 /// "Ramsey, R-A-M-S-E-Y", "Nguyen, spelled N-G-U-Y-E-N". Returns the start and end of the
 /// spelling.
-/// Adds the name at `i` and its spelling `spell..end`; a word between them ("spelled")
-/// stays.
-fn add_spelled_name(doc: &mut Doc, i: usize, spell: usize, end: usize) {
-    if spell >= i + 2 && doc.word(spell - 1) {
-        doc.add(EntityType::Person, i, i + 1);
+/// Adds the name `i..name_end` and its spelling `spell..end`; a word between them
+/// ("spelled") stays.
+fn add_spelled_name(doc: &mut Doc, i: usize, name_end: usize, spell: usize, end: usize) {
+    if spell > name_end && doc.word(spell - 1) {
+        doc.add(EntityType::Person, i, name_end);
         doc.add(EntityType::Person, spell, end);
     } else {
         doc.add(EntityType::Person, i, end);
     }
 }
 
-fn word_then_spelling(doc: &Doc, i: usize) -> Option<(usize, usize)> {
+/// [`name_then_spelling`] for the word at `i`, or for it and the next word spelled as
+/// one ("al hashimi is a l h a s h i m i"). Returns the name's end, and the start and end
+/// of the spelling.
+fn word_then_spelling(doc: &Doc, i: usize) -> Option<(usize, usize, usize)> {
+    // (Cheap test first: a spelling starts at most a comma, a linking word and a comma
+    // after the name.)
+    if !doc.letter(i + 1) && !doc.letter(i + 2) && !doc.letter(i + 3) && !doc.letter(i + 4) {
+        return None;
+    }
+    if let Some((spell, end)) = name_then_spelling(doc, i, i + 1) {
+        return Some((i + 1, spell, end));
+    }
+    (doc.toks.get(i + 1).is_some_and(|t| t.space_before)
+        && namey(doc, i + 1)
+        && (particle(doc, i) || namey(doc, i)))
+    .then(|| name_then_spelling(doc, i, i + 2))
+    .flatten()
+    .map(|(spell, end)| (i + 2, spell, end))
+}
+
+/// The name words `i..name_end` followed by their spelling: returns its start and end.
+fn name_then_spelling(doc: &Doc, i: usize, name_end: usize) -> Option<(usize, usize)> {
     let t = doc.toks[i];
     if t.len() < 2 || doc.claimed[i] {
         return None;
     }
-    let mut j = i + 1;
+    let mut j = name_end;
     if doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) {
         j += 1;
     }
@@ -1789,7 +1855,7 @@ fn word_then_spelling(doc: &Doc, i: usize) -> Option<(usize, usize)> {
     // r s e n", "nguyen like n g u y e n" (the letters must spell the word: any linking
     // word will do)
     let linking = ["is", "like", "it's", "its"].iter().any(|w| doc.is(j, w));
-    if linking && !namey(doc, i) {
+    if linking && !(i..name_end).all(|k| namey(doc, k) || particle(doc, k)) {
         // "the rma is r m a two oh ...": an abbreviation read out, not a name.
         return None;
     }
@@ -1810,25 +1876,20 @@ fn word_then_spelling(doc: &Doc, i: usize) -> Option<(usize, usize)> {
     if end <= j {
         return None;
     }
-    let word = doc.bytes(i);
-    let mut letters = Vec::with_capacity(word.len());
-    for k in j..end {
-        if doc.letter(k) {
-            letters.push(doc.bytes(k)[0].to_ascii_lowercase());
-        }
-    }
+    let letters = (j..end)
+        .filter(|k| doc.letter(*k))
+        .map(|k| doc.bytes(k)[0].to_ascii_lowercase());
     // "O'Brien" is spelled without its apostrophe.
-    let lw: Vec<u8> = word
-        .iter()
+    let lw = (i..name_end)
+        .flat_map(|k| doc.bytes(k).iter())
         .filter(|c| c.is_ascii_alphabetic())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
+        .map(|c| c.to_ascii_lowercase());
     // (A spelling running into a number is an identifier's letters: "r m a two oh ...".)
     let number_after = doc.toks.get(end).is_some_and(|t| {
         matches!(t.kind, Kind::Num | Kind::Alnum)
             || t.kind == Kind::Word && t.lex.num != NumWord::None
     });
-    (letters == lw && !(linking && number_after)).then_some((j, end))
+    (!(linking && number_after) && letters.eq(lw)).then_some((j, end))
 }
 
 /// Token `i` opens a clause: sentence start, or after a greeting / answer word ("yeah,",
@@ -1847,6 +1908,17 @@ const OWNERS: &[&str] = &["my", "her", "his", "our", "their", "your"];
 fn owned(doc: &Doc, i: usize) -> bool {
     let owner = |k: usize| OWNERS.iter().any(|w| doc.is(k, w));
     i > 0 && owner(i - 1) || i > 1 && owner(i - 2) && KIN_MODIFIERS.iter().any(|w| doc.is(i - 1, w))
+}
+
+/// [`owned`], or with any one content word between owner and person noun ("my web guy
+/// sandeep", "her case worker ..."): enough for the weak cue of a person noun, which still
+/// needs a known given name or a framing after it.
+fn owned_loosely(doc: &Doc, i: usize) -> bool {
+    owned(doc, i)
+        || i > 1
+            && OWNERS.iter().any(|w| doc.is(i - 2, w))
+            && doc.word(i - 1)
+            && !doc.flag(i - 1, flag::STOP | flag::FILLER)
 }
 
 /// Things booked or held under a person's name ("the reservation's under ..."), and "it" /
