@@ -538,6 +538,29 @@ fn batch_ag_does_not_regress() {
     leak_at_most("tests/data/heldout_ag_pii.jsonl", MAX_LEAK_AG);
 }
 
+/// Batches AH and AI, written after AF's and AG's fixes by two more writers who saw no
+/// other batch: AH (veterinary emergencies, escrow, phone insurance, school buses,
+/// medical collections, vacation rentals, title loans, donations, pharmacy benefits,
+/// installs, workers' compensation, music lessons) leaked 2.9% and AI (seven tenths raw
+/// speech with heavy disfluency: fraud desk, enrolment, payment plans, frequent flyers,
+/// returns, telehealth, first notice of loss, maintenance, passports, daycare) 5.0%
+/// before the fixes they prompted (a surname after a spelled given name — past a comma in
+/// formatted text, or before "date of" —, "a l and then s a y e d", a filler after a
+/// street's direction, a month/day/year date is no card's expiry, bus, truck, report and
+/// authorization numbers, "authorized pickups are ..."), 1.5% and 2.1% after.
+const MAX_LEAK_AH: f64 = 0.03;
+const MAX_LEAK_AI: f64 = 0.04;
+
+#[test]
+fn batch_ah_does_not_regress() {
+    leak_at_most("tests/data/heldout_ah_pii.jsonl", MAX_LEAK_AH);
+}
+
+#[test]
+fn batch_ai_does_not_regress() {
+    leak_at_most("tests/data/heldout_ai_pii.jsonl", MAX_LEAK_AI);
+}
+
 #[test]
 fn international_corpus_does_not_regress() {
     leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);

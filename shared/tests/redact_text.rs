@@ -1627,6 +1627,10 @@ fn batch_af_ag_expiries_with_days_spellings_and_street_forms() {
         red("it's twelve twelve grand concourse apartment six f bronx new york"),
         "it's [ADDRESS]"
     );
+    assert_eq!(
+        red("the total was 20 dollars close enough"),
+        "the total was 20 dollars close enough"
+    );
     // Names on a tag, after "the honorable", after a person noun with a modifier.
     assert_eq!(
         red("the name tag says ilse vandermeer"),
@@ -1643,5 +1647,56 @@ fn batch_af_ag_expiries_with_days_spellings_and_street_forms() {
     assert_eq!(
         red("my web site went down years ago"),
         "my web site went down years ago"
+    );
+}
+
+#[test]
+fn batch_ah_ai_spelled_given_names_and_numbers_that_are_not_personal() {
+    // The surname after a spelled given name: past a comma, and before "date of".
+    assert_eq!(
+        red("Sorry, it's Garrett, G-A-R-R-E-T-T, Holmqvist. The co-borrower is here."),
+        "Sorry, it's [PERSON]. The co-borrower is here."
+    );
+    assert_eq!(
+        red("so that's a d a e z e okonkwo date of birth oh six oh five eighty three"),
+        "so that's [PERSON] date of birth [DATE_OF_BIRTH]"
+    );
+    // Two spelled parts joined by "and then".
+    assert_eq!(
+        red("her grandmother fatima al sayed that's a l and then s a y e d"),
+        "her grandmother [PERSON] that's [PERSON]"
+    );
+    // A filler after a street's direction.
+    assert_eq!(
+        red("it's thirty three oh nine south uh mckenzie road unit b dayton ohio"),
+        "it's [ADDRESS]"
+    );
+    // A month/day/year date is no card's expiry; a month/year is.
+    assert_eq!(
+        red("the request was approved and is good through 12/31/2026."),
+        "the request was approved and is good through 12/31/2026."
+    );
+    assert_eq!(
+        red("the card is good through 12/28"),
+        "the card is good through [CARD_EXPIRY]"
+    );
+    // Bus, report and authorization numbers are not personal; an account number "on my
+    // report" still is.
+    assert_eq!(
+        red("The substitute is bus number 117."),
+        "The substitute is bus number 117."
+    );
+    assert_eq!(
+        red("the police report number is 2025-008814."),
+        "the police report number is 2025-008814."
+    );
+    assert_eq!(
+        red("the account number on my report is MCM-60019342, and"),
+        "the account number on my report is [ACCOUNT_ID], and"
+    );
+    // People authorised to pick up a child.
+    assert_eq!(
+        red("okay so authorized pickups are etienne delacroix and"),
+        "okay so authorized pickups are [PERSON] and"
     );
 }

@@ -43,6 +43,16 @@ pub(crate) fn detect(doc: &mut Doc) {
             if doc.claimed[p] || doc.run_at[p] != 0 && !ordinal {
                 break;
             }
+            // "thirty three oh nine south uh mckenzie road": a filler among the name words.
+            if t.kind == Kind::Word
+                && t.lex.has(flag::FILLER)
+                && names > 0
+                && p > 0
+                && (doc.flag(p - 1, flag::DIRECTION) || doc.run_at[p - 1] == 0)
+            {
+                k = p;
+                continue;
+            }
             // "1420 N. Halsted St.": the period of an abbreviated direction.
             if t.is_punct(b'.') && !t.space_before && p > 0 && doc.flag(p - 1, flag::DIRECTION) {
                 k = p;

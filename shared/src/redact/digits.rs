@@ -105,7 +105,7 @@ fn printed_on(doc: &Doc, k: usize, on_my: bool, negative_label: bool) -> bool {
         && (k.saturating_sub(5)..k - 2).any(|p| {
             doc.word(p)
                 && match doc.toks[p].lex.concept {
-                    Concept::Id | Concept::AccountId => true,
+                    Concept::Id | Concept::AccountId | Concept::Account => true,
                     Concept::Negative => negative_label,
                     _ => false,
                 }
@@ -737,11 +737,13 @@ fn hundreds(doc: &Doc, run: &Run) -> bool {
 /// a card's expiry is a month and a year, so this is some other thing's expiry (a library
 /// card, a domain name).
 fn day_of_month(doc: &Doc, run: &Run) -> bool {
-    run.month
-        && (run.ordinal
-            || doc.toks[run.t0..run.t1]
-                .windows(2)
-                .any(|w| w[0].lex.month > 0 && w[1].kind == Kind::Num && w[1].len() == 1))
+    // "good through 12/31/2026": month, day and year.
+    run.slash && run.ngroups >= 3
+        || run.month
+            && (run.ordinal
+                || doc.toks[run.t0..run.t1]
+                    .windows(2)
+                    .any(|w| w[0].lex.month > 0 && w[1].kind == Kind::Num && w[1].len() == 1))
 }
 
 /// The run says "thousand" ("comes to eight thousand four hundred and six"): an amount;

@@ -349,7 +349,9 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("gift", Concept::Negative), ("giftcard", Concept::Negative), ("po", Concept::Negative),
     ("purchase", Concept::Negative), ("warranty", Concept::Negative), ("firmware", Concept::Negative),
     ("submission", Concept::Negative), ("payoff", Concept::Money),
-    ("session", Concept::Negative), ("radio", Concept::Negative),
+    ("session", Concept::Negative), ("radio", Concept::Negative), ("bus", Concept::Negative),
+    ("authorization", Concept::Negative), ("report", Concept::Negative),
+    ("truck", Concept::Negative),
 ];
 
 #[rustfmt::skip]
@@ -420,8 +422,8 @@ const STREETS: &[&str] = &[
     "park", "pass", "point", "ridge", "spur", "station", "summit", "track", "vista", "views",
     "view", "village", "well", "wells", "junction", "jct", "key", "keys", "knoll", "knolls",
     "meadow", "meadows", "mill", "mills", "oval", "orchard", "dale", "gardens", "green", "grove",
-    "harbor", "haven", "concourse", "esplanade", "promenade", "causeway", "commons", "close",
-    "gate", "hill",
+    "harbor", "haven", "concourse", "esplanade", "promenade", "causeway", "commons", "gate",
+    "hill",
 ];
 
 #[rustfmt::skip]

@@ -247,9 +247,25 @@ fn spelled_after(doc: &Doc, end: usize) -> usize {
     }
     let s = spelled(doc, j);
     if s > j + 1 || s > j && doc.toks[j].kind == Kind::Word && doc.toks[j].len() > 1 {
-        // "tomasz t o m a s z kowalczyk": the surname after the given name's spelling.
-        if namey(doc, s) && (doc.flag(s, flag::LAST) || doc.ends_after(s + 1)) {
-            return hyphen_tail(doc, s + 1);
+        // "tomasz t o m a s z kowalczyk": the surname after the given name's spelling
+        // ("Garrett, G-A-R-R-E-T-T, Holmqvist.": after a comma, capitalised).
+        let c = usize::from(doc.cased && doc.toks.get(s).is_some_and(|t| t.is_punct(b',')));
+        if namey(doc, s + c)
+            && (doc.flag(s + c, flag::LAST)
+                || doc.ends_after(s + c + 1)
+                // "a d a e z e okonkwo date of birth ...": a keyword after the surname
+                || c == 0
+                    && doc.word(s + 1)
+                    && (doc.toks[s + 1].lex.concept != Concept::None
+                        || doc.is(s + 1, "date") && doc.is(s + 2, "of"))
+                || c == 1
+                    && doc.titled(s + c)
+                    && doc
+                        .toks
+                        .get(s + c + 1)
+                        .is_some_and(|t| t.kind == Kind::Punct))
+        {
+            return hyphen_tail(doc, s + c + 1);
         }
         return s;
     }
@@ -287,6 +303,15 @@ fn spelled(doc: &Doc, i: usize) -> usize {
                 && doc.letter(j + 1)
             {
                 j += 1;
+            }
+            // "a l and then s a y e d": two spelled parts joined by "and then".
+            if letters >= 2
+                && doc.is(j, "and")
+                && doc.is(j + 1, "then")
+                && doc.letter(j + 2)
+                && doc.letter(j + 3)
+            {
+                j += 2;
             }
             continue;
         }
@@ -874,9 +899,14 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 || number_at(end)
                 || i > 0 && number_at(i - 1)
                 || labelled;
-            if letters >= 4 && !code_like && doc.add(EntityType::Person, i, end) {
-                i = end;
-                continue;
+            if letters >= 4 && !code_like {
+                // (With the surname said after the spelled given name, as after a name's
+                // own spelling: "a d a e z e okonkwo date of birth ...".)
+                let end = spelled_after(doc, i);
+                if doc.add(EntityType::Person, i, end) {
+                    i = end;
+                    continue;
+                }
             }
         }
         // A formatted text names people with capitals: two or more capitalised name-like
@@ -1646,6 +1676,8 @@ pub(crate) const PERSON_NOUNS: &[&str] = &[
     "worker",
     "workers",
     "coworkers",
+    "pickup",
+    "pickups",
 ];
 
 /// Documents that carry a name ("the passport says ...", "the ticket reads ...").
@@ -1803,9 +1835,6 @@ fn prev_word(doc: &Doc, i: usize) -> Option<usize> {
     None
 }
 
-/// A word followed by its own spelling: "Adams, A D A M S", "burke b u r k e",
-/// "Ramsey, R-A-M-S-E-Y", "Nguyen, spelled N-G-U-Y-E-N". Returns the start and end of the
-/// spelling.
 /// Adds the name `i..name_end` and its spelling `spell..end`; a word between them
 /// ("spelled") stays.
 fn add_spelled_name(doc: &mut Doc, i: usize, name_end: usize, spell: usize, end: usize) {
@@ -1837,7 +1866,9 @@ fn word_then_spelling(doc: &Doc, i: usize) -> Option<(usize, usize, usize)> {
     .map(|(spell, end)| (i + 2, spell, end))
 }
 
-/// The name words `i..name_end` followed by their spelling: returns its start and end.
+/// The name words `i..name_end` followed by their own spelling: "Adams, A D A M S", "burke
+/// b u r k e", "Ramsey, R-A-M-S-E-Y", "Nguyen, spelled N-G-U-Y-E-N". Returns the start and
+/// end of the spelling.
 fn name_then_spelling(doc: &Doc, i: usize, name_end: usize) -> Option<(usize, usize)> {
     let t = doc.toks[i];
     if t.len() < 2 || doc.claimed[i] {
