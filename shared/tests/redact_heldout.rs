@@ -561,6 +561,28 @@ fn batch_ai_does_not_regress() {
     leak_at_most("tests/data/heldout_ai_pii.jsonl", MAX_LEAK_AI);
 }
 
+/// Batches AJ and AK, written after AH's and AI's fixes by two more writers who saw no
+/// other batch: AJ (pet insurance, inmate services, solar, crematorium, ski passes,
+/// notary, wheelchair vans, bridal alterations, hospice volunteers, credit repair) leaked
+/// 4.7% and AK (PII given in pieces: an area code first and the rest after an aside, the
+/// street first and the house number later, surname first, an e-mail described in parts)
+/// 14.5% before the fixes they prompted (a phone said in pieces joined by "then" / "the
+/// rest is", "April 20, 2026" is no card's expiry, "Room 212" in an address, a repeated
+/// given name with its surnames, trip numbers, a label before "for the trip"), 3.1% and
+/// 12.7% after. AK's pieces are the weakest class left.
+const MAX_LEAK_AJ: f64 = 0.04;
+const MAX_LEAK_AK: f64 = 0.14;
+
+#[test]
+fn batch_aj_does_not_regress() {
+    leak_at_most("tests/data/heldout_aj_pii.jsonl", MAX_LEAK_AJ);
+}
+
+#[test]
+fn batch_ak_does_not_regress() {
+    leak_at_most("tests/data/heldout_ak_pii.jsonl", MAX_LEAK_AK);
+}
+
 #[test]
 fn international_corpus_does_not_regress() {
     leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);

@@ -331,7 +331,8 @@ fn other_cue_words_for_card_data_and_phones() {
     );
     assert_eq!(
         red("area code three one two then five five five oh one seven seven"),
-        "area code [PHONE] then [PHONE]"
+        // (one phone said in two pieces: one entity)
+        "area code [PHONE]"
     );
     assert_eq!(
         red("Born Dec. 3, '71 in Ohio."),
@@ -1698,5 +1699,56 @@ fn batch_ah_ai_spelled_given_names_and_numbers_that_are_not_personal() {
     assert_eq!(
         red("okay so authorized pickups are etienne delacroix and"),
         "okay so authorized pickups are [PERSON] and"
+    );
+}
+
+#[test]
+fn batch_aj_ak_phones_in_pieces_days_rooms_and_repeated_names() {
+    // A phone said in pieces, the area code found alone or not.
+    assert_eq!(
+        red_ctx(
+            "their phone is uh six four seven and then four one nine and then uh eight eight zero two",
+            "and a phone number for the recipient"
+        ),
+        "their phone is uh [PHONE]"
+    );
+    assert_eq!(
+        red_ctx(
+            "my mom's is four one four and then the rest is like two two seven uh oh six one three",
+            "and a phone number for your parent or guardian"
+        ),
+        "my mom's is [PHONE]"
+    );
+    assert_eq!(
+        red("room 212 and then call me at 555 0143"),
+        "room 212 and then call me at [PHONE]"
+    );
+    // A day written after the month, before a year: no card's expiry.
+    assert_eq!(
+        red("your pass is valid through April 20, 2026."),
+        "your pass is valid through April 20, 2026."
+    );
+    assert_eq!(
+        red("my card expires April 2026"),
+        "my card expires [CARD_EXPIRY]"
+    );
+    // "Room 212" inside an address.
+    assert_eq!(
+        red("She's at 860 Orchard Street, Room 212, Salem, MA."),
+        "She's at [ADDRESS]."
+    );
+    // A given name said again with its surnames at the end of the turn.
+    assert_eq!(
+        red("that's me i'm his daughter ewa um ewa kowalczyk brandt"),
+        "that's me i'm his daughter [PERSON] um [PERSON]"
+    );
+    // Trip numbers are not personal; a policy number "for the trip" is.
+    assert_eq!(
+        red("the trip number for that is t seven seven oh four one"),
+        "the trip number for that is t seven seven oh four one"
+    );
+    assert_eq!(
+        red("my insurance policy number for the trip is t r v four four one nine oh two"),
+        "my insurance policy number for the trip is [ACCOUNT_ID]"
     );
 }

@@ -94,14 +94,14 @@ fn glued_prefix(doc: &Doc, k: usize) -> bool {
         })
 }
 
-/// The keyword at `k` names a thing a number is printed on, after "on the" / "on your"
-/// (and "on my" with `on_my`), with the number's own label in the three words before:
-/// where the number is, not what it is (the label then governs it). `negative_label`: a
-/// non-personal label (order, IMEI, ...) counts too.
-fn printed_on(doc: &Doc, k: usize, on_my: bool, negative_label: bool) -> bool {
+/// The keyword at `k` names a thing a number is printed on or is for, after "on the" /
+/// "on your" (and "on my", "for the", "for my", ... with `loose`), with the number's own
+/// label in the three words before: where the number is, not what it is (the label then
+/// governs it). `negative_label`: a non-personal label (order, IMEI, ...) counts too.
+fn printed_on(doc: &Doc, k: usize, loose: bool, negative_label: bool) -> bool {
     k >= 3
-        && (doc.is(k - 1, "the") || doc.is(k - 1, "your") || on_my && doc.is(k - 1, "my"))
-        && doc.is(k - 2, "on")
+        && (doc.is(k - 1, "the") || doc.is(k - 1, "your") || loose && doc.is(k - 1, "my"))
+        && (doc.is(k - 2, "on") || loose && doc.is(k - 2, "for"))
         && (k.saturating_sub(5)..k - 2).any(|p| {
             doc.word(p)
                 && match doc.toks[p].lex.concept {
@@ -119,8 +119,9 @@ fn card_as_place(doc: &Doc, k: usize) -> bool {
     doc.is(k, "card") && printed_on(doc, k, false, true)
 }
 
-/// "the customer number on the invoice is LC-30982": the paper ("invoice", "receipt",
-/// ...) a personal identifier is printed on.
+/// "the customer number on the invoice is LC-30982", "my insurance policy number for the
+/// trip is ...": the paper ("invoice", "receipt", ...) a personal identifier is printed on,
+/// or the thing it is for.
 fn document_as_place(doc: &Doc, k: usize) -> bool {
     printed_on(doc, k, true, false)
 }
@@ -728,9 +729,20 @@ fn time_prep_before(doc: &Doc, t0: usize) -> bool {
 /// The run says "hundred" or "thousand": an amount ("twenty five hundred"), not digits read
 /// out one group at a time.
 fn hundreds(doc: &Doc, run: &Run) -> bool {
+    says(doc, run, &[NumWord::Hundred, NumWord::Thousand])
+}
+
+/// The run says "thousand" ("comes to eight thousand four hundred and six"): an amount;
+/// nobody reads an identifier out that way.
+fn said_in_thousands(doc: &Doc, run: &Run) -> bool {
+    says(doc, run, &[NumWord::Thousand])
+}
+
+/// One of `words` is among the run's tokens.
+fn says(doc: &Doc, run: &Run, words: &[NumWord]) -> bool {
     doc.toks[run.t0..run.t1]
         .iter()
-        .any(|t| matches!(t.lex.num, NumWord::Hundred | NumWord::Thousand))
+        .any(|t| words.contains(&t.lex.num))
 }
 
 /// The date names a day of the month ("june thirtieth twenty twenty six", "August 9,"):
@@ -741,17 +753,20 @@ fn day_of_month(doc: &Doc, run: &Run) -> bool {
     run.slash && run.ngroups >= 3
         || run.month
             && (run.ordinal
-                || doc.toks[run.t0..run.t1]
-                    .windows(2)
-                    .any(|w| w[0].lex.month > 0 && w[1].kind == Kind::Num && w[1].len() == 1))
+                || (run.t0..run.t1).any(|k| doc.toks[k].lex.month > 0 && written_day(doc, k + 1)))
 }
 
-/// The run says "thousand" ("comes to eight thousand four hundred and six"): an amount;
-/// nobody reads an identifier out that way.
-fn said_in_thousands(doc: &Doc, run: &Run) -> bool {
-    doc.toks[run.t0..run.t1]
-        .iter()
-        .any(|t| t.lex.num == NumWord::Thousand)
+/// A day written at `k` after a month's name: "August 9,", "April 20, 2026" (one digit, or
+/// two before a comma and a written year).
+fn written_day(doc: &Doc, k: usize) -> bool {
+    let tok = |i: usize| doc.toks.get(i);
+    tok(k).is_some_and(|d| {
+        d.kind == Kind::Num
+            && (d.len() == 1
+                || d.len() == 2
+                    && tok(k + 1).is_some_and(|c| c.is_punct(b','))
+                    && tok(k + 2).is_some_and(|y| y.kind == Kind::Num && y.len() == 4))
+    })
 }
 
 /// A written year (19xx / 20xx) right after "in", "from" or "since": "expired in 2023",
@@ -1956,6 +1971,84 @@ pub(crate) fn restarted_numbers(doc: &mut Doc) {
     for (kind, t0, t1) in add {
         doc.add(kind, t0, t1);
     }
+}
+
+/// "six four seven and then four one nine and then uh eight eight zero two", "four one
+/// four and then the rest is like two two seven ...": a phone number said in pieces. The
+/// three-digit runs right before a found phone, joined to it by "then" / "the rest is"
+/// (with "and", fillers and commas), belong to it when the digits together make a whole
+/// NANP number.
+pub(crate) fn phone_in_pieces(doc: &mut Doc) {
+    let mut merged: Vec<usize> = Vec::new();
+    for fi in 0..doc.found.len() {
+        let f = doc.found[fi];
+        if f.kind != EntityType::Phone || merged.contains(&fi) {
+            continue;
+        }
+        let mut digits = entity_digits(doc, f.t0, f.t1);
+        let mut t0 = f.t0;
+        let mut pieces: Vec<usize> = Vec::new();
+        while digits.len() < 10 {
+            let Some(k) = piece_gap_start(doc, t0) else {
+                break;
+            };
+            let r = doc.run_at[k - 1];
+            if r == 0 {
+                break;
+            }
+            let run = &doc.runs[r as usize - 1];
+            // (An area code found as a phone of its own is a piece too.)
+            let found_piece = doc
+                .found
+                .iter()
+                .position(|g| g.kind == EntityType::Phone && g.t0 == run.t0 && g.t1 == run.t1);
+            let free = !doc.claimed[run.t0..run.t1].iter().any(|c| *c);
+            if run.t1 != k || run.n() != 3 || !free && found_piece.is_none() {
+                break;
+            }
+            pieces.extend(found_piece);
+            digits.insert_str(0, &run.digits);
+            t0 = run.t0;
+        }
+        if t0 < f.t0 && digits.len() == 10 && validate::is_nanp(&digits) {
+            for c in &mut doc.claimed[t0..f.t0] {
+                *c = true;
+            }
+            doc.found[fi].t0 = t0;
+            merged.extend(pieces);
+        }
+    }
+    if !merged.is_empty() {
+        let mut i = 0;
+        doc.found.retain(|_| {
+            i += 1;
+            !merged.contains(&(i - 1))
+        });
+    }
+}
+
+/// The start of a piece connector ending right before `t` ("and then uh", "and the rest is
+/// um"): a few unclaimed fillers, commas and connector words, with "then" or "rest" among
+/// them. Returns the token after the piece before it.
+fn piece_gap_start(doc: &Doc, t: usize) -> Option<usize> {
+    const GAP: &[&str] = &["and", "then", "the", "rest", "is", "rest's", "like", "it's"];
+    let mut k = t;
+    let mut linked = false;
+    while k > 0 && t - k < 6 {
+        let p = k - 1;
+        if doc.claimed[p] {
+            break;
+        }
+        let gap = doc.toks[p].is_punct(b',')
+            || doc.filler(p)
+            || doc.word(p) && GAP.iter().any(|w| doc.is(p, w));
+        if !gap {
+            break;
+        }
+        linked |= doc.is(p, "then") || doc.is(p, "rest") || doc.is(p, "rest's");
+        k = p;
+    }
+    (linked && k < t && k > 0).then_some(k)
 }
 
 /// The digits of the number runs inside tokens `t0..t1`.

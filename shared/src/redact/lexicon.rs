@@ -349,7 +349,7 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("gift", Concept::Negative), ("giftcard", Concept::Negative), ("po", Concept::Negative),
     ("purchase", Concept::Negative), ("warranty", Concept::Negative), ("firmware", Concept::Negative),
     ("submission", Concept::Negative), ("payoff", Concept::Money),
-    ("session", Concept::Negative), ("radio", Concept::Negative), ("bus", Concept::Negative),
+    ("session", Concept::Negative), ("radio", Concept::Negative), ("bus", Concept::Negative), ("trip", Concept::Negative),
     ("authorization", Concept::Negative), ("report", Concept::Negative),
     ("truck", Concept::Negative),
 ];
@@ -429,7 +429,7 @@ const STREETS: &[&str] = &[
 #[rustfmt::skip]
 const UNITS_ADDR: &[&str] = &[
     "apt", "apartment", "unit", "suite", "ste", "floor", "fl", "building", "bldg", "rm", "lot",
-    "box",
+    "box", "room",
 ];
 
 #[rustfmt::skip]

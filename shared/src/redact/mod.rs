@@ -359,6 +359,7 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     digits::detect(&mut doc, prior, bank_here);
     if doc.runs.len() >= 2 && !doc.found.is_empty() {
         digits::restarted_numbers(&mut doc);
+        digits::phone_in_pieces(&mut doc);
     }
     person::detect(&mut doc, prior.asked_name);
     person::join_hyphenated(&mut doc);

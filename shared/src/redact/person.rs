@@ -1332,7 +1332,13 @@ fn repeat_mentions(doc: &mut Doc) {
             (false, Some(s0)) => {
                 // (Said again with its double-barrelled part: "ezekiel uh ezekiel
                 // brooks-mbatha".)
-                if doc.add(EntityType::Person, s0, k) {
+                // (And with surnames where the turn ends: "ewa um ewa kowalczyk brandt".)
+                let mut e = k;
+                while e < k + 2 && namey(doc, e) {
+                    e += 1;
+                }
+                let e = if e > k && doc.ends_after(e) { e } else { k };
+                if doc.add(EntityType::Person, s0, e) {
                     if let Some(mut f) = doc.found.pop() {
                         extend_hyphenated(doc, &mut f);
                         doc.found.push(f);
