@@ -283,318 +283,236 @@ fn heldout_corpus_meets_the_bars() {
     }
 }
 
-/// Batch K, other English varieties (UK/Irish/Australian/Canadian/Indian phrasing,
-/// postcodes, sort codes, NI/NHS/PPS numbers): outside the US forms the detectors are built
-/// for. Kept apart from the bars above; its leak rate must not grow past today's level.
-const MAX_LEAK_INTL: f64 = 0.20;
-
-/// Batch L, a US support day written after every rule above (9.9% leak before the few fixes
-/// it prompted, 7.7% after): kept apart as the latest estimate of unseen phrasing; its leak
-/// rate must not grow past today's level.
-const MAX_LEAK_LATEST: f64 = 0.09;
-
-/// Batch M, other domains (utilities, telecom porting, pharmacy, auto claims, airline,
-/// property, student loans, veterinary, tax) and phrasing ("I go by", "the other driver
-/// was", "hang on" and ellipses inside numbers, cards followed by their expiry): 18.0% leak
-/// before the fixes it prompted, 4.0% after; its leak rate must not grow past that.
-const MAX_LEAK_M: f64 = 0.05;
-
-#[test]
-fn batch_m_does_not_regress() {
-    leak_at_most("tests/data/heldout_m_pii.jsonl", MAX_LEAK_M);
-}
-
-/// Batch N, written after batch M's fixes (insurance, gym, hospital billing, mortgage,
-/// ride-share, delivery, DMV, cable, fraud desk, hotel, school, movers): 9.3% leak before
-/// the fixes it prompted (cards read in groups with "and"/"then", corrections, "that's"
-/// and "name" followed by a name), 3.7% after.
-const MAX_LEAK_N: f64 = 0.05;
-
-#[test]
-fn batch_n_does_not_regress() {
-    leak_at_most("tests/data/heldout_n_pii.jsonl", MAX_LEAK_N);
-}
-
-/// Batch O, written after batch N's fixes (credit union, wireless, health and pet
-/// insurance, electric co-op, car rental, bursar, dental, warranty, charity, subscription
-/// boxes, alarm company): 9.7% leak before the fixes it prompted (name particles "de la" /
-/// "St.", initials, "you know" inside a number, the three digits after a card), 4.4% after.
-const MAX_LEAK_O: f64 = 0.05;
-
-#[test]
-fn batch_o_does_not_regress() {
-    leak_at_most("tests/data/heldout_o_pii.jsonl", MAX_LEAK_O);
-}
-
-/// Batches P and Q, written (by two writers who saw neither each other's batch nor any
-/// earlier one) after batch O's fixes: P (veterinary, tenant portal, court fines, payroll,
-/// home warranty, prize claims, lost baggage, blood donation, HOA dues, solar financing,
-/// library, crypto withdrawals) leaked 9.3% and Q (pharmacy, roadside assistance, furniture
-/// financing, admissions, pensions, ticketing, tax assessor, internet outages, pet
-/// adoption, lab results, immigration intake, freight dispatch) 11.4% before the fixes
-/// they prompted (ids behind spelled or written letters, one name after an opening "this
-/// is", names addressed after a comma, numbers interrupted by an aside, surname-first
-/// names), 5.1% and 6.1% after.
-const MAX_LEAK_P: f64 = 0.07;
-const MAX_LEAK_Q: f64 = 0.07;
-
-#[test]
-fn batch_p_does_not_regress() {
-    leak_at_most("tests/data/heldout_p_pii.jsonl", MAX_LEAK_P);
-}
-
-#[test]
-fn batch_q_does_not_regress() {
-    leak_at_most("tests/data/heldout_q_pii.jsonl", MAX_LEAK_Q);
-}
-
-/// Batch R, written after P's and Q's fixes by a third writer (car service, dental billing,
-/// utilities, marketplace sellers, travel insurance, fraud alerts, movers, life insurance,
-/// gyms, prior authorisation, satellite TV, student housing): 5.9% leak before the fixes
-/// it prompted (possessive names before a personal item, a surname after "mrs"/"doctor"
-/// and a given name, a middle initial inside capitalised names), 3.8% after.
-const MAX_LEAK_R: f64 = 0.05;
-
-#[test]
-fn batch_r_does_not_regress() {
-    leak_at_most("tests/data/heldout_r_pii.jsonl", MAX_LEAK_R);
-}
-
-/// Batches S and T, written after R's fixes by two more writers who saw no other batch: S
-/// (hotel reservations, auto loans, number port-outs, credit union, clinical trials,
-/// childcare, funeral arrangements, boat and RV registration, hearing aids, wedding
-/// venues, parking citations, delivery drivers) leaked 5.9% and T (telehealth intake,
-/// phone donations, bail bonds, water damage, mortgage servicing, DMV, jury duty, self
-/// storage, scholarships, domain hosting, ride-share onboarding, elder care) 6.6% before
-/// the fixes they prompted (titles kept outside the name, "it is" / "that is" written
-/// out, "my business partner" / "father in law" / "my parents X and Y", "registered to",
-/// "i have you as", spelled ids alternating letters and digit groups, a second date after
-/// a birth date), 0.9% and 3.3% after (2.4% for T after the later batches' fixes).
-const MAX_LEAK_S: f64 = 0.03;
-const MAX_LEAK_T: f64 = 0.05;
-
-#[test]
-fn batch_s_does_not_regress() {
-    leak_at_most("tests/data/heldout_s_pii.jsonl", MAX_LEAK_S);
-}
-
-#[test]
-fn batch_t_does_not_regress() {
-    leak_at_most("tests/data/heldout_t_pii.jsonl", MAX_LEAK_T);
-}
-
-/// Batch U, written after S's and T's fixes by a sixth writer (airline loyalty, card
-/// disputes, dermatology, HVAC dispatch, phone insurance, registrar, pet grooming, property
-/// tax appeals, auto body, tutoring, fertility billing, ticket resale): 4.4% leak before
-/// the fixes it prompted (a whole card next to an amount, "2nd Floor" units, an address
-/// restarted after a bare "no", a surname alone after "under"), 2.7% after.
-const MAX_LEAK_U: f64 = 0.04;
-
-#[test]
-fn batch_u_does_not_regress() {
-    leak_at_most("tests/data/heldout_u_pii.jsonl", MAX_LEAK_U);
-}
-
-/// Batch V, written after U's fixes by a seventh writer (car insurance claims, pharmacy
-/// benefits, leasing office, EV charging, home security, senior living, payday loans,
-/// eyewear, water billing, cruises, payroll, dental verification): 3.4% leak before the
-/// fixes it prompted (a phone after "text the confirmation to", names after "one of my
-/// guys", "hi it's X from", a surname after "which was", a quantity in gallons), 1.3%
-/// after.
-const MAX_LEAK_V: f64 = 0.03;
-
-#[test]
-fn batch_v_does_not_regress() {
-    leak_at_most("tests/data/heldout_v_pii.jsonl", MAX_LEAK_V);
-}
-
-/// Batch W, written after V's fixes by an eighth writer (bank appointments, health
-/// enrollment, towing, hospital billing, wireless upgrades, student loans, truck rental,
-/// funeral insurance, pet insurance, catering, gas emergencies, credit disputes): 5.2%
-/// leak before the fixes it prompted (a card after a word of time, "hi im", a city after a
-/// comma or a pause), 3.4% after.
-const MAX_LEAK_W: f64 = 0.05;
-
-#[test]
-fn batch_w_does_not_regress() {
-    leak_at_most("tests/data/heldout_w_pii.jsonl", MAX_LEAK_W);
-}
-
-/// Batches X and Y, written after W's fixes by two more writers who saw no other batch: X
-/// (airline loyalty, auto loans, hospice intake, wedding venues, daycare, HVAC dispatch,
-/// county records, telehealth, self storage, tutoring, rental car damage, charity
-/// donations) leaked 7.1% and Y (mortgage servicing, dermatology, number port-outs,
-/// hotels, scholarships, funeral homes, pool service, courier pickups, jury duty,
-/// optometry, payroll cards, campgrounds) 5.9% before the fixes they prompted (common
-/// surnames of many origins, hyphenated given names after a title, a word followed by its
-/// own spelling, "X at gmail" before a correction, "checking in" is not a bank account, a
-/// month's name after "my wife", "a guy named X Y", a surname after "the reservation's
-/// under"), 4.9% and 2.6% after.
-const MAX_LEAK_X: f64 = 0.06;
-const MAX_LEAK_Y: f64 = 0.04;
-
-#[test]
-fn batch_x_does_not_regress() {
-    leak_at_most("tests/data/heldout_x_pii.jsonl", MAX_LEAK_X);
-}
-
-#[test]
-fn batch_y_does_not_regress() {
-    leak_at_most("tests/data/heldout_y_pii.jsonl", MAX_LEAK_Y);
-}
-
-/// Batches Z and AA, written after X's and Y's fixes by two more writers who saw no other
-/// batch, asked for mostly everyday phrasing: Z (internet billing, urgent care, dealership
-/// service, apartment maintenance, travel agency, fraud desk, home insurance, pharmacy
-/// refills, school enrollment, electric service, food delivery, gym cancellations) leaked
-/// 5.8% (5 of its 9 misses a card's or phone's last four, which dev leaves unscored and the
-/// engine keeps by design) and AA (card activation, member services, cable technicians, tax
-/// preparation, veterinary, airline rebooking, car financing, hospital billing, phone
-/// activation, auto quotes, home security, retail returns) 2.4% before the fixes they
-/// prompted (toll-free numbers are the business's, group / stock / quote / EIN numbers, a
-/// label before "on the card", a number said again from the start, a name's words said
-/// again, name words after a title in lower-case text), 5.8% and 0.6% after.
-const MAX_LEAK_Z: f64 = 0.07;
-const MAX_LEAK_AA: f64 = 0.02;
-
-#[test]
-fn batch_z_does_not_regress() {
-    leak_at_most("tests/data/heldout_z_pii.jsonl", MAX_LEAK_Z);
-}
-
-#[test]
-fn batch_aa_does_not_regress() {
-    leak_at_most("tests/data/heldout_aa_pii.jsonl", MAX_LEAK_AA);
-}
-
-/// Batches AB and AC, written after Z's and AA's fixes by two more writers who saw no
-/// other batch, with dev's label conventions (a card's or phone's last four and the
-/// business's own number left unlabelled): AB (mail-order pharmacy, credit union loans,
-/// water utility, towing, dental scheduling, life insurance beneficiaries, admissions,
-/// movers, pet insurance, hotel loyalty, wire transfers, medical equipment rental) leaked
-/// 2.9% and AC (satellite internet, primary care, auto repair, condo association, ticket
-/// refunds, brokerage, appliance warranty, child support, rideshare drivers, florists,
-/// vision insurance, business banking) 5.6% before the fixes they prompted (a capitalised
-/// prefix glued to a member ID's digits, "in uh in lubbock texas", "in Mobile," after a
-/// street, three lower-case name words closed by "and", another thing's expiry, "under X
-/// my married name"), 0.6% and 4.2% after.
-const MAX_LEAK_AB: f64 = 0.02;
-const MAX_LEAK_AC: f64 = 0.05;
-
-#[test]
-fn batch_ab_does_not_regress() {
-    leak_at_most("tests/data/heldout_ab_pii.jsonl", MAX_LEAK_AB);
-}
-
-#[test]
-fn batch_ac_does_not_regress() {
-    leak_at_most("tests/data/heldout_ac_pii.jsonl", MAX_LEAK_AC);
-}
-
-/// Batches AD and AE, written after AB's and AC's fixes by two more writers who saw no
-/// other batch, with dev's label conventions: AD (pharmacy refills, utilities, student
-/// loans, kennels, hotels, carrier fraud, tax preparation, movers, DMV, dental, gyms,
-/// alarm monitoring) leaked 1.4% and AE (two thirds raw speech: credit union,
-/// orthodontist, roadside assistance, cable, registrar, lawn care, water, mail-order
-/// prescriptions, cruises, renters insurance, leasing, food bank) 4.8% before the fixes
-/// they prompted (a lone "a" after a spoken "underscore", "the youngest is ...", "everybody
-/// calls me ...", "I have X down for ...", a double-barrelled surname after a found name,
-/// a doctor's surname before "over at", an age is no ID, amounts in thousands, a number's
-/// label before "on the invoice" / "on the phone", "the back door"), 0.0% and 0.8% after.
-const MAX_LEAK_AD: f64 = 0.02;
-const MAX_LEAK_AE: f64 = 0.03;
+/// Every held-out batch but the one the bars above apply to, as (file under `tests/data/`,
+/// highest leak rate allowed), with what it was written after and how it leaked before and
+/// after the fixes it prompted. Each must stay at or under its level after its fixes
+/// (rounded up), so a rule that helps one batch cannot quietly undo another's.
+const GUARDS: &[(&str, f64)] = &[
+    // Batch K, other English varieties (UK/Irish/Australian/Canadian/Indian phrasing,
+    // postcodes, sort codes, NI/NHS/PPS numbers): outside the US forms the detectors are built
+    // for. Kept apart from the bars above; its leak rate must not grow past today's level.
+    ("heldout_intl_pii.jsonl", 0.20),
+    // Batch L, a US support day written after every rule above (9.9% leak before the few fixes
+    // it prompted, 7.7% after): kept apart as the latest estimate of unseen phrasing; its leak
+    // rate must not grow past today's level.
+    ("heldout_l_pii.jsonl", 0.09),
+    // Batch M, other domains (utilities, telecom porting, pharmacy, auto claims, airline,
+    // property, student loans, veterinary, tax) and phrasing ("I go by", "the other driver
+    // was", "hang on" and ellipses inside numbers, cards followed by their expiry): 18.0% leak
+    // before the fixes it prompted, 4.0% after; its leak rate must not grow past that.
+    ("heldout_m_pii.jsonl", 0.05),
+    // Batch N, written after batch M's fixes (insurance, gym, hospital billing, mortgage,
+    // ride-share, delivery, DMV, cable, fraud desk, hotel, school, movers): 9.3% leak before
+    // the fixes it prompted (cards read in groups with "and"/"then", corrections, "that's"
+    // and "name" followed by a name), 3.7% after.
+    ("heldout_n_pii.jsonl", 0.05),
+    // Batch O, written after batch N's fixes (credit union, wireless, health and pet
+    // insurance, electric co-op, car rental, bursar, dental, warranty, charity, subscription
+    // boxes, alarm company): 9.7% leak before the fixes it prompted (name particles "de la" /
+    // "St.", initials, "you know" inside a number, the three digits after a card), 4.4% after.
+    ("heldout_o_pii.jsonl", 0.05),
+    // Batches P and Q, written (by two writers who saw neither each other's batch nor any
+    // earlier one) after batch O's fixes: P (veterinary, tenant portal, court fines, payroll,
+    // home warranty, prize claims, lost baggage, blood donation, HOA dues, solar financing,
+    // library, crypto withdrawals) leaked 9.3% and Q (pharmacy, roadside assistance, furniture
+    // financing, admissions, pensions, ticketing, tax assessor, internet outages, pet
+    // adoption, lab results, immigration intake, freight dispatch) 11.4% before the fixes
+    // they prompted (ids behind spelled or written letters, one name after an opening "this
+    // is", names addressed after a comma, numbers interrupted by an aside, surname-first
+    // names), 5.1% and 6.1% after.
+    ("heldout_p_pii.jsonl", 0.07),
+    ("heldout_q_pii.jsonl", 0.07),
+    // Batch R, written after P's and Q's fixes by a third writer (car service, dental billing,
+    // utilities, marketplace sellers, travel insurance, fraud alerts, movers, life insurance,
+    // gyms, prior authorisation, satellite TV, student housing): 5.9% leak before the fixes
+    // it prompted (possessive names before a personal item, a surname after "mrs"/"doctor"
+    // and a given name, a middle initial inside capitalised names), 3.8% after.
+    ("heldout_r_pii.jsonl", 0.05),
+    // Batches S and T, written after R's fixes by two more writers who saw no other batch: S
+    // (hotel reservations, auto loans, number port-outs, credit union, clinical trials,
+    // childcare, funeral arrangements, boat and RV registration, hearing aids, wedding
+    // venues, parking citations, delivery drivers) leaked 5.9% and T (telehealth intake,
+    // phone donations, bail bonds, water damage, mortgage servicing, DMV, jury duty, self
+    // storage, scholarships, domain hosting, ride-share onboarding, elder care) 6.6% before
+    // the fixes they prompted (titles kept outside the name, "it is" / "that is" written
+    // out, "my business partner" / "father in law" / "my parents X and Y", "registered to",
+    // "i have you as", spelled ids alternating letters and digit groups, a second date after
+    // a birth date), 0.9% and 3.3% after (2.4% for T after the later batches' fixes).
+    ("heldout_s_pii.jsonl", 0.03),
+    ("heldout_t_pii.jsonl", 0.05),
+    // Batch U, written after S's and T's fixes by a sixth writer (airline loyalty, card
+    // disputes, dermatology, HVAC dispatch, phone insurance, registrar, pet grooming, property
+    // tax appeals, auto body, tutoring, fertility billing, ticket resale): 4.4% leak before
+    // the fixes it prompted (a whole card next to an amount, "2nd Floor" units, an address
+    // restarted after a bare "no", a surname alone after "under"), 2.7% after.
+    ("heldout_u_pii.jsonl", 0.04),
+    // Batch V, written after U's fixes by a seventh writer (car insurance claims, pharmacy
+    // benefits, leasing office, EV charging, home security, senior living, payday loans,
+    // eyewear, water billing, cruises, payroll, dental verification): 3.4% leak before the
+    // fixes it prompted (a phone after "text the confirmation to", names after "one of my
+    // guys", "hi it's X from", a surname after "which was", a quantity in gallons), 1.3%
+    // after.
+    ("heldout_v_pii.jsonl", 0.03),
+    // Batch W, written after V's fixes by an eighth writer (bank appointments, health
+    // enrollment, towing, hospital billing, wireless upgrades, student loans, truck rental,
+    // funeral insurance, pet insurance, catering, gas emergencies, credit disputes): 5.2%
+    // leak before the fixes it prompted (a card after a word of time, "hi im", a city after a
+    // comma or a pause), 3.4% after.
+    ("heldout_w_pii.jsonl", 0.05),
+    // Batches X and Y, written after W's fixes by two more writers who saw no other batch: X
+    // (airline loyalty, auto loans, hospice intake, wedding venues, daycare, HVAC dispatch,
+    // county records, telehealth, self storage, tutoring, rental car damage, charity
+    // donations) leaked 7.1% and Y (mortgage servicing, dermatology, number port-outs,
+    // hotels, scholarships, funeral homes, pool service, courier pickups, jury duty,
+    // optometry, payroll cards, campgrounds) 5.9% before the fixes they prompted (common
+    // surnames of many origins, hyphenated given names after a title, a word followed by its
+    // own spelling, "X at gmail" before a correction, "checking in" is not a bank account, a
+    // month's name after "my wife", "a guy named X Y", a surname after "the reservation's
+    // under"), 4.9% and 2.6% after.
+    ("heldout_x_pii.jsonl", 0.06),
+    ("heldout_y_pii.jsonl", 0.04),
+    // Batches Z and AA, written after X's and Y's fixes by two more writers who saw no other
+    // batch, asked for mostly everyday phrasing: Z (internet billing, urgent care, dealership
+    // service, apartment maintenance, travel agency, fraud desk, home insurance, pharmacy
+    // refills, school enrollment, electric service, food delivery, gym cancellations) leaked
+    // 5.8% (5 of its 9 misses a card's or phone's last four, which dev leaves unscored and the
+    // engine keeps by design) and AA (card activation, member services, cable technicians, tax
+    // preparation, veterinary, airline rebooking, car financing, hospital billing, phone
+    // activation, auto quotes, home security, retail returns) 2.4% before the fixes they
+    // prompted (toll-free numbers are the business's, group / stock / quote / EIN numbers, a
+    // label before "on the card", a number said again from the start, a name's words said
+    // again, name words after a title in lower-case text), 5.8% and 0.6% after.
+    ("heldout_z_pii.jsonl", 0.07),
+    ("heldout_aa_pii.jsonl", 0.02),
+    // Batches AB and AC, written after Z's and AA's fixes by two more writers who saw no
+    // other batch, with dev's label conventions (a card's or phone's last four and the
+    // business's own number left unlabelled): AB (mail-order pharmacy, credit union loans,
+    // water utility, towing, dental scheduling, life insurance beneficiaries, admissions,
+    // movers, pet insurance, hotel loyalty, wire transfers, medical equipment rental) leaked
+    // 2.9% and AC (satellite internet, primary care, auto repair, condo association, ticket
+    // refunds, brokerage, appliance warranty, child support, rideshare drivers, florists,
+    // vision insurance, business banking) 5.6% before the fixes they prompted (a capitalised
+    // prefix glued to a member ID's digits, "in uh in lubbock texas", "in Mobile," after a
+    // street, three lower-case name words closed by "and", another thing's expiry, "under X
+    // my married name"), 0.6% and 4.2% after.
+    ("heldout_ab_pii.jsonl", 0.02),
+    ("heldout_ac_pii.jsonl", 0.05),
+    // Batches AD and AE, written after AB's and AC's fixes by two more writers who saw no
+    // other batch, with dev's label conventions: AD (pharmacy refills, utilities, student
+    // loans, kennels, hotels, carrier fraud, tax preparation, movers, DMV, dental, gyms,
+    // alarm monitoring) leaked 1.4% and AE (two thirds raw speech: credit union,
+    // orthodontist, roadside assistance, cable, registrar, lawn care, water, mail-order
+    // prescriptions, cruises, renters insurance, leasing, food bank) 4.8% before the fixes
+    // they prompted (a lone "a" after a spoken "underscore", "the youngest is ...", "everybody
+    // calls me ...", "I have X down for ...", a double-barrelled surname after a found name,
+    // a doctor's surname before "over at", an age is no ID, amounts in thousands, a number's
+    // label before "on the invoice" / "on the phone", "the back door"), 0.0% and 0.8% after.
+    ("heldout_ad_pii.jsonl", 0.02),
+    ("heldout_ae_pii.jsonl", 0.03),
+    // Batches AF and AG, written after AD's and AE's fixes by two more writers who saw no
+    // other batch: AF (hospital billing, car rental, payday loans, library, EV charging,
+    // wedding venue, hearing aids, immigration law, propane, lost baggage, youth sports, home
+    // health) leaked 6.0% and AG (three fifths raw speech, names of many origins in passing:
+    // tire shop, fertility clinic, storage units, satellite radio, pawn shop, tax assessor,
+    // chiropractor, domain registrar, bail bonds, car service, elder care, dry cleaner) 5.1%
+    // before the fixes they prompted (an expiry with a day of the month is no card's, a
+    // charging session and a radio ID are not personal, "grand concourse", "the name tag
+    // says", "my number is" after a question about something else, two name words spelled
+    // as one, "m dot al hashimi at", a fourth name part after a strong cue, a filler between
+    // house number and street, "the honorable", "my web guy sandeep"), 3.7% and 1.9% after.
+    ("heldout_af_pii.jsonl", 0.05),
+    ("heldout_ag_pii.jsonl", 0.03),
+    // Batches AH and AI, written after AF's and AG's fixes by two more writers who saw no
+    // other batch: AH (veterinary emergencies, escrow, phone insurance, school buses,
+    // medical collections, vacation rentals, title loans, donations, pharmacy benefits,
+    // installs, workers' compensation, music lessons) leaked 2.9% and AI (seven tenths raw
+    // speech with heavy disfluency: fraud desk, enrolment, payment plans, frequent flyers,
+    // returns, telehealth, first notice of loss, maintenance, passports, daycare) 5.0%
+    // before the fixes they prompted (a surname after a spelled given name — past a comma in
+    // formatted text, or before "date of" —, "a l and then s a y e d", a filler after a
+    // street's direction, a month/day/year date is no card's expiry, bus, truck, report and
+    // authorization numbers, "authorized pickups are ..."), 1.5% and 2.1% after.
+    ("heldout_ah_pii.jsonl", 0.03),
+    ("heldout_ai_pii.jsonl", 0.04),
+    // Batches AJ and AK, written after AH's and AI's fixes by two more writers who saw no
+    // other batch: AJ (pet insurance, inmate services, solar, crematorium, ski passes,
+    // notary, wheelchair vans, bridal alterations, hospice volunteers, credit repair) leaked
+    // 4.7% and AK (PII given in pieces: an area code first and the rest after an aside, the
+    // street first and the house number later, surname first, an e-mail described in parts)
+    // 14.5% before the fixes they prompted (a phone said in pieces joined by "then" / "the
+    // rest is", "April 20, 2026" is no card's expiry, "Room 212" in an address, a repeated
+    // given name with its surnames, trip numbers, a label before "for the trip"), 3.1% and
+    // 12.7% after (6.6% after the pieces rules below).
+    ("heldout_aj_pii.jsonl", 0.04),
+    ("heldout_ak_pii.jsonl", 0.07),
+    // Batches AL and AM, written after AJ's and AK's fixes by two more writers who saw no
+    // other batch: AL (veterinary, home warranty, gym cancellations, number porting,
+    // property maintenance, airline loyalty, tax preparation, funeral homes, daycare,
+    // roadside assistance, hearing aids, movers) leaked 6.0% and AM (dental billing,
+    // credit union fraud, rental car damage, pet insurance, financial aid, water utility,
+    // bail bonds, wedding venues, solar, records release, satellite TV, county clerk) 3.7%
+    // before the fixes they prompted (a unit before "at", "rural route two" after the
+    // street, "a deposit of fifteen hundred", "from twenty eleven", record locators and
+    // arrangement numbers, "under the name gupta", a found name spelled again, a surname said
+    // again after another given name, "my kids", "o'dwyer" after a spelled given name, "k as
+    // in kilo" inside an e-mail address, "... on the account?" is where the number is),
+    // 3.3% and 1.6% after. AK's streets named without their numbers, with the house number
+    // said apart, were mended at the same time: AK 12.7% -> 6.6%.
+    ("heldout_al_pii.jsonl", 0.04),
+    ("heldout_am_pii.jsonl", 0.02),
+    // Batches AN and AO, written after AL's and AM's fixes by two more writers who saw no
+    // other batch: AN (six tenths raw with heavy disfluency: urgent care, first notice of
+    // loss, outages, lost cards, leasing, mail-order prescriptions, records, donations,
+    // alarm monitoring, electric service, passports, pet adoption) leaked 5.3% (7.3% with
+    // the build before AL's and AM's fixes) and AO (mortgage, orthodontist, cable returns,
+    // baggage claims, gyms, dealership service, tax office, hospice, photographers,
+    // payroll, jury duty, marinas; names of many origins) 3.4% before the fixes they
+    // prompted (the street said alone before the whole address, a unit said after it, a
+    // pause before "lot fourteen", "route two box ...", "in in sandusky", an area code
+    // then "ok that's the area code and then" the rest, an area code and the rest around an
+    // aside between dashes, "so miss mokoena", "i have X Y date of birth", "she starts on
+    // the ninth", "on my last invoice", check and listing numbers), 0.7% and 0.7% after.
+    ("heldout_an_pii.jsonl", 0.02),
+    ("heldout_ao_pii.jsonl", 0.02),
+    // Batches AP and AQ, written after AN's and AO's fixes by two more writers who saw no
+    // other batch: AP (health insurance, car financing, library, landscaping, telehealth,
+    // appliance repair, a stolen-bike report, ticket refunds, payment arrangements, adult
+    // education, prior authorisation, storage auctions) leaked 5.8% (6.6% with the build
+    // before AL's fixes) and AQ (wire transfers, cemetery plots, summer camp, group sales,
+    // carrier fraud, home inspection, traffic court, propane, physical therapy, kennels,
+    // bookstore returns, window contractors) 2.0% before the fixes they prompted (a year
+    // after a season, estimate numbers, a receipt "for today's deposit", "plus court
+    // costs", "space" between spelled parts, "account ... under X Y", a personal label
+    // before spelled letters that spell another label), 3.6% and 2.0% after.
+    ("heldout_ap_pii.jsonl", 0.04),
+    ("heldout_aq_pii.jsonl", 0.03),
+];
 
 #[test]
-fn batch_ad_does_not_regress() {
-    leak_at_most("tests/data/heldout_ad_pii.jsonl", MAX_LEAK_AD);
+fn every_heldout_batch_stays_under_its_guard() {
+    let over: Vec<String> = GUARDS
+        .iter()
+        .filter_map(|&(file, max)| {
+            let (leaked, n) = leaks(&format!("tests/data/{file}"));
+            let rate = leaked as f64 / n as f64;
+            (rate > max).then(|| {
+                format!(
+                    "{file}: leak {:.1}% ({leaked}/{n}) over {:.0}%",
+                    100.0 * rate,
+                    100.0 * max
+                )
+            })
+        })
+        .collect();
+    assert!(
+        over.is_empty(),
+        "held-out batches over their guards:\n{}",
+        over.join("\n")
+    );
 }
 
-#[test]
-fn batch_ae_does_not_regress() {
-    leak_at_most("tests/data/heldout_ae_pii.jsonl", MAX_LEAK_AE);
-}
-
-/// Batches AF and AG, written after AD's and AE's fixes by two more writers who saw no
-/// other batch: AF (hospital billing, car rental, payday loans, library, EV charging,
-/// wedding venue, hearing aids, immigration law, propane, lost baggage, youth sports, home
-/// health) leaked 6.0% and AG (three fifths raw speech, names of many origins in passing:
-/// tire shop, fertility clinic, storage units, satellite radio, pawn shop, tax assessor,
-/// chiropractor, domain registrar, bail bonds, car service, elder care, dry cleaner) 5.1%
-/// before the fixes they prompted (an expiry with a day of the month is no card's, a
-/// charging session and a radio ID are not personal, "grand concourse", "the name tag
-/// says", "my number is" after a question about something else, two name words spelled
-/// as one, "m dot al hashimi at", a fourth name part after a strong cue, a filler between
-/// house number and street, "the honorable", "my web guy sandeep"), 3.7% and 1.9% after.
-const MAX_LEAK_AF: f64 = 0.05;
-const MAX_LEAK_AG: f64 = 0.03;
-
-#[test]
-fn batch_af_does_not_regress() {
-    leak_at_most("tests/data/heldout_af_pii.jsonl", MAX_LEAK_AF);
-}
-
-#[test]
-fn batch_ag_does_not_regress() {
-    leak_at_most("tests/data/heldout_ag_pii.jsonl", MAX_LEAK_AG);
-}
-
-/// Batches AH and AI, written after AF's and AG's fixes by two more writers who saw no
-/// other batch: AH (veterinary emergencies, escrow, phone insurance, school buses,
-/// medical collections, vacation rentals, title loans, donations, pharmacy benefits,
-/// installs, workers' compensation, music lessons) leaked 2.9% and AI (seven tenths raw
-/// speech with heavy disfluency: fraud desk, enrolment, payment plans, frequent flyers,
-/// returns, telehealth, first notice of loss, maintenance, passports, daycare) 5.0%
-/// before the fixes they prompted (a surname after a spelled given name — past a comma in
-/// formatted text, or before "date of" —, "a l and then s a y e d", a filler after a
-/// street's direction, a month/day/year date is no card's expiry, bus, truck, report and
-/// authorization numbers, "authorized pickups are ..."), 1.5% and 2.1% after.
-const MAX_LEAK_AH: f64 = 0.03;
-const MAX_LEAK_AI: f64 = 0.04;
-
-#[test]
-fn batch_ah_does_not_regress() {
-    leak_at_most("tests/data/heldout_ah_pii.jsonl", MAX_LEAK_AH);
-}
-
-#[test]
-fn batch_ai_does_not_regress() {
-    leak_at_most("tests/data/heldout_ai_pii.jsonl", MAX_LEAK_AI);
-}
-
-/// Batches AJ and AK, written after AH's and AI's fixes by two more writers who saw no
-/// other batch: AJ (pet insurance, inmate services, solar, crematorium, ski passes,
-/// notary, wheelchair vans, bridal alterations, hospice volunteers, credit repair) leaked
-/// 4.7% and AK (PII given in pieces: an area code first and the rest after an aside, the
-/// street first and the house number later, surname first, an e-mail described in parts)
-/// 14.5% before the fixes they prompted (a phone said in pieces joined by "then" / "the
-/// rest is", "April 20, 2026" is no card's expiry, "Room 212" in an address, a repeated
-/// given name with its surnames, trip numbers, a label before "for the trip"), 3.1% and
-/// 12.7% after. AK's pieces are the weakest class left.
-const MAX_LEAK_AJ: f64 = 0.04;
-const MAX_LEAK_AK: f64 = 0.14;
-
-#[test]
-fn batch_aj_does_not_regress() {
-    leak_at_most("tests/data/heldout_aj_pii.jsonl", MAX_LEAK_AJ);
-}
-
-#[test]
-fn batch_ak_does_not_regress() {
-    leak_at_most("tests/data/heldout_ak_pii.jsonl", MAX_LEAK_AK);
-}
-
-#[test]
-fn international_corpus_does_not_regress() {
-    leak_at_most("tests/data/heldout_intl_pii.jsonl", MAX_LEAK_INTL);
-}
-
-#[test]
-fn latest_batch_does_not_regress() {
-    leak_at_most("tests/data/heldout_l_pii.jsonl", MAX_LEAK_LATEST);
-}
-
-/// Asserts the leak rate of a corpus file (same rule as the bars above) is at most `max`.
-fn leak_at_most(file: &str, max: f64) {
+/// Leaked and total gold entities of a corpus file (same rule as the bars above).
+fn leaks(file: &str) -> (usize, usize) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file);
     let raw = std::fs::read_to_string(&path).expect("corpus file is readable");
     let (mut n, mut leaked) = (0usize, 0usize);
@@ -620,13 +538,7 @@ fn leak_at_most(file: &str, max: f64) {
         }
     }
     assert!(n >= 120, "{file}: corpus too small");
-    let rate = leaked as f64 / n as f64;
-    assert!(
-        rate <= max,
-        "{file}: leak {:.1}% ({leaked}/{n}) over {:.0}%",
-        100.0 * rate,
-        100.0 * max
-    );
+    (leaked, n)
 }
 
 #[test]

@@ -1157,7 +1157,7 @@ fn other_given_names_amounts_floors_and_restarted_addresses() {
             "it is seven one two oh oh four eight eight three one and it is for the twenty nineteen tacoma",
             "whats the loan number on the account"
         ),
-        "it is [BANK_ACCOUNT] and it is for the twenty nineteen tacoma"
+        "it is [ACCOUNT_ID] and it is for the twenty nineteen tacoma"
     );
 }
 
@@ -1750,5 +1750,287 @@ fn batch_aj_ak_phones_in_pieces_days_rooms_and_repeated_names() {
     assert_eq!(
         red("my insurance policy number for the trip is t r v four four one nine oh two"),
         "my insurance policy number for the trip is [ACCOUNT_ID]"
+    );
+}
+
+#[test]
+fn batch_al_am_addresses_in_pieces_spellings_said_again_and_labels_on_the_account() {
+    // A street named without its number, and the number said apart.
+    assert_eq!(
+        red_ctx(
+            "it's on birchwood lane uh the house number is twenty one fifteen",
+            "what's the service address"
+        ),
+        "it's on [ADDRESS] uh the house number is [ADDRESS]"
+    );
+    assert_eq!(
+        red_ctx(
+            "the street is harbor view drive and the number is um nine oh four",
+            "and the mailing address"
+        ),
+        "the street is [ADDRESS] and the number is um [ADDRESS]"
+    );
+    assert_eq!(
+        red("i live on cedar bluff road it's number six oh one one"),
+        "i live on [ADDRESS] it's number [ADDRESS]"
+    );
+    assert_eq!(
+        red_ctx(
+            "it's apartment four eleven and the building is thirty two hundred north lamar boulevard",
+            "what's the pickup address"
+        ),
+        "it's [ADDRESS] and the building is [ADDRESS]"
+    );
+    // Streets named in passing stay.
+    for text in [
+        "the store on elm street closes at nine",
+        "we live on a busy road so honk",
+        "i drove down the parkway for an hour",
+        "it's on elm street",
+    ] {
+        assert_eq!(red(text), text);
+    }
+    // A unit before "at", a rural route after the street.
+    assert_eq!(
+        red("hi i'm in unit fourteen c at two twenty one west elm court"),
+        "hi i'm in [ADDRESS]"
+    );
+    assert_eq!(
+        red("it was twenty seven oh five old mill road rural route two"),
+        "it was [ADDRESS]"
+    );
+    // Amounts in hundreds and years are no account numbers.
+    assert_eq!(
+        red("okay we'll need a deposit of fifteen hundred today"),
+        "okay we'll need a deposit of fifteen hundred today"
+    );
+    assert_eq!(
+        red("the direct deposit account is four four one two oh nine eight seven"),
+        "the direct deposit account is [BANK_ACCOUNT]"
+    );
+    assert_eq!(
+        red("i need a copy of my license from twenty eleven"),
+        "i need a copy of my license from twenty eleven"
+    );
+    assert_eq!(
+        red("my license number is two oh one one four four nine"),
+        "my license number is [ACCOUNT_ID]"
+    );
+    // Booking references.
+    for text in [
+        "Your record locator is HJ4KPL.",
+        "Your arrangement number is FH-2291.",
+    ] {
+        assert_eq!(red(text), text);
+    }
+    // Names: under the name, spelled again, a surname said again, kids, O'Dwyer.
+    assert_eq!(
+        red("i'm reading back member one zero zero four seven seven under the name gupta"),
+        "i'm reading back member [ACCOUNT_ID] under the name [PERSON]"
+    );
+    assert_eq!(
+        red("it's under the name on the card"),
+        "it's under the name on the card"
+    );
+    assert_eq!(
+        red("my name is ewa nowak thats e w a and nowak n o w a k"),
+        "my name is [PERSON] thats [PERSON] and [PERSON]"
+    );
+    assert_eq!(
+        red("i spelled it a b c on the form"),
+        "i spelled it a b c on the form"
+    );
+    assert_eq!(
+        red("its under my husband giorgos papadopoulos but change it to me eleni papadopoulos"),
+        "its under my husband [PERSON] but change it to me [PERSON]"
+    );
+    assert_eq!(
+        red("my kids kai and leilani kahananui are both enrolled"),
+        "my kids [PERSON] and [PERSON] are both enrolled"
+    );
+    assert_eq!(red("the kids are fine thanks"), "the kids are fine thanks");
+    assert_eq!(
+        red("my name is siobhan s i o b h a n o'dwyer and that's it"),
+        "my name is [PERSON] and that's it"
+    );
+    // A letter said with its example word inside an e-mail address.
+    assert_eq!(
+        red("send it to k as in kilo o v a l e n k o dot d at gmail dot com"),
+        "send it to [EMAIL]"
+    );
+    // "... on the account?": where the asked-for thing is, not what it is.
+    let typed = |text: &str, prev: &str| {
+        redact_text(
+            text,
+            &Context {
+                previous_turn: Some(prev),
+                role: None,
+            },
+        )
+        .entities
+        .iter()
+        .map(|e| e.kind)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        typed("March 2nd, 1967.", "And the date of birth on the account?"),
+        [EntityType::DateOfBirth]
+    );
+    assert_eq!(
+        typed(
+            "it's four one two five five five one two one two",
+            "can i have the phone number on the account"
+        ),
+        [EntityType::Phone]
+    );
+    assert_eq!(
+        typed(
+            "it's seven one two oh oh four eight eight three",
+            "and the number on the account?"
+        ),
+        [EntityType::BankAccount]
+    );
+}
+
+#[test]
+fn batch_an_ao_streets_said_twice_pieces_across_asides_and_paper_numbers() {
+    // The street said alone before the whole address.
+    assert_eq!(
+        red_ctx(
+            "it's parked at my place it's on larkspur lane um forty one ten larkspur lane",
+            "and where is the vehicle now"
+        ),
+        "it's parked at my place it's on [ADDRESS] um [ADDRESS]"
+    );
+    // A unit said after the address; a gate number is no house number.
+    assert_eq!(
+        red("Same address, 4410 Winding Creek Lane, but add Unit 12, they forgot that last time."),
+        "Same address, [ADDRESS], but add [ADDRESS], they forgot that last time."
+    );
+    assert_eq!(
+        red("we're at 4410 Winding Creek Lane and the number is 7 on the gate"),
+        "we're at [ADDRESS] and the number is 7 on the gate"
+    );
+    // A pause before the unit; a rural route without "rural"; "in in".
+    assert_eq!(
+        red_ctx(
+            "it's three oh nine birch hollow road uh lot fourteen",
+            "and your home address"
+        ),
+        "it's [ADDRESS]"
+    );
+    assert_eq!(
+        red_ctx(
+            "you can mail it to route two box one sixty four hartwell georgia three oh six four three",
+            "where should we mail it"
+        ),
+        "you can mail it to [ADDRESS]"
+    );
+    assert_eq!(
+        red("the route two bus stops at the box office"),
+        "the route two bus stops at the box office"
+    );
+    assert_eq!(
+        red("it's two two one four maple crest drive in in sandusky"),
+        "it's [ADDRESS]"
+    );
+    // An area code, an aside, the rest.
+    assert_eq!(
+        red("you can reach me at uh seven one eight ok that's the area code and then four four two uh nine oh six one"),
+        "you can reach me at uh [PHONE]"
+    );
+    assert_eq!(
+        red_ctx(
+            "Her name's Lucía, and it's 512 — she just moved back here — 440-2986.",
+            "And a phone number for the driver?"
+        ),
+        "Her name's [PERSON], and it's [PHONE]."
+    );
+    // "miss" after an acknowledgement is a title; elsewhere a verb.
+    assert_eq!(
+        red("okay so miss mokoena your application is in"),
+        "okay so [PERSON] your application is in"
+    );
+    for text in ["i miss you already", "so miss the first exit and turn left"] {
+        assert_eq!(red(text), text);
+    }
+    // A record read back: a name before its date of birth.
+    assert_eq!(
+        red("okay i have athanasios georgiou date of birth august second nineteen thirty eight is that correct"),
+        "okay i have [PERSON] date of birth [DATE_OF_BIRTH] is that correct"
+    );
+    assert_eq!(
+        red("i have two kids date of birth is on the form"),
+        "i have two kids date of birth is on the form"
+    );
+    // A start date after the birth date that was asked for.
+    assert_eq!(
+        red_ctx(
+            "may twenty ninth two thousand two and she starts on the ninth",
+            "and the new hire's date of birth"
+        ),
+        "[DATE_OF_BIRTH] and she starts on the ninth"
+    );
+    // "on my last invoice": the paper; the label before it says what the number is.
+    assert_eq!(
+        red_ctx(
+            "the customer number on my last invoice is c u s four one one nine eight two",
+            "do you have your customer number"
+        ),
+        "the customer number on my last invoice is [ACCOUNT_ID]"
+    );
+    for text in [
+        "the invoice number on my last statement is four four one nine eight",
+        "it was reissued under check number four four eight one seven",
+        "listing number a four four one seven two",
+    ] {
+        assert_eq!(red(text), text);
+    }
+}
+
+#[test]
+fn batch_ap_aq_seasons_estimates_deposits_spaces_and_labels_before_letters() {
+    // A year after a season is a year, not the rest of the student ID asked for.
+    assert_eq!(
+        red_ctx(
+            "Sure, it's S00731842. I was enrolled back in fall 2019, if that helps.",
+            "Can I get your student ID?"
+        ),
+        "Sure, it's [ACCOUNT_ID]. I was enrolled back in fall 2019, if that helps."
+    );
+    // An estimate's number; a receipt "for today's deposit" is the receipt's.
+    for text in [
+        "that's estimate LS-20931 for $685.",
+        "Your receipt number for today's deposit is 77310.",
+        "the fine is one eighty seven fifty plus court costs of sixty two dollars",
+    ] {
+        assert_eq!(red(text), text);
+    }
+    assert_eq!(
+        red("the direct deposit account for today's deposit is 4 4 1 2 0 9 8 7"),
+        "the direct deposit account for today's deposit is [BANK_ACCOUNT]"
+    );
+    assert_eq!(
+        red("i live at one eighty seven plum court"),
+        "i live at [ADDRESS]"
+    );
+    // "space" between spelled parts of a name.
+    assert_eq!(
+        red("the last name is van der berg that's v a n space d e r space b e r g"),
+        "the last name is [PERSON] that's [PERSON]"
+    );
+    // Whose a booking's number is.
+    assert_eq!(
+        red("okay so that's account nine one oh oh four five five two two seven oh one under rosalind achebe is that right"),
+        "okay so that's account [ACCOUNT_ID] under [PERSON] is that right"
+    );
+    // A personal label before spelled letters governs them; a prescription's stays.
+    assert_eq!(
+        red("okay so for patient number r x seven seven one oh two nine four the plan approved it"),
+        "okay so for patient number [ACCOUNT_ID] the plan approved it"
+    );
+    assert_eq!(
+        red("the prescription number is r x seven seven one oh two nine four"),
+        "the prescription number is r x seven seven one oh two nine four"
     );
 }

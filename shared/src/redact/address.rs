@@ -4,11 +4,14 @@
 use crate::redact::doc::Doc;
 use crate::redact::entity::EntityType;
 use crate::redact::lexicon::{flag, Concept};
-use crate::redact::tokens::{Case, Kind};
+use crate::redact::tokens::{pack_word, Case, Kind};
 
-/// Finds street addresses; claims their tokens (and the number runs inside).
-pub(crate) fn detect(doc: &mut Doc) {
+/// Finds street addresses; claims their tokens (and the number runs inside). A street
+/// named without its number counts only after a cue ([`street_cue_before`]); returns
+/// whether one was found (the pieces of [`detect_in_pieces`] may follow it).
+pub(crate) fn detect(doc: &mut Doc, asked_address: bool) -> bool {
     let n = doc.toks.len();
+    let mut street_alone = false;
     let mut i = 0;
     while i < n {
         if !doc.flag(i, flag::STREET)
@@ -95,6 +98,25 @@ pub(crate) fn detect(doc: &mut Doc) {
         }
         let r = doc.run_at[k - 1];
         if r == 0 {
+            // "it's on wexford lane uh the house number is ...": the street alone, after a
+            // cue.
+            let k = if k > 1 && (doc.is(k - 1, "old") || doc.is(k - 1, "new")) {
+                k - 1
+            } else {
+                k
+            };
+            if names > 0 && street_cue_before(doc, k, asked_address) {
+                let mut end = i + 1;
+                if doc.flag(end, flag::DIRECTION)
+                    && !doc.claimed[end]
+                    && (doc.titled(end) || !doc.cased)
+                {
+                    end += 1;
+                }
+                street_alone |= doc.add(EntityType::Address, k, end);
+                i = end;
+                continue;
+            }
             i += 1;
             continue;
         }
@@ -149,6 +171,26 @@ pub(crate) fn detect(doc: &mut Doc) {
         i = end.max(i + 1);
     }
     detect_prefixed(doc);
+    street_alone
+}
+
+/// A street named without its number is an address after "live(s) on", "the street is" /
+/// "the road is" or, when the address was asked for, "on" (fillers between); `k` is its
+/// first word. ("the store on elm street", "we live on a busy road" stay.)
+fn street_cue_before(doc: &Doc, k: usize, asked_address: bool) -> bool {
+    let mut c = k;
+    while c > 0 && doc.filler(c - 1) {
+        c -= 1;
+    }
+    if c == 0 || doc.claimed[c - 1] {
+        return false;
+    }
+    if doc.is(c - 1, "on") {
+        let lived =
+            c > 1 && (doc.is(c - 2, "live") || doc.is(c - 2, "lives") || doc.is(c - 2, "living"));
+        return lived || asked_address;
+    }
+    c > 1 && doc.is(c - 1, "is") && (doc.is(c - 2, "street") || doc.is(c - 2, "road"))
 }
 
 /// "712 1/2 Pecan Street": a house number with a half after it (the run's only slash).
@@ -213,14 +255,16 @@ fn detect_prefixed(doc: &mut Doc) {
 }
 
 /// A unit said before the street number ("Flat 3, 27 Kingsmead Road", "Lot 14, 2200
-/// Highway 61", "apartment three c, 12 ..."): the start of the address.
+/// Highway 61", "apartment three c, 12 ...", "Unit 4 at 88 Harbor View Blvd"): the start
+/// of the address.
 fn unit_before(doc: &Doc, t0: usize) -> usize {
     // "Lot 14, 2200 ...": the unit's number and the street number read as one run.
     if t0 > 0 && doc.flag(t0 - 1, flag::UNIT) && !doc.claimed[t0 - 1] && !doc.is(t0 - 1, "box") {
         return t0 - 1;
     }
+    // ("unit fourteen c at two twenty one west elm court": the unit, then "at".)
     let mut k = t0;
-    if k > 0 && doc.toks[k - 1].is_punct(b',') {
+    if k > 0 && (doc.toks[k - 1].is_punct(b',') || doc.is(k - 1, "at")) {
         k -= 1;
     }
     // The unit's value: a letter, a code or a short number.
@@ -456,6 +500,10 @@ fn rural_route_before(doc: &Doc, boxed: usize) -> Option<usize> {
     if p >= 2 && doc.is(p - 1, "route") && doc.is(p - 2, "rural") {
         return Some(p - 2);
     }
+    // "route two box one sixty four": a rural route said without "rural".
+    if p >= 1 && doc.is(p - 1, "route") {
+        return Some(p - 1);
+    }
     if p >= 2 && doc.is(p - 1, "r") && doc.is(p - 2, "r") {
         return Some(p - 2);
     }
@@ -474,6 +522,11 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
         if j < n && doc.toks[j].is_punct(b',') {
             j += 1;
         }
+        // "... elm hollow road uh lot fourteen": a pause before the unit.
+        let f = doc.skip_fillers(j, false);
+        if f > j && doc.flag(f, flag::UNIT) && !doc.is(f, "box") {
+            j = f;
+        }
         let number_sign = doc.is(j, "number") && doc.is(j + 1, "sign");
         // "... east colfax avenue number two oh four": a unit number.
         let number_unit = !number_sign
@@ -482,6 +535,14 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
                 .run_at
                 .get(j + 1)
                 .is_some_and(|r| *r != 0 && doc.runs[*r as usize - 1].t0 == j + 1);
+        // "twenty seven oh five old mill road rural route two": the route after the street.
+        if doc.is(j, "rural") && doc.is(j + 1, "route") {
+            let r = doc.run_at.get(j + 2).copied().unwrap_or(0);
+            if r != 0 && doc.runs[r as usize - 1].t0 == j + 2 && doc.runs[r as usize - 1].n() <= 3 {
+                end = doc.runs[r as usize - 1].t1;
+                continue;
+            }
+        }
         // "7 Chestnut Street, 2nd Floor, Providence ...", "... third floor ...": the
         // ordinal before the unit word.
         if doc.toks.get(j).is_some_and(|t| t.lex.ordinal > 0)
@@ -532,12 +593,14 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
     let in_city = doc.is(j, "in");
     if in_city {
         j += 1;
-        // "... in uh in lubbock texas": a filler and the "in" said again.
+        // "... in uh in lubbock texas", "... in in sandusky": the "in" said again.
         if doc.filler(j) {
             j = doc.skip_fillers(j, false);
             if doc.is(j, "in") {
                 j += 1;
             }
+        } else if doc.is(j, "in") {
+            j += 1;
         }
     }
     let mut city_end = j;
@@ -767,4 +830,97 @@ fn is_state_at(doc: &Doc, i: usize) -> Option<usize> {
         return Some(i + 1);
     }
     None
+}
+
+/// An address given in pieces ("it's on wexford lane uh the house number is eighteen forty
+/// two", "i live on cedar bluff road it's number six oh one one", "it's apartment three
+/// twelve and the building is ..."): once a street was named without its number (`street`:
+/// [`detect`] found one) or the address was asked for, the house number said after "the
+/// (house) number is" and a unit said alone; a unit said after an address found whole; the
+/// street of a found address said alone before it. Runs after [`detect`], on what it left.
+pub(crate) fn detect_in_pieces(doc: &mut Doc, asked_address: bool, street: bool) {
+    const NUMBER: u64 = pack_word(b"number");
+    const NUMBERS: u64 = pack_word(b"number's");
+    let n = doc.toks.len();
+    // ("Same address, 4410 Winding Creek Lane, but add Unit 12": a unit said after an
+    // address found whole.)
+    let address_found = doc.found.iter().any(|f| f.kind == EntityType::Address);
+    if address_found {
+        street_said_before(doc);
+    }
+    let pieces = street || asked_address;
+    if !(pieces || address_found) || doc.runs.is_empty() {
+        return;
+    }
+    for k in 0..n {
+        let t = &doc.toks[k];
+        if t.kind != Kind::Word || doc.claimed[k] {
+            continue;
+        }
+        let number = pieces
+            && (t.key == NUMBER || t.key == NUMBERS)
+            && k > 0
+            && ["house", "building", "street", "the", "it's", "is"]
+                .iter()
+                .any(|w| doc.is(k - 1, w));
+        let unit = t.lex.has(flag::UNIT)
+            && ["apartment", "apt", "unit", "suite", "ste"]
+                .iter()
+                .any(|w| doc.is(k, w));
+        if !(number || unit) {
+            continue;
+        }
+        let mut j = k + 1;
+        while doc.is(j, "is") || doc.filler(j) {
+            j += 1;
+        }
+        let r = doc.run_at.get(j).copied().unwrap_or(0);
+        if r == 0 {
+            continue;
+        }
+        let run = &doc.runs[r as usize - 1];
+        let digits = if unit { 1..=4 } else { 1..=6 };
+        if run.t0 != j || !digits.contains(&run.n()) || run.month || run.slash || doc.claimed[j] {
+            continue;
+        }
+        let end = run.t1;
+        let start = if unit { k } else { j };
+        doc.add(EntityType::Address, start, end);
+    }
+}
+
+/// "it's on maple crest drive um two two one four maple crest drive": the street of an
+/// address found whole, named alone before it, is part of the address too.
+fn street_said_before(doc: &mut Doc) {
+    let mut add: Vec<(usize, usize)> = Vec::new();
+    for f in doc.found.iter().filter(|f| f.kind == EntityType::Address) {
+        // The street's name words and type inside the address: after its number run.
+        let Some(s0) = (f.t0..f.t1).find(|&k| doc.run_at[k] != 0).map(|k| {
+            let r = &doc.runs[doc.run_at[k] as usize - 1];
+            r.t1
+        }) else {
+            continue;
+        };
+        let Some(ty) = (s0 + 1..f.t1).find(|&k| doc.flag(k, flag::STREET)) else {
+            continue;
+        };
+        let len = ty + 1 - s0;
+        if len > 5 || f.t0 < len {
+            continue;
+        }
+        // (A few words back only: linear in the text however many addresses it holds.)
+        for j in f.t0.saturating_sub(24)..=f.t0 - len {
+            let same = (0..len).all(|d| {
+                !doc.claimed[j + d]
+                    && doc.toks[j + d].kind == Kind::Word
+                    && doc.bytes(j + d).eq_ignore_ascii_case(doc.bytes(s0 + d))
+            });
+            if same {
+                add.push((j, j + len));
+            }
+        }
+    }
+    for (t0, t1) in add {
+        doc.add(EntityType::Address, t0, t1);
+    }
 }

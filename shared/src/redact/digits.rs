@@ -53,6 +53,10 @@ fn concept_at(doc: &Doc, k: usize) -> Concept {
         // (Phone words are frequent — "call", "home", "work" —: only "on the phone" is
         // looked at further.)
         Concept::Phone if k >= 3 && doc.is(k - 2, "on") => concept_in_phrase(doc, k, c),
+        // "reissued under check number four four eight one seven": a check's number.
+        Concept::Number if k > 0 && (doc.is(k - 1, "check") || doc.is(k - 1, "cheque")) => {
+            Concept::Negative
+        }
         _ => c,
     }
 }
@@ -65,7 +69,7 @@ fn concept_in_phrase(doc: &Doc, k: usize, c: Concept) -> Concept {
         // "her member ID is RX-4471-9023": a label written in capitals and glued to the
         // digits is the code's prefix; the words before it say what the code is.
         || c == Concept::Negative && glued_prefix(doc, k)
-        || c == Concept::Bank && checking_in(doc, k)
+        || c == Concept::Bank && (checking_in(doc, k) || printed_on(doc, k, true, true))
         || c == Concept::Card && card_as_place(doc, k)
         || c == Concept::Negative && document_as_place(doc, k)
         || c == Concept::Phone && phone_as_place(doc, k)
@@ -99,8 +103,20 @@ fn glued_prefix(doc: &Doc, k: usize) -> bool {
 /// label in the three words before: where the number is, not what it is (the label then
 /// governs it). `negative_label`: a non-personal label (order, IMEI, ...) counts too.
 fn printed_on(doc: &Doc, k: usize, loose: bool, negative_label: bool) -> bool {
+    // ("the customer number on my last invoice": one word saying which paper.)
+    let a = usize::from(
+        k > 3
+            && [
+                "last", "latest", "recent", "current", "old", "new", "first", "monthly",
+            ]
+            .iter()
+            .any(|w| doc.is(k - 1, w)),
+    );
+    let k = k - a;
     k >= 3
-        && (doc.is(k - 1, "the") || doc.is(k - 1, "your") || loose && doc.is(k - 1, "my"))
+        && (doc.is(k - 1, "the")
+            || doc.is(k - 1, "your")
+            || loose && (doc.is(k - 1, "my") || doc.is(k - 1, "today's")))
         && (doc.is(k - 2, "on") || loose && doc.is(k - 2, "for"))
         && (k.saturating_sub(5)..k - 2).any(|p| {
             doc.word(p)
@@ -769,16 +785,20 @@ fn written_day(doc: &Doc, k: usize) -> bool {
     })
 }
 
-/// A written year (19xx / 20xx) right after "in", "from" or "since": "expired in 2023",
-/// "valid from 2024" (not a card expiry or a cut card number).
+/// A year (19xx / 20xx, written or said as a year) right after "in", "from", "since" or a
+/// season: "expired in 2023", "valid from 2024", "enrolled back in fall 2019" (not a card
+/// expiry, a cut card number or an identifier).
 fn bare_year(doc: &Doc, run: &Run) -> bool {
     run.n() == 4
-        && run.written
-        && run.ngroups == 1
+        // Written in one group, or said as a year is ("from twenty eleven", "since nineteen
+        // ninety eight").
+        && (run.written && run.ngroups == 1 || !run.written && run.t1 - run.t0 <= 3)
         && run.t0 > 0
-        && ["in", "from", "since"]
-            .iter()
-            .any(|w| doc.is(run.t0 - 1, w))
+        && [
+            "in", "from", "since", "fall", "spring", "summer", "winter", "autumn",
+        ]
+        .iter()
+        .any(|w| doc.is(run.t0 - 1, w))
         && matches!(&run.digits.as_bytes()[..2], b"19" | b"20")
 }
 
@@ -912,6 +932,13 @@ const SEEN: usize = 8;
 /// Classifies every unclaimed run and records the entities.
 pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
     let mut first_run = true;
+    // A placeholder of ours stands for a number decided on the first pass: a run after it
+    // is no longer the first (redacting twice changes nothing).
+    let placeholder = doc
+        .toks
+        .iter()
+        .position(|t| t.kind == Kind::Placeholder)
+        .unwrap_or(usize::MAX);
     let mut seen: Vec<(EntityType, usize)> = Vec::new();
     for ri in 0..doc.runs.len() {
         let decided = {
@@ -919,6 +946,7 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
             if doc.claimed[run.t0..run.t1].iter().any(|c| *c) {
                 None
             } else {
+                let first_run = first_run && run.t0 < placeholder;
                 let mut kind = classify(doc, run, prior, bank_here, first_run);
                 // "patient number ... v as in victor seven seven oh two nine one", "the
                 // player's club id ... is p c dash oh four four ...", "My donor number is
@@ -934,10 +962,15 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
                     if let Some(p) = lettered_prefix(doc, run.t0) {
                         // (The letters themselves may spell such a label: "t k t",
                         // "i n v".)
+                        // (A personal label before the letters governs them: "for
+                        // patient number r x seven seven one ...".)
                         let before = look_back(doc, p);
                         if before.concept != Concept::Negative
                             && !before.money
-                            && look_back(doc, run.t0).concept != Concept::Negative
+                            && (matches!(
+                                before.concept,
+                                Concept::AccountId | Concept::Account | Concept::Id
+                            ) || look_back(doc, run.t0).concept != Concept::Negative)
                         {
                             kind = Some(EntityType::AccountId);
                         }
@@ -1376,7 +1409,13 @@ fn classify_in(
                     "since",
                 ]
                 .iter()
-                .any(|w| doc.is(run.t0 - 1, w));
+                .any(|w| doc.is(run.t0 - 1, w))
+            // "she starts on the ninth"
+            || run.t0 > 1
+                && doc.is(run.t0 - 1, "on")
+                && ["starts", "start", "starting", "started", "begins", "began"]
+                    .iter()
+                    .any(|w| doc.is(run.t0 - 2, w));
         if !scheduled {
             return false;
         }
@@ -1563,9 +1602,10 @@ fn classify_in(
             && !crate::redact::address::business_place_before(doc, run.t0))
         .then_some(E::Address),
         Concept::Routing => (!unit && !datey && n >= 2).then_some(E::RoutingNumber),
-        Concept::Bank => {
-            (!unit && !datey && (n >= 4 || at_end && n >= 2)).then_some(E::BankAccount)
-        }
+        // "a deposit of fifteen hundred": an amount said in hundreds is no account number.
+        Concept::Bank => (!(unit || datey || n <= 7 && hundreds(doc, run))
+            && (n >= 4 || at_end && n >= 2))
+            .then_some(E::BankAccount),
         Concept::Account | Concept::AccountId | Concept::Id => {
             if unit
                 || datey
@@ -1750,6 +1790,7 @@ pub(crate) fn trailing_kind(doc: &Doc) -> Option<EntityType> {
     // A number run that was not classified, or a keyword at the very end ("my card number is").
     let mut k = last + 1;
     let mut words = 0;
+    let mut placed = None;
     while k > 0 && words < 5 {
         k -= 1;
         let t = doc.toks[k];
@@ -1772,11 +1813,26 @@ pub(crate) fn trailing_kind(doc: &Doc) -> Option<EntityType> {
             Concept::Negative | Concept::Money | Concept::Ending => return None,
             _ => None,
         };
+        // "And the date of birth on the account?": the paper or account a thing is on is
+        // where it is; the keyword before it says what the number will be.
+        if kind.is_some()
+            && placed.is_none()
+            && matches!(
+                c,
+                Concept::Account | Concept::Bank | Concept::Card | Concept::AccountId
+            )
+            && k >= 2
+            && (doc.is(k - 1, "the") || doc.is(k - 1, "your"))
+            && (doc.is(k - 2, "on") || doc.is(k - 2, "for"))
+        {
+            placed = kind;
+            continue;
+        }
         if kind.is_some() {
             return kind;
         }
     }
-    None
+    placed
 }
 
 /// The first strong keyword of a text (what a question asks for).
@@ -1989,7 +2045,7 @@ pub(crate) fn phone_in_pieces(doc: &mut Doc) {
         let mut t0 = f.t0;
         let mut pieces: Vec<usize> = Vec::new();
         while digits.len() < 10 {
-            let Some(k) = piece_gap_start(doc, t0) else {
+            let Some(k) = piece_gap_start(doc, t0).or_else(|| dash_aside_start(doc, t0)) else {
                 break;
             };
             let r = doc.run_at[k - 1];
@@ -2031,10 +2087,14 @@ pub(crate) fn phone_in_pieces(doc: &mut Doc) {
 /// um"): a few unclaimed fillers, commas and connector words, with "then" or "rest" among
 /// them. Returns the token after the piece before it.
 fn piece_gap_start(doc: &Doc, t: usize) -> Option<usize> {
-    const GAP: &[&str] = &["and", "then", "the", "rest", "is", "rest's", "like", "it's"];
+    // ("seven one eight ok that's the area code and then ...")
+    const GAP: &[&str] = &[
+        "and", "then", "the", "rest", "is", "rest's", "like", "it's", "ok", "okay", "that's",
+        "thats", "area", "code",
+    ];
     let mut k = t;
     let mut linked = false;
-    while k > 0 && t - k < 6 {
+    while k > 0 && t - k < 8 {
         let p = k - 1;
         if doc.claimed[p] {
             break;
@@ -2049,6 +2109,35 @@ fn piece_gap_start(doc: &Doc, t: usize) -> Option<usize> {
         k = p;
     }
     (linked && k < t && k > 0).then_some(k)
+}
+
+/// "it's 512 — she just moved back here — 440-2986": an aside between two dashes (a few
+/// unclaimed words, no number) ending right before `t`. Returns the token after the piece
+/// before it.
+fn dash_aside_start(doc: &Doc, t: usize) -> Option<usize> {
+    let dash = |k: usize| {
+        let b = doc.bytes(k);
+        doc.toks[k].kind == crate::redact::tokens::Kind::Punct
+            && (b == "—".as_bytes() || b == "–".as_bytes() || b == b"-" && doc.toks[k].space_before)
+    };
+    if t < 3 || doc.claimed[t - 1] || !dash(t - 1) {
+        return None;
+    }
+    let mut k = t - 1;
+    while k > 0 && t - k < 12 {
+        let p = k - 1;
+        if doc.claimed[p] || doc.run_at[p] != 0 {
+            return None;
+        }
+        if dash(p) {
+            return (p > 0 && p + 2 < t).then_some(p);
+        }
+        if !(doc.word(p) || doc.toks[p].is_punct(b',')) {
+            return None;
+        }
+        k = p;
+    }
+    None
 }
 
 /// The digits of the number runs inside tokens `t0..t1`.

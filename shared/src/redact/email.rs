@@ -419,6 +419,20 @@ fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
                 pending = false;
             }
             Kind::Word => {
+                // "k as in kilo o v a l e n k o at ...": a spelled letter said with its
+                // example word.
+                if seg_letters
+                    && start == k + 1
+                    && k >= 3
+                    && doc.is(k - 1, "in")
+                    && doc.is(k - 2, "as")
+                    && doc.letter(k - 3)
+                    && !doc.claimed[k - 3..k].iter().any(|c| *c)
+                {
+                    k -= 3;
+                    start = k;
+                    continue;
+                }
                 if t.lex.has(flag::CONNECT) {
                     if start == at {
                         break;

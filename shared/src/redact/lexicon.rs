@@ -351,7 +351,8 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("submission", Concept::Negative), ("payoff", Concept::Money),
     ("session", Concept::Negative), ("radio", Concept::Negative), ("bus", Concept::Negative), ("trip", Concept::Negative),
     ("authorization", Concept::Negative), ("report", Concept::Negative),
-    ("truck", Concept::Negative),
+    ("truck", Concept::Negative), ("locator", Concept::Negative),
+    ("arrangement", Concept::Negative), ("listing", Concept::Negative), ("estimate", Concept::Negative),
 ];
 
 #[rustfmt::skip]
@@ -361,6 +362,7 @@ const FILLERS: &[&str] = &[
 
 #[rustfmt::skip]
 const STOPWORDS: &[&str] = &[
+    "plus", "minus",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
     "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays",
     "a", "about", "above", "actually", "after", "again", "ago", "ahead", "all", "alright", "also",
@@ -466,7 +468,7 @@ const KIN: &[&str] = &[
     "parents", "sons", "daughters", "brothers", "sisters", "grandparents", "grandkids",
     "grandchildren", "siblings", "sibling", "twins", "cousins", "stepmom", "stepdad", "godson",
     "goddaughter", "godmother", "godfather", "grandkid", "stepkids", "youngest", "oldest",
-    "eldest",
+    "eldest", "kids", "kid", "children", "child",
 ];
 
 /// Names that are also everyday words: taken only after a strong cue ("my name is").
@@ -708,6 +710,7 @@ fn build() -> Table {
         "address",
         "live",
         "lives",
+        "living",
         "located",
         "calling",
         "surname",
@@ -862,6 +865,7 @@ fn build() -> Table {
         "address",
         "live",
         "lives",
+        "living",
         "located",
         "postcode",
         "postcode's",

@@ -336,10 +336,14 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
         email::detect(&mut doc, prior.asked_email);
     }
     find_runs(&mut doc);
+    let asked_address = prior.asked == Concept::Zip;
+    let mut street_alone = false;
+    if doc.flags & lexicon::flag::STREET != 0
+        && (!doc.runs.is_empty() || asked_address || doc.flags & lexicon::flag::ADDR_CUE != 0)
+    {
+        street_alone = address::detect(&mut doc, asked_address);
+    }
     if !doc.runs.is_empty() {
-        if doc.flags & lexicon::flag::STREET != 0 {
-            address::detect(&mut doc);
-        }
         if doc.flags & lexicon::flag::UNIT != 0 {
             address::detect_po_box(&mut doc);
         }
@@ -348,8 +352,11 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
             address::detect_postcode(&mut doc);
         }
     }
-    if prior.asked == Concept::Zip {
+    if asked_address {
         address::detect_city_state(&mut doc);
+    }
+    if doc.flags & (lexicon::flag::STREET | lexicon::flag::UNIT) != 0 || asked_address {
+        address::detect_in_pieces(&mut doc, asked_address, street_alone);
     }
     let bank_here = doc.toks.iter().enumerate().any(|(k, t)| {
         t.kind == Kind::Word
@@ -363,6 +370,9 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     }
     person::detect(&mut doc, prior.asked_name);
     person::join_hyphenated(&mut doc);
+    if doc.found.iter().any(|f| f.kind == EntityType::Person) {
+        person::spelled_again(&mut doc);
+    }
     if doc.flags & lexicon::flag::HOLD != 0 || doc.found.len() >= 2 {
         digits::join_interrupted(&mut doc);
     }

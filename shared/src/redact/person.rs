@@ -258,6 +258,8 @@ fn spelled_after(doc: &Doc, end: usize) -> usize {
                     && doc.word(s + 1)
                     && (doc.toks[s + 1].lex.concept != Concept::None
                         || doc.is(s + 1, "date") && doc.is(s + 2, "of"))
+                // "siobhan s i o b h a n o'dwyer and ...": a surname's shape
+                || c == 0 && apostrophe_surname(doc.bytes(s))
                 || c == 1
                     && doc.titled(s + c)
                     && doc
@@ -270,6 +272,22 @@ fn spelled_after(doc: &Doc, end: usize) -> usize {
         return s;
     }
     end
+}
+
+/// "o'dwyer", "D'Angelo", "O’Neil": a surname's shape ("o" or "d", an apostrophe and at least
+/// three letters), but not "o'clock".
+fn apostrophe_surname(b: &[u8]) -> bool {
+    let rest = match b {
+        [o, b'\'', rest @ ..] | [o, 0xE2, 0x80, 0x99, rest @ ..]
+            if matches!(o.to_ascii_lowercase(), b'o' | b'd') =>
+        {
+            rest
+        }
+        _ => return false,
+    };
+    rest.len() >= 3
+        && rest.iter().all(u8::is_ascii_alphabetic)
+        && !rest.eq_ignore_ascii_case(b"clock")
 }
 
 /// A spelling at `i`: single letters (≥2), "W-H-I-T-E", or "S as in Sam" chains. Returns end.
@@ -298,8 +316,8 @@ fn spelled(doc: &Doc, i: usize) -> usize {
                 .get(j)
                 .is_some_and(|t| t.is_punct(b'-') && !t.space_before || t.is_punct(b','))
                 || doc.is(j, "apostrophe")
-                // "a l dash r a s h i d"
-                || letters >= 2 && (doc.is(j, "dash") || doc.is(j, "hyphen")))
+                // "a l dash r a s h i d", "v a n space d e r space b e r g"
+                || letters >= 2 && (doc.is(j, "dash") || doc.is(j, "hyphen") || doc.is(j, "space")))
                 && doc.letter(j + 1)
             {
                 j += 1;
@@ -457,6 +475,12 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 }
                 if let Some(f) = found {
                     cue = Some((Cue::Strong, after_is(doc, f)));
+                } else if prev_word(doc, i)
+                    .is_some_and(|p| doc.is(p, "the") && p > 0 && doc.is(p - 1, "under"))
+                    && namey(doc, i + 1)
+                {
+                    // "member one zero ... under the name gupta": what a file is under.
+                    cue = Some((Cue::Strong, i + 1));
                 } else if prev_word(doc, i).is_some_and(|p| {
                     [
                         "patient", "customer", "caller", "member", "contact", "legal", "insured",
@@ -594,6 +618,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                         "bye",
                         "goodbye",
                         "dear",
+                        "so",
+                        "alright",
+                        "right",
+                        "great",
+                        "perfect",
                     ]
                     .iter()
                     .any(|w| doc.is(i - 1, w)));
@@ -740,8 +769,16 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                     || doc.is(j + 1, "my") && doc.is(j + 3, "name")
                     || doc.ends_after(j + 1)
                     || doc.toks.get(j + 1).is_some_and(|t| t.kind == Kind::Punct));
+            // "that's account nine one oh ... under rosalind achebe": a booking's number,
+            // then whose it is.
+            let after_booked_number = doc.is(i, "under")
+                && doc.found.iter().any(|f| {
+                    f.t1 == i
+                        && f.kind != EntityType::Person
+                        && (f.t0.saturating_sub(3)..f.t0).any(|b| booking_noun(doc, b))
+                });
             cue = Some((
-                if surname_alone {
+                if surname_alone || after_booked_number {
                     Cue::Strong
                 } else {
                     Cue::Weak
@@ -792,6 +829,18 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                         && (1..w).all(|m| namey(doc, j + m))
                 })
             {
+                cue = Some((Cue::Strong, j));
+            }
+            // "okay i have athanasios georgiou date of birth ...": a record read back.
+            if doc.is(i, "have") && namey(doc, j) && namey(doc, j + 1) && {
+                let k = j + 2 + usize::from(doc.toks.get(j + 2).is_some_and(|t| t.is_punct(b',')));
+                doc.is(k, "date") && doc.is(k + 1, "of")
+                    || doc.word(k)
+                        && matches!(
+                            doc.toks[k].lex.concept,
+                            Concept::Birth | Concept::Ssn | Concept::AccountId | Concept::Phone
+                        )
+            } {
                 cue = Some((Cue::Strong, j));
             }
             // "i'm the bride isabela cardoso", "I'm the subscriber, ...": a role first.
@@ -1295,12 +1344,13 @@ const REPEATED_WORDS: usize = 8;
 #[inline(never)]
 fn repeat_mentions(doc: &mut Doc) {
     // The name words: their token and packed key (0 for words longer than a key holds).
-    let mut words = [(0usize, 0u64); REPEATED_WORDS];
+    // (And whether it was the surname of a name of two words or more.)
+    let mut words = [(0usize, 0u64, false); REPEATED_WORDS];
     let mut m = 0;
     for f in doc.found.iter().filter(|f| f.kind == EntityType::Person) {
         for k in f.t0..f.t1 {
             if m < REPEATED_WORDS && repeatable(doc, k) {
-                words[m] = (k, doc.toks[k].key);
+                words[m] = (k, doc.toks[k].key, k + 1 == f.t1 && f.t1 - f.t0 >= 2);
                 m += 1;
             }
         }
@@ -1320,7 +1370,7 @@ fn repeat_mentions(doc: &mut Doc) {
             t.kind == Kind::Word
                 && !t.lex.has(flag::STOP)
                 && !doc.claimed[k]
-                && words.iter().any(|&(w, key)| {
+                && words.iter().any(|&(w, key, _)| {
                     key == t.key
                         && (key != 0
                             || doc.toks[w].len() == t.len()
@@ -1338,6 +1388,13 @@ fn repeat_mentions(doc: &mut Doc) {
                     e += 1;
                 }
                 let e = if e > k && doc.ends_after(e) { e } else { k };
+                // (And a surname said again after another given name: "it's under my late
+                // husband giorgos papadopoulos but change it to me eleni papadopoulos".)
+                let s0 = if k == s0 + 1 && surname_again(doc, words, s0) {
+                    s0 - 1
+                } else {
+                    s0
+                };
                 if doc.add(EntityType::Person, s0, e) {
                     if let Some(mut f) = doc.found.pop() {
                         extend_hyphenated(doc, &mut f);
@@ -1350,6 +1407,23 @@ fn repeat_mentions(doc: &mut Doc) {
         }
         k += 1;
     }
+}
+
+/// Token `k` says again the surname of a found name, right after a name word that is
+/// said where a name goes ("... to me eleni papadopoulos", "and eleni papadopoulos").
+fn surname_again(doc: &Doc, words: &[(usize, u64, bool)], k: usize) -> bool {
+    k >= 2
+        && namey(doc, k - 1)
+        && (!doc.cased || doc.titled(k - 1))
+        && ["me", "is", "to", "for", "and", "it's", "its", "name"]
+            .iter()
+            .any(|w| doc.is(k - 2, w))
+        && words.iter().any(|&(w, key, surname)| {
+            surname
+                && doc.toks[w].len() == doc.toks[k].len()
+                && (key != 0 && key == doc.toks[k].key
+                    || doc.bytes(w).eq_ignore_ascii_case(doc.bytes(k)))
+        })
 }
 
 /// Token `k` of a found name can be recognised again on its own (see [`repeat_mentions`]).
@@ -2357,5 +2431,51 @@ fn name_before(doc: &mut Doc, i: usize, known_only: bool) {
     }
     if k < j {
         doc.add(EntityType::Person, k, j);
+    }
+}
+
+/// A name found in the utterance spelled again elsewhere in it ("my name is ewa nowak thats
+/// e w a and ...", "under joao and maria silva joao with no accent j o a o",
+/// "Abdel-Rahman, spelled A-B-D-E-L"): letters said one by one that spell a word of a found
+/// name are that name.
+pub(crate) fn spelled_again(doc: &mut Doc) {
+    /// Tokens between a name and its spelling, at most.
+    const NEAR: usize = 40;
+    let n = doc.toks.len();
+    let mut i = 0;
+    while i < n {
+        if doc.claimed[i] || !doc.letter(i) {
+            i += 1;
+            continue;
+        }
+        // The letters from `i`, each a one-letter word, maybe joined by tight hyphens.
+        let mut spelled = [0u8; 24];
+        let mut len = 0;
+        let mut j = i;
+        let mut end = i;
+        while j < n && len < spelled.len() && doc.letter(j) && !doc.claimed[j] {
+            spelled[len] = doc.bytes(j)[0].to_ascii_lowercase();
+            len += 1;
+            end = j + 1;
+            j += 1;
+            if j + 1 < n && doc.toks[j].is_punct(b'-') && !doc.toks[j].space_before {
+                j += 1;
+            }
+        }
+        let word = &spelled[..len];
+        // (Names found near the spelling only: linear in the text however many it holds.)
+        let spells_a_name = len >= 2
+            && doc.found.iter().any(|f| {
+                f.kind == EntityType::Person
+                    && f.t1 + NEAR >= i
+                    && f.t0 <= end + NEAR
+                    && (f.t0..f.t1).any(|k| {
+                        doc.toks[k].kind == Kind::Word && doc.bytes(k).eq_ignore_ascii_case(word)
+                    })
+            });
+        if spells_a_name {
+            doc.add(EntityType::Person, i, end);
+        }
+        i = end.max(i + 1);
     }
 }
