@@ -486,6 +486,17 @@ const GUARDS: &[(&str, f64)] = &[
     // before spelled letters that spell another label), 3.6% and 2.0% after.
     ("heldout_ap_pii.jsonl", 0.04),
     ("heldout_aq_pii.jsonl", 0.03),
+    // Batches AR and AS, written after AP's and AQ's fixes by two more writers who saw no
+    // other batch: AR (six tenths raw: phone insurance, rent-to-own, veterinary referrals,
+    // parking permits, home health aides, lost-and-found, credit disputes, driving school,
+    // pest control, medical collections, hotel points, school buses) leaked 5.0% and AS
+    // (brokerage transfers, daycare billing, appliance delivery, blood donors, car washes,
+    // immigration intake, deposit refunds, church events, sports leagues, optical, auto
+    // glass, HOA management) 3.2% before the fixes they prompted (a year after "in" is no
+    // part of a social, "so he's thirteen" after a birth date, a word next to a spelled name
+    // or mailbox that the spelling spells, "is miss deloris"), 3.7% and 2.6% after.
+    ("heldout_ar_pii.jsonl", 0.04),
+    ("heldout_as_pii.jsonl", 0.03),
 ];
 
 #[test]

@@ -2034,3 +2034,34 @@ fn batch_ap_aq_seasons_estimates_deposits_spaces_and_labels_before_letters() {
         "the prescription number is r x seven seven one oh two nine four"
     );
 }
+
+#[test]
+fn batch_ar_as_ages_years_and_words_their_spelling_spells() {
+    // A year after "in" is no part of the social; an age after a birth date is no date.
+    assert_eq!(
+        red("my social is two eight seven four four six oh nine one and um i got it in twenty nineteen"),
+        "my social is [SSN] and um i got it in twenty nineteen"
+    );
+    assert_eq!(
+        red("he was born um june the seventh two thousand twelve so he's thirteen"),
+        "he was born um [DATE_OF_BIRTH] so he's thirteen"
+    );
+    // A word next to a spelled name or mailbox that the spelling spells.
+    assert_eq!(
+        red("can you put it under the tadesse family t a d e s s e"),
+        "can you put it under the [PERSON] family [PERSON]"
+    );
+    assert_eq!(
+        red("it's k o b a y a s h i dot r at gmail dot com kobayashi like the hot dog guy"),
+        "it's [EMAIL] [PERSON] like the hot dog guy"
+    );
+    // "miss" after "is" is a title; "what i miss is" stays.
+    assert_eq!(
+        red("she rides bus twelve and the aide on it is miss deloris"),
+        "she rides bus twelve and the aide on it is [PERSON]"
+    );
+    assert_eq!(
+        red("what i miss is the old plan"),
+        "what i miss is the old plan"
+    );
+}

@@ -1583,10 +1583,14 @@ fn classify_in(
                 && ["turned", "turning", "turn", "turns", "aged", "age"]
                     .iter()
                     .any(|w| doc.is(run.t0 - 1, w));
+            // ("... june the seventh two thousand twelve so he's thirteen": an age.)
+            let age = age || !datey && n <= 2 && age_before(doc, run.t0);
             (!unit && !age && (datey || (4..=8).contains(&n) || at_end && n >= 2))
                 .then_some(E::DateOfBirth)
         }
-        Concept::Ssn => (!unit && !datey && (n >= 4 || at_end && n >= 2)).then_some(E::Ssn),
+        // ("my social is ... and um i got it in twenty nineteen": a year.)
+        Concept::Ssn => (!unit && !datey && !bare_year(doc, run) && (n >= 4 || at_end && n >= 2))
+            .then_some(E::Ssn),
         Concept::Phone => {
             if unit || datey || n <= 4 && time_prep_before(doc, run.t0) {
                 // "reach me after nine thirty", "call me around 5"

@@ -370,7 +370,11 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     }
     person::detect(&mut doc, prior.asked_name);
     person::join_hyphenated(&mut doc);
-    if doc.found.iter().any(|f| f.kind == EntityType::Person) {
+    if doc
+        .found
+        .iter()
+        .any(|f| matches!(f.kind, EntityType::Person | EntityType::Email))
+    {
         person::spelled_again(&mut doc);
     }
     if doc.flags & lexicon::flag::HOLD != 0 || doc.found.len() >= 2 {

@@ -623,6 +623,9 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                         "right",
                         "great",
                         "perfect",
+                        // ("the aide on it is miss deloris")
+                        "is",
+                        "was",
                     ]
                     .iter()
                     .any(|w| doc.is(i - 1, w)));
@@ -2437,7 +2440,8 @@ fn name_before(doc: &mut Doc, i: usize, known_only: bool) {
 /// A name found in the utterance spelled again elsewhere in it ("my name is ewa nowak thats
 /// e w a and ...", "under joao and maria silva joao with no accent j o a o",
 /// "Abdel-Rahman, spelled A-B-D-E-L"): letters said one by one that spell a word of a found
-/// name are that name.
+/// name are that name; and a word just before a spelling found as a name, which the
+/// spelling spells ("the tadesse family t a d e s s e"), is the name too.
 pub(crate) fn spelled_again(doc: &mut Doc) {
     /// Tokens between a name and its spelling, at most.
     const NEAR: usize = 40;
@@ -2477,5 +2481,47 @@ pub(crate) fn spelled_again(doc: &mut Doc) {
             doc.add(EntityType::Person, i, end);
         }
         i = end.max(i + 1);
+    }
+    // "can you put it under the tadesse family t a d e s s e", "it's k o b a y a s h i dot
+    // r at gmail dot com kobayashi like ...": a word a few words before or after a spelled
+    // name or mailbox, spelled by it, is that name.
+    let mut add: Vec<usize> = Vec::new();
+    let n = doc.toks.len();
+    for f in doc
+        .found
+        .iter()
+        .filter(|f| matches!(f.kind, EntityType::Person | EntityType::Email))
+    {
+        // The first run of single letters inside the entity.
+        let Some(l0) = (f.t0..f.t1).find(|&k| doc.letter(k)) else {
+            continue;
+        };
+        let mut spelled = [0u8; 24];
+        let mut len = 0;
+        let mut k = l0;
+        while k < f.t1 && len < spelled.len() {
+            if doc.letter(k) {
+                spelled[len] = doc.bytes(k)[0].to_ascii_lowercase();
+                len += 1;
+            } else if !doc.toks[k].is_punct(b'-') {
+                break;
+            }
+            k += 1;
+        }
+        // (A person's spelling must be the whole entity; a mailbox's, its first part.)
+        if len < 3 || f.kind == EntityType::Person && (l0 != f.t0 || k != f.t1) {
+            continue;
+        }
+        let word = &spelled[..len];
+        let same = |k: usize| {
+            !doc.claimed[k]
+                && doc.toks[k].kind == Kind::Word
+                && doc.bytes(k).eq_ignore_ascii_case(word)
+        };
+        add.extend((f.t0.saturating_sub(4)..f.t0).find(|&k| same(k)));
+        add.extend((f.t1..(f.t1 + 4).min(n)).find(|&k| same(k)));
+    }
+    for k in add {
+        doc.add(EntityType::Person, k, k + 1);
     }
 }
