@@ -497,6 +497,17 @@ const GUARDS: &[(&str, f64)] = &[
     // or mailbox that the spelling spells, "is miss deloris"), 3.7% and 2.6% after.
     ("heldout_ar_pii.jsonl", 0.04),
     ("heldout_as_pii.jsonl", 0.03),
+    // Batches AT and AU, written after AR's and AS's fixes by two more writers who saw no
+    // other batch: AT (patient portals, payroll advances, hearing clinics, flooring,
+    // unemployment, bike repairs, dental verification, cruises, meal delivery, phone bills,
+    // animal control, coworking) leaked 4.8% (5.5% with the build before AL's fixes) and AU
+    // (life insurance, music school, solar loans, visas, plumbing dispatch, alumni,
+    // equipment rental, pediatrics, mobile home parks, delivery drivers, tax refunds,
+    // bridal) 2.7% before the fixes they prompted ("the front desk" is no side of a card,
+    // "Driver ID's", chart numbers, microchip and job numbers, "i have baby X Y born ...",
+    // "it's seamus not shamus"), 4.8% and 1.6% after.
+    ("heldout_at_pii.jsonl", 0.05),
+    ("heldout_au_pii.jsonl", 0.02),
 ];
 
 #[test]

@@ -2065,3 +2065,33 @@ fn batch_ar_as_ages_years_and_words_their_spelling_spells() {
         "what i miss is the old plan"
     );
 }
+
+#[test]
+fn batch_at_au_records_read_back_corrected_names_and_code_sides() {
+    // "the front desk": no side of a card; "THE BACK CODE IS": the card's back.
+    assert_eq!(
+        red("the front desk said the procedure code is d two seven four oh for the crown"),
+        "the front desk said the procedure code is d two seven four oh for the crown"
+    );
+    assert_eq!(red("THE BACK CODE IS 466"), "THE BACK CODE IS [CVV]");
+    // "ID's", a chart number; microchip and job numbers are not personal.
+    assert_eq!(
+        red("Driver ID's 77214, name's Jerome Baptiste."),
+        "Driver ID's [ACCOUNT_ID], name's [PERSON]."
+    );
+    assert_eq!(
+        red("alright so i have baby nwosu amara born november twenty first twenty nineteen chart number p e d four four oh one nine two"),
+        "alright so i have baby [PERSON] born [DATE_OF_BIRTH] chart number [ACCOUNT_ID]"
+    );
+    for text in [
+        "his microchip is nine eight five one one two oh oh four four seven one two three",
+        "okay your job number is two two seven nine four",
+    ] {
+        assert_eq!(red(text), text);
+    }
+    // The misspelling a name is corrected from.
+    assert_eq!(
+        red("the lease has my name spelled wrong it's seamus not shamus s e a m u s"),
+        "the lease has my name spelled wrong it's [PERSON] not [PERSON] [PERSON]"
+    );
+}

@@ -53,10 +53,12 @@ fn concept_at(doc: &Doc, k: usize) -> Concept {
         // (Phone words are frequent — "call", "home", "work" —: only "on the phone" is
         // looked at further.)
         Concept::Phone if k >= 3 && doc.is(k - 2, "on") => concept_in_phrase(doc, k, c),
-        // "reissued under check number four four eight one seven": a check's number.
+        // "reissued under check number four four eight one seven": a check's number; "chart
+        // number p e d ...": a medical record's.
         Concept::Number if k > 0 && (doc.is(k - 1, "check") || doc.is(k - 1, "cheque")) => {
             Concept::Negative
         }
+        Concept::Number if k > 0 && doc.is(k - 1, "chart") => Concept::AccountId,
         _ => c,
     }
 }
@@ -219,6 +221,8 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     }
     let mut words = 0;
     let mut code = false;
+    // The token of the code word (for "the back code is": the back right before it).
+    let mut code_k = usize::MAX;
     let mut back = false;
     let mut the_back = false;
     let mut digit_word = false;
@@ -410,8 +414,9 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                         .iter()
                         .any(|w| doc.is(k + 1, w)));
             // "THE BACK CODE IS 466": the code word came first (read backwards). ("the
-            // light is back with code p zero four two zero": not the back of a card.)
-            if code && !(k > 0 && doc.is(k - 1, "is")) {
+            // light is back with code p zero four two zero": not the back of a card; "the
+            // front desk said the procedure code is ...": not the code's side.)
+            if code && code_k == k + 1 && !(k > 0 && doc.is(k - 1, "is")) {
                 a.concept = Concept::Cvv;
                 return a;
             }
@@ -450,6 +455,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                     return a;
                 }
                 code = true;
+                code_k = k;
             }
             Concept::Security => {
                 a.concept = if k > 0 && doc.is(k - 1, "social") {

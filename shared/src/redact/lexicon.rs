@@ -310,7 +310,7 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("flyer", Concept::AccountId), ("badge", Concept::AccountId),
     ("enrollee", Concept::AccountId), ("beneficiary", Concept::AccountId),
     ("permit", Concept::AccountId), ("juror", Concept::AccountId),
-    ("id", Concept::Id), ("identifier", Concept::Id),
+    ("id", Concept::Id), ("id's", Concept::Id), ("identifier", Concept::Id),
     ("order", Concept::Negative), ("orders", Concept::Negative), ("ticket", Concept::Negative),
     ("tracking", Concept::Negative), ("invoice", Concept::Negative),
     ("confirmation", Concept::Negative), ("reference", Concept::Negative),
@@ -352,7 +352,7 @@ const CONCEPTS: &[(&str, Concept)] = &[
     ("session", Concept::Negative), ("radio", Concept::Negative), ("bus", Concept::Negative), ("trip", Concept::Negative),
     ("authorization", Concept::Negative), ("report", Concept::Negative),
     ("truck", Concept::Negative), ("locator", Concept::Negative),
-    ("arrangement", Concept::Negative), ("listing", Concept::Negative), ("estimate", Concept::Negative),
+    ("arrangement", Concept::Negative), ("listing", Concept::Negative), ("estimate", Concept::Negative), ("microchip", Concept::Negative), ("job", Concept::Negative),
 ];
 
 #[rustfmt::skip]

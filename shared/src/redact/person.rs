@@ -835,16 +835,12 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 cue = Some((Cue::Strong, j));
             }
             // "okay i have athanasios georgiou date of birth ...": a record read back.
-            if doc.is(i, "have") && namey(doc, j) && namey(doc, j + 1) && {
-                let k = j + 2 + usize::from(doc.toks.get(j + 2).is_some_and(|t| t.is_punct(b',')));
-                doc.is(k, "date") && doc.is(k + 1, "of")
-                    || doc.word(k)
-                        && matches!(
-                            doc.toks[k].lex.concept,
-                            Concept::Birth | Concept::Ssn | Concept::AccountId | Concept::Phone
-                        )
-            } {
-                cue = Some((Cue::Strong, j));
+            // ("alright so i have baby nwosu amara born ...": a person word first.)
+            if doc.is(i, "have") {
+                let r = if person_word(doc, j) { j + 1 } else { j };
+                if read_back_before_item(doc, r) {
+                    cue = Some((Cue::Strong, r));
+                }
             }
             // "i'm the bride isabela cardoso", "I'm the subscriber, ...": a role first.
             if (doc.is(i, "i'm") || doc.is(i, "im")) && doc.is(j, "the") && person_word(doc, j + 1)
@@ -1410,6 +1406,23 @@ fn repeat_mentions(doc: &mut Doc) {
         }
         k += 1;
     }
+}
+
+/// Two to four name words from `j`, then (past a comma) the next item of a record read
+/// out: "date of ...", or a birth, social, identifier or phone keyword ("athanasios
+/// georgiou date of birth ...").
+fn read_back_before_item(doc: &Doc, j: usize) -> bool {
+    if !(namey(doc, j) && namey(doc, j + 1)) {
+        return false;
+    }
+    let e = (j + 2..j + 4).find(|&e| !namey(doc, e)).unwrap_or(j + 4);
+    let k = e + usize::from(doc.toks.get(e).is_some_and(|t| t.is_punct(b',')));
+    doc.is(k, "date") && doc.is(k + 1, "of")
+        || doc.word(k)
+            && matches!(
+                doc.toks[k].lex.concept,
+                Concept::Birth | Concept::Ssn | Concept::AccountId | Concept::Phone
+            )
 }
 
 /// Token `k` says again the surname of a found name, right after a name word that is
@@ -2520,6 +2533,12 @@ pub(crate) fn spelled_again(doc: &mut Doc) {
         };
         add.extend((f.t0.saturating_sub(4)..f.t0).find(|&k| same(k)));
         add.extend((f.t1..(f.t1 + 4).min(n)).find(|&k| same(k)));
+    }
+    // "it's seamus not shamus s e a m u s": the name it is not (a misspelling on file).
+    for f in doc.found.iter().filter(|f| f.kind == EntityType::Person) {
+        if doc.is(f.t1, "not") && namey(doc, f.t1 + 1) {
+            add.push(f.t1 + 1);
+        }
     }
     for k in add {
         doc.add(EntityType::Person, k, k + 1);
