@@ -2127,7 +2127,7 @@ fn piece_gap_start(doc: &Doc, t: usize) -> Option<usize> {
 fn dash_aside_start(doc: &Doc, t: usize) -> Option<usize> {
     let dash = |k: usize| {
         let b = doc.bytes(k);
-        doc.toks[k].kind == crate::redact::tokens::Kind::Punct
+        doc.toks[k].kind == Kind::Punct
             && (b == "—".as_bytes() || b == "–".as_bytes() || b == b"-" && doc.toks[k].space_before)
     };
     if t < 3 || doc.claimed[t - 1] || !dash(t - 1) {

@@ -376,6 +376,7 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
         .any(|f| matches!(f.kind, EntityType::Person | EntityType::Email))
     {
         person::spelled_again(&mut doc);
+        person::corrected_from(&mut doc);
     }
     if doc.flags & lexicon::flag::HOLD != 0 || doc.found.len() >= 2 {
         digits::join_interrupted(&mut doc);

@@ -2453,8 +2453,9 @@ fn name_before(doc: &mut Doc, i: usize, known_only: bool) {
 /// A name found in the utterance spelled again elsewhere in it ("my name is ewa nowak thats
 /// e w a and ...", "under joao and maria silva joao with no accent j o a o",
 /// "Abdel-Rahman, spelled A-B-D-E-L"): letters said one by one that spell a word of a found
-/// name are that name; and a word just before a spelling found as a name, which the
-/// spelling spells ("the tadesse family t a d e s s e"), is the name too.
+/// name are that name; and a word a few words before or after a spelling found as a name
+/// or opening a mailbox, which the spelling spells ("the tadesse family t a d e s s e",
+/// "k o b a y a s h i dot r at gmail dot com kobayashi like ..."), is the name too.
 pub(crate) fn spelled_again(doc: &mut Doc) {
     /// Tokens between a name and its spelling, at most.
     const NEAR: usize = 40;
@@ -2465,41 +2466,27 @@ pub(crate) fn spelled_again(doc: &mut Doc) {
             i += 1;
             continue;
         }
-        // The letters from `i`, each a one-letter word, maybe joined by tight hyphens.
-        let mut spelled = [0u8; 24];
-        let mut len = 0;
-        let mut j = i;
-        let mut end = i;
-        while j < n && len < spelled.len() && doc.letter(j) && !doc.claimed[j] {
-            spelled[len] = doc.bytes(j)[0].to_ascii_lowercase();
-            len += 1;
-            end = j + 1;
-            j += 1;
-            if j + 1 < n && doc.toks[j].is_punct(b'-') && !doc.toks[j].space_before {
-                j += 1;
-            }
-        }
-        let word = &spelled[..len];
+        let spelled = letters_at(doc, i, n, true);
+        let word = spelled.word();
         // (Names found near the spelling only: linear in the text however many it holds.)
-        let spells_a_name = len >= 2
+        let spells_a_name = word.len() >= 2
             && doc.found.iter().any(|f| {
                 f.kind == EntityType::Person
                     && f.t1 + NEAR >= i
-                    && f.t0 <= end + NEAR
+                    && f.t0 <= spelled.end + NEAR
                     && (f.t0..f.t1).any(|k| {
                         doc.toks[k].kind == Kind::Word && doc.bytes(k).eq_ignore_ascii_case(word)
                     })
             });
         if spells_a_name {
-            doc.add(EntityType::Person, i, end);
+            doc.add(EntityType::Person, i, spelled.end);
         }
-        i = end.max(i + 1);
+        i = spelled.end.max(i + 1);
     }
     // "can you put it under the tadesse family t a d e s s e", "it's k o b a y a s h i dot
     // r at gmail dot com kobayashi like ...": a word a few words before or after a spelled
     // name or mailbox, spelled by it, is that name.
     let mut add: Vec<usize> = Vec::new();
-    let n = doc.toks.len();
     for f in doc
         .found
         .iter()
@@ -2509,23 +2496,12 @@ pub(crate) fn spelled_again(doc: &mut Doc) {
         let Some(l0) = (f.t0..f.t1).find(|&k| doc.letter(k)) else {
             continue;
         };
-        let mut spelled = [0u8; 24];
-        let mut len = 0;
-        let mut k = l0;
-        while k < f.t1 && len < spelled.len() {
-            if doc.letter(k) {
-                spelled[len] = doc.bytes(k)[0].to_ascii_lowercase();
-                len += 1;
-            } else if !doc.toks[k].is_punct(b'-') {
-                break;
-            }
-            k += 1;
-        }
+        let spelled = letters_at(doc, l0, f.t1, false);
+        let word = spelled.word();
         // (A person's spelling must be the whole entity; a mailbox's, its first part.)
-        if len < 3 || f.kind == EntityType::Person && (l0 != f.t0 || k != f.t1) {
+        if word.len() < 3 || f.kind == EntityType::Person && (l0 != f.t0 || spelled.end != f.t1) {
             continue;
         }
-        let word = &spelled[..len];
         let same = |k: usize| {
             !doc.claimed[k]
                 && doc.toks[k].kind == Kind::Word
@@ -2534,13 +2510,55 @@ pub(crate) fn spelled_again(doc: &mut Doc) {
         add.extend((f.t0.saturating_sub(4)..f.t0).find(|&k| same(k)));
         add.extend((f.t1..(f.t1 + 4).min(n)).find(|&k| same(k)));
     }
-    // "it's seamus not shamus s e a m u s": the name it is not (a misspelling on file).
-    for f in doc.found.iter().filter(|f| f.kind == EntityType::Person) {
-        if doc.is(f.t1, "not") && namey(doc, f.t1 + 1) {
-            add.push(f.t1 + 1);
+    for k in add {
+        doc.add(EntityType::Person, k, k + 1);
+    }
+}
+
+/// Letters said one by one, lower-cased (at most 24), and the token after the last.
+struct Letters {
+    buf: [u8; 24],
+    len: usize,
+    end: usize,
+}
+
+impl Letters {
+    fn word(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+/// The one-letter words from `from` (before `to`), maybe joined by tight hyphens
+/// ("e w a", "A-B-D-E-L"); `free`: only unclaimed ones.
+fn letters_at(doc: &Doc, from: usize, to: usize, free: bool) -> Letters {
+    let mut l = Letters {
+        buf: [0; 24],
+        len: 0,
+        end: from,
+    };
+    let mut j = from;
+    while j < to && l.len < l.buf.len() && doc.letter(j) && !(free && doc.claimed[j]) {
+        l.buf[l.len] = doc.bytes(j)[0].to_ascii_lowercase();
+        l.len += 1;
+        j += 1;
+        l.end = j;
+        if j + 1 < to && doc.toks[j].is_punct(b'-') && !doc.toks[j].space_before {
+            j += 1;
         }
     }
-    for k in add {
+    l
+}
+
+/// "it's seamus not shamus s e a m u s": the name a found name is corrected from (the
+/// misspelling on file) is a name too.
+pub(crate) fn corrected_from(doc: &mut Doc) {
+    let wrong: Vec<usize> = doc
+        .found
+        .iter()
+        .filter(|f| f.kind == EntityType::Person && doc.is(f.t1, "not") && namey(doc, f.t1 + 1))
+        .map(|f| f.t1 + 1)
+        .collect();
+    for k in wrong {
         doc.add(EntityType::Person, k, k + 1);
     }
 }
