@@ -117,75 +117,139 @@ pub(crate) struct Summary {
     pub apostrophe: bool,
 }
 
+/// Byte classes: bits of [`CLASS`].
+mod class {
+    /// ' ', '\t', '\n', '\r'.
+    pub const SPACE: u8 = 1;
+    /// ASCII lower-case letter.
+    pub const LOWER: u8 = 1 << 1;
+    /// ASCII upper-case letter (`UPPER << 3` is the case bit, 0x20).
+    pub const UPPER: u8 = 1 << 2;
+    /// ASCII digit.
+    pub const DIGIT: u8 = 1 << 3;
+    /// ASCII and not alphanumeric (spaces, symbols, NUL, the apostrophe).
+    pub const SYMBOL: u8 = 1 << 4;
+    /// A `SYMBOL` other than the apostrophe: a byte that ends an ASCII word.
+    pub const ENDS_WORD: u8 = 1 << 5;
+}
+
+/// The [`class`] bits of every byte value.
+static CLASS: [u8; 256] = byte_classes();
+
+const fn byte_classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let mut k = 0;
+        if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+            k |= class::SPACE;
+        }
+        if c.is_ascii_lowercase() {
+            k |= class::LOWER;
+        }
+        if c.is_ascii_uppercase() {
+            k |= class::UPPER;
+        }
+        if c.is_ascii_digit() {
+            k |= class::DIGIT;
+        }
+        if c.is_ascii() && !c.is_ascii_alphanumeric() {
+            k |= class::SYMBOL;
+            if c != b'\'' {
+                k |= class::ENDS_WORD;
+            }
+        }
+        t[b] = k;
+        b += 1;
+    }
+    t
+}
+
+/// Bytes `i..i + 8` of `bytes` little-endian in a `u64`, zeros past the end.
+#[inline(always)]
+fn load8(bytes: &[u8], i: usize) -> u64 {
+    let rest = bytes.get(i..).unwrap_or_default();
+    if let Some(w) = rest.first_chunk::<8>() {
+        u64::from_le_bytes(*w)
+    } else if let (false, Some(last)) = (rest.is_empty(), bytes.last_chunk::<8>()) {
+        // The text's last 8 bytes, shifted down so that byte `i` comes first.
+        u64::from_le_bytes(*last) >> (8 * (8 - rest.len()))
+    } else {
+        let mut a = [0u8; 8];
+        for (d, s) in a.iter_mut().zip(rest) {
+            *d = *s;
+        }
+        u64::from_le_bytes(a)
+    }
+}
+
+/// How many of the bytes of `w` (little-endian), from the first, are ASCII lower-case
+/// letters (0..=8), all 8 at once.
+#[inline(always)]
+fn lower_run(w: u64) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Per byte, on its low 7 bits (no carry into the next byte): the high bit of
+    // `x + 0x80 - c` is set when `x >= c`.
+    let x = w & !HIGH;
+    let from_a = x + ONES * (0x80 - b'a' as u64);
+    let past_z = x + ONES * (0x80 - b'z' as u64 - 1);
+    let lower = from_a & !past_z & !w & HIGH;
+    ((!lower & HIGH).trailing_zeros() / 8) as usize
+}
+
 /// Splits `text` into tokens, and sums up what it saw.
 #[inline(never)] // out of line: inlined into its caller (7597cec) it cost ~2 instructions a byte more
 pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Summary {
     out.clear();
     let mut summary = Summary::default();
+    let table = lexicon::packed_table();
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut i = 0;
     let mut space = false;
-    let mut lower = [0u8; MAX_LEX];
     while i < n {
         let b = bytes[i];
-        if b == b' ' || b == b'\t' || b == b'\n' || b == b'\r' {
-            space = true;
-            i += 1;
-            continue;
-        }
+        let c = CLASS[b as usize];
         let start = i;
-        if b == b'[' {
-            if let Some(end) = placeholder_end(bytes, i) {
-                out.push(Tok {
-                    start: start as u32,
-                    end: end as u32,
-                    kind: Kind::Placeholder,
-                    ch: 0,
-                    space_before: space,
-                    case: Case::Upper,
-                    lex: Lex::default(),
-                    key: 0,
-                });
-                space = false;
-                i = end;
-                continue;
-            }
-        }
-        if b.is_ascii_alphanumeric() || b >= 0x80 && is_letter_at(bytes, i) {
-            // Fast path: the run of ASCII lower-case letters most words are made of.
-            let mut j = i;
-            while j < n && bytes[j].is_ascii_lowercase() {
-                j += 1;
-            }
+        // Where the general scan below starts: after the leading run of lower-case letters.
+        let j = if c & (class::LOWER | class::UPPER) != 0 {
             // The commonest tokens of all: an ASCII word in lower case or with one capital
-            // first, ended by a space, an ASCII symbol or the end of the text (what the
-            // general loop below makes of it, without its per-byte branches).
-            let titled = j == i && b.is_ascii_uppercase();
-            let mut e = j;
-            if titled {
-                e = i + 1;
-                while e < n && bytes[e].is_ascii_lowercase() {
-                    e += 1;
-                }
-            }
-            if e > i
-                && bytes
-                    .get(e)
-                    .is_none_or(|c| c.is_ascii() && !c.is_ascii_alphanumeric() && *c != b'\'')
-            {
-                let len = e - i;
-                // Lower-casing the capital: its bit 0x20 in the packed word's first byte.
-                let packed = pack_lower(bytes, i, e) | u64::from(titled) << 5;
-                let (lex, key) = if len <= 8 {
-                    (lexicon::lookup_packed(packed), packed)
-                } else if len <= MAX_LEX {
-                    let mut k = 0;
-                    for c in &bytes[i..e] {
-                        lower[k] = c.to_ascii_lowercase();
-                        k += 1;
+            // first, ended by a space, an ASCII symbol or the end of the text. Its first 8
+            // bytes are read at once, the capital lower-cased (bit 0x20), and the run of
+            // lower-case letters counted in one go.
+            let titled = c & class::UPPER != 0;
+            // (UPPER << 3 is 0x20.)
+            let w = load8(bytes, i) | u64::from(c & class::UPPER) << 3;
+            let run = lower_run(w);
+            let mut e = i + run;
+            let next = if run < 8 {
+                // The byte after the run is in `w` (0 past the end of the text).
+                CLASS[(w >> (8 * run)) as u8 as usize]
+            } else {
+                loop {
+                    let r = lower_run(load8(bytes, e));
+                    e += r;
+                    if r < 8 {
+                        break;
                     }
-                    (lexicon::lookup(&lower[..k]), 0)
+                }
+                bytes
+                    .get(e)
+                    .map_or(class::ENDS_WORD, |t| CLASS[*t as usize])
+            };
+            if next & class::ENDS_WORD != 0 {
+                let len = e - i;
+                let (lex, key) = if len <= 8 {
+                    let packed = w & (u64::MAX >> (64 - 8 * len));
+                    (table.get(packed), packed)
+                } else if len <= MAX_LEX {
+                    let mut lower = [0u8; MAX_LEX];
+                    for (d, s) in lower.iter_mut().zip(&bytes[i..e]) {
+                        *d = s.to_ascii_lowercase();
+                    }
+                    (lexicon::lookup(&lower[..len]), 0)
                 } else {
                     (Lex::default(), 0)
                 };
@@ -201,182 +265,256 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Tok>) -> Summary {
                     lex,
                     key,
                 });
+                // A space after the word is taken along (one trip round the loop less).
+                space = next & class::SPACE != 0;
+                i = e + usize::from(space);
+                continue;
+            }
+            if titled {
+                i
+            } else {
+                e
+            }
+        } else if c & class::SPACE != 0 {
+            space = true;
+            i += 1;
+            continue;
+        } else if c & class::DIGIT != 0 {
+            // A run of digits ended by an ASCII symbol or the end of the text: a number
+            // (what the general scan below makes of it).
+            let mut e = i + 1;
+            while e < n && CLASS[bytes[e] as usize] & class::DIGIT != 0 {
+                e += 1;
+            }
+            if bytes
+                .get(e)
+                .is_none_or(|t| CLASS[*t as usize] & class::SYMBOL != 0)
+            {
+                out.push(Tok {
+                    start: start as u32,
+                    end: e as u32,
+                    kind: Kind::Num,
+                    ch: 0,
+                    space_before: space,
+                    case: Case::Lower,
+                    lex: Lex::default(),
+                    key: 0,
+                });
                 space = false;
                 i = e;
                 continue;
             }
-            let mut has_digit = false;
-            let mut has_alpha = j > i;
-            let mut upper = 0usize;
-            let mut letters = j - i;
-            let mut first_upper = false;
-            let mut non_ascii = false;
-            // The lower-case word packed into a u64 while scanning (words of up to 8 bytes
-            // are looked up without a second pass).
-            let mut packed = pack_lower(bytes, i, j);
-            let mut plen = j - i;
-            i = j;
-            while i < n {
-                let c = bytes[i];
-                if c.is_ascii_lowercase() {
-                    // Fast path for the common case (lower-case letters): same effect as
-                    // the alphabetic branch below (`first_upper` stays false).
-                    has_alpha = true;
-                    if plen < 8 {
-                        packed |= u64::from(c) << (8 * plen);
-                    }
-                    plen += 1;
-                    letters += 1;
-                    i += 1;
-                } else if c.is_ascii_digit() {
-                    has_digit = true;
-                    i += 1;
-                } else if c.is_ascii_alphabetic() {
-                    if letters == 0 {
-                        first_upper = c.is_ascii_uppercase();
-                    }
-                    has_alpha = true;
-                    if plen < 8 {
-                        packed |= u64::from(c | 0x20) << (8 * plen);
-                    }
-                    plen += 1;
-                    letters += 1;
-                    if c.is_ascii_uppercase() {
-                        upper += 1;
-                    }
-                    i += 1;
-                } else if c >= 0x80 {
-                    if is_apostrophe_at(bytes, i)
-                        && i + 3 < n
-                        && bytes[i + 3].is_ascii_alphabetic()
-                        && has_alpha
-                    {
-                        summary.apostrophe = true;
-                        non_ascii = true;
-                        i += 3;
-                    } else if is_letter_at(bytes, i) {
-                        has_alpha = true;
-                        non_ascii = true;
-                        letters += 1;
-                        i += utf8_len(c);
-                    } else {
-                        break;
-                    }
-                } else if c == b'\'' && has_alpha && i + 1 < n && bytes[i + 1].is_ascii_alphabetic()
-                {
-                    summary.apostrophe = true;
-                    if plen < 8 {
-                        packed |= u64::from(b'\'') << (8 * plen);
-                    }
-                    plen += 1;
-                    i += 1;
-                } else {
-                    break;
+            i
+        } else {
+            if b == b'[' {
+                if let Some(end) = placeholder_end(bytes, i) {
+                    out.push(Tok {
+                        start: start as u32,
+                        end: end as u32,
+                        kind: Kind::Placeholder,
+                        ch: 0,
+                        space_before: space,
+                        case: Case::Upper,
+                        lex: Lex::default(),
+                        key: 0,
+                    });
+                    space = false;
+                    i = end;
+                    continue;
                 }
             }
-            let i_end = i.min(n);
-            let kind = if has_digit && has_alpha {
-                Kind::Alnum
-            } else if has_digit {
-                Kind::Num
-            } else {
-                Kind::Word
-            };
-            let case = if letters > 0 && upper == letters && letters > 1 {
-                Case::Upper
-            } else if first_upper {
-                Case::Title
-            } else {
-                Case::Lower
-            };
-            let mut lex = Lex::default();
-            let len = i_end - start;
-            match kind {
-                Kind::Word if !non_ascii && plen <= 8 => {
-                    lex = lexicon::lookup_packed(packed);
-                }
-                Kind::Word if len <= MAX_LEX => {
-                    let mut k = 0;
-                    let mut j = start;
-                    while j < i_end && k < MAX_LEX {
-                        let c = bytes[j];
-                        if c >= 0x80 {
-                            if is_apostrophe_at(bytes, j) {
-                                lower[k] = b'\'';
-                                k += 1;
-                                j += 3;
-                                continue;
-                            }
-                            k = MAX_LEX + 1;
-                            break;
-                        }
-                        lower[k] = c.to_ascii_lowercase();
-                        k += 1;
-                        j += 1;
-                    }
-                    if k <= MAX_LEX {
-                        lex = lexicon::lookup(&lower[..k]);
-                    }
-                    let _ = non_ascii;
-                }
-                Kind::Alnum => {
-                    lex.ordinal = ordinal_suffix(&bytes[start..i_end]);
-                    if lex.ordinal == 0 && len <= 8 {
-                        // keywords with digits: "cvv2", "w2"
-                        let mut k = 0;
-                        for c in &bytes[start..i_end] {
-                            lower[k] = c.to_ascii_lowercase();
-                            k += 1;
-                        }
-                        lex = lexicon::lookup(&lower[..k]);
-                    }
-                }
-                _ => {}
-            }
-            summary.flags |= lex.flags;
-            summary.cased |= kind == Kind::Word && case != Case::Lower;
-            out.push(Tok {
-                start: start as u32,
-                end: i_end as u32,
-                kind,
-                ch: 0,
-                space_before: space,
-                case,
-                lex,
-                key: if kind == Kind::Word && !non_ascii && plen <= 8 {
-                    packed
+            if !(b >= 0x80 && is_letter_at(bytes, i)) {
+                // Punctuation / symbol: one character.
+                let len = if b < 0x80 { 1 } else { utf8_len(b) };
+                let end = (i + len).min(n);
+                let ch = if b < 0x80 {
+                    b
+                } else if is_apostrophe_at(bytes, i) {
+                    b'\''
                 } else {
                     0
-                },
-            });
-            space = false;
-            continue;
-        }
-        // Punctuation / symbol: one character.
-        let len = if b < 0x80 { 1 } else { utf8_len(b) };
-        let end = (i + len).min(n);
-        let ch = if b < 0x80 {
-            b
-        } else if is_apostrophe_at(bytes, i) {
-            b'\''
-        } else {
-            0
+                };
+                summary.has_at_sign |= ch == b'@';
+                out.push(Tok {
+                    start: start as u32,
+                    end: end as u32,
+                    kind: Kind::Punct,
+                    ch,
+                    space_before: space,
+                    case: Case::Lower,
+                    lex: Lex::default(),
+                    key: 0,
+                });
+                space = false;
+                i = end;
+                continue;
+            }
+            i
         };
-        summary.has_at_sign |= ch == b'@';
-        out.push(Tok {
-            start: start as u32,
-            end: end as u32,
-            kind: Kind::Punct,
-            ch,
-            space_before: space,
-            case: Case::Lower,
-            lex: Lex::default(),
-            key: 0,
-        });
+        let tok = scan_general(bytes, start, j, space, table, &mut summary);
+        i = tok.end as usize;
+        out.push(tok);
         space = false;
-        i = end;
     }
     summary
+}
+
+/// The token starting at `start` with a letter or a digit, any mix of letters, digits and
+/// inner apostrophes, ASCII or not; `bytes[start..j]` are lower-case ASCII letters.
+/// Updates `summary`.
+#[inline(never)] // rarer tokens: kept out of the loop above, which then needs fewer registers
+fn scan_general(
+    bytes: &[u8],
+    start: usize,
+    j: usize,
+    space: bool,
+    table: &lexicon::PackedTable,
+    summary: &mut Summary,
+) -> Tok {
+    let n = bytes.len();
+    let mut lower = [0u8; MAX_LEX];
+    let mut has_digit = false;
+    let mut has_alpha = j > start;
+    let mut upper = 0usize;
+    let mut letters = j - start;
+    let mut first_upper = false;
+    let mut non_ascii = false;
+    // The lower-case word packed into a u64 while scanning (words of up to 8 bytes
+    // are looked up without a second pass).
+    let mut packed = pack_lower(bytes, start, j);
+    let mut plen = j - start;
+    let mut i = j;
+    while i < n {
+        let c = bytes[i];
+        if c.is_ascii_lowercase() {
+            // Fast path for the common case (lower-case letters): same effect as
+            // the alphabetic branch below (`first_upper` stays false).
+            has_alpha = true;
+            if plen < 8 {
+                packed |= u64::from(c) << (8 * plen);
+            }
+            plen += 1;
+            letters += 1;
+            i += 1;
+        } else if c.is_ascii_digit() {
+            has_digit = true;
+            i += 1;
+        } else if c.is_ascii_alphabetic() {
+            if letters == 0 {
+                first_upper = c.is_ascii_uppercase();
+            }
+            has_alpha = true;
+            if plen < 8 {
+                packed |= u64::from(c | 0x20) << (8 * plen);
+            }
+            plen += 1;
+            letters += 1;
+            if c.is_ascii_uppercase() {
+                upper += 1;
+            }
+            i += 1;
+        } else if c >= 0x80 {
+            if is_apostrophe_at(bytes, i)
+                && i + 3 < n
+                && bytes[i + 3].is_ascii_alphabetic()
+                && has_alpha
+            {
+                summary.apostrophe = true;
+                non_ascii = true;
+                i += 3;
+            } else if is_letter_at(bytes, i) {
+                has_alpha = true;
+                non_ascii = true;
+                letters += 1;
+                i += utf8_len(c);
+            } else {
+                break;
+            }
+        } else if c == b'\'' && has_alpha && i + 1 < n && bytes[i + 1].is_ascii_alphabetic() {
+            summary.apostrophe = true;
+            if plen < 8 {
+                packed |= u64::from(b'\'') << (8 * plen);
+            }
+            plen += 1;
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let i_end = i.min(n);
+    let kind = if has_digit && has_alpha {
+        Kind::Alnum
+    } else if has_digit {
+        Kind::Num
+    } else {
+        Kind::Word
+    };
+    let case = if letters > 0 && upper == letters && letters > 1 {
+        Case::Upper
+    } else if first_upper {
+        Case::Title
+    } else {
+        Case::Lower
+    };
+    let mut lex = Lex::default();
+    let len = i_end - start;
+    match kind {
+        Kind::Word if !non_ascii && plen <= 8 => {
+            lex = table.get(packed);
+        }
+        Kind::Word if len <= MAX_LEX => {
+            let mut k = 0;
+            let mut j = start;
+            while j < i_end && k < MAX_LEX {
+                let c = bytes[j];
+                if c >= 0x80 {
+                    if is_apostrophe_at(bytes, j) {
+                        lower[k] = b'\'';
+                        k += 1;
+                        j += 3;
+                        continue;
+                    }
+                    k = MAX_LEX + 1;
+                    break;
+                }
+                lower[k] = c.to_ascii_lowercase();
+                k += 1;
+                j += 1;
+            }
+            if k <= MAX_LEX {
+                lex = lexicon::lookup(&lower[..k]);
+            }
+        }
+        Kind::Alnum => {
+            lex.ordinal = ordinal_suffix(&bytes[start..i_end]);
+            if lex.ordinal == 0 && len <= 8 {
+                // keywords with digits: "cvv2", "w2"
+                let mut k = 0;
+                for c in &bytes[start..i_end] {
+                    lower[k] = c.to_ascii_lowercase();
+                    k += 1;
+                }
+                lex = lexicon::lookup(&lower[..k]);
+            }
+        }
+        _ => {}
+    }
+    summary.flags |= lex.flags;
+    summary.cased |= kind == Kind::Word && case != Case::Lower;
+    Tok {
+        start: start as u32,
+        end: i_end as u32,
+        kind,
+        ch: 0,
+        space_before: space,
+        case,
+        lex,
+        key: if kind == Kind::Word && !non_ascii && plen <= 8 {
+            packed
+        } else {
+            0
+        },
+    }
 }
 
 /// The first (up to) 8 bytes of `bytes[from..to]`, little-endian in a `u64` (the packed
