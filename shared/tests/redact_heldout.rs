@@ -508,6 +508,12 @@ const GUARDS: &[(&str, f64)] = &[
     // "it's seamus not shamus"), 4.8% and 1.6% after.
     ("heldout_at_pii.jsonl", 0.05),
     ("heldout_au_pii.jsonl", 0.02),
+    // Batches AV and AW (AW: PII said in pieces), written after AT's and AU's fixes: 7.9%
+    // and 10.8% before their fixes (a street named alone with its house number said later,
+    // a phone's rest after "and then" read as an identifier, a filler inside a mailbox),
+    // 6.3% and 7.2% after.
+    ("heldout_av_pii.jsonl", 0.07),
+    ("heldout_aw_pii.jsonl", 0.08),
 ];
 
 #[test]

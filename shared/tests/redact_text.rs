@@ -2095,3 +2095,54 @@ fn batch_at_au_records_read_back_corrected_names_and_code_sides() {
         "the lease has my name spelled wrong it's [PERSON] not [PERSON] [PERSON]"
     );
 }
+
+#[test]
+fn batch_av_aw_streets_with_house_numbers_phone_rests_and_brands() {
+    // A street named alone, its house number said later (and the city after "in").
+    assert_eq!(
+        red("i moved last month its on sycamore ridge drive in waukesha and the house number is eighteen twenty two"),
+        "i moved last month its on [ADDRESS] and the house number is [ADDRESS]"
+    );
+    assert_eq!(
+        red("the street is pinecrest court in eugene oregon and its number four forty one"),
+        "the street is [ADDRESS] and its number [ADDRESS]"
+    );
+    // ... but not a business's street, nor a street with no house number after it.
+    for text in [
+        "the store on elm street in boston has the number is five",
+        "i drove down elm street in boston and it took four minutes",
+    ] {
+        assert_eq!(red(text), text);
+    }
+    // The rest of a phone after its area code and "and then", read alone as an identifier.
+    assert_eq!(
+        red("his cell is three three six um and then four seven one zero two nine eight"),
+        "his cell is [PHONE]"
+    );
+    assert_eq!(
+        red("yeah i wanna bring my number over its five oh three and then eight two one four four nine zero"),
+        "yeah i wanna bring my number over its [PHONE]"
+    );
+    // ... not after another keyword.
+    assert_eq!(
+        red("my member number is three four five and then one two three four five six seven"),
+        "my member number is three four five and then [ACCOUNT_ID]"
+    );
+    // A filler between a mailbox's name and its digits.
+    assert_eq!(
+        red("sure um its e washington uh seventy seven at yahoo dot com"),
+        "sure um its [EMAIL]"
+    );
+    // Business names are no persons: a business word, or a brand's inner capital.
+    for text in [
+        "Welcome to Brightline Wireless.",
+        "There are three: $412.87 at BestWave Electronics and $59.99 at some streaming service.",
+        "I work at Lakeside Logistics, been there 4 years.",
+    ] {
+        assert_eq!(red(text), text);
+    }
+    assert_eq!(
+        red("The account is for Seamus MacLeod."),
+        "The account is for [PERSON]."
+    );
+}

@@ -3,7 +3,7 @@
 
 use crate::redact::doc::Doc;
 use crate::redact::entity::EntityType;
-use crate::redact::lexicon::{flag, Concept};
+use crate::redact::lexicon::{flag, Concept, NumWord};
 use crate::redact::tokens::{pack_word, Case, Kind};
 
 /// Finds street addresses; claims their tokens (and the number runs inside). A street
@@ -105,7 +105,10 @@ pub(crate) fn detect(doc: &mut Doc, asked_address: bool) -> bool {
             } else {
                 k
             };
-            if names > 0 && street_cue_before(doc, k, asked_address) {
+            if names > 0
+                && (street_cue_before(doc, k, asked_address)
+                    || house_number_after(doc, i + 1) && !business_place_before(doc, k))
+            {
                 let mut end = i + 1;
                 if doc.flag(end, flag::DIRECTION)
                     && !doc.claimed[end]
@@ -113,6 +116,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_address: bool) -> bool {
                 {
                     end += 1;
                 }
+                end = city_after(doc, end);
                 street_alone |= doc.add(EntityType::Address, k, end);
                 i = end;
                 continue;
@@ -191,6 +195,68 @@ fn street_cue_before(doc: &Doc, k: usize, asked_address: bool) -> bool {
         return lived || asked_address;
     }
     c > 1 && doc.is(c - 1, "is") && (doc.is(c - 2, "street") || doc.is(c - 2, "road"))
+}
+
+/// "it's on sycamore ridge drive in waukesha and the house number is eighteen twenty two":
+/// the house number said a few words after a street named alone ("the number is", "its
+/// number", "house number"), which makes the street the caller's address.
+fn house_number_after(doc: &Doc, from: usize) -> bool {
+    const NUMBER: u64 = pack_word(b"number");
+    let end = (from + 16).min(doc.toks.len());
+    (from..end).any(|k| {
+        doc.toks[k].key == NUMBER
+            && k > 0
+            && ["house", "building", "the", "its", "it's"]
+                .iter()
+                .any(|w| doc.is(k - 1, w))
+            && {
+                let mut j = k + 1;
+                while doc.is(j, "is") || doc.filler(j) {
+                    j += 1;
+                }
+                let r = doc.run_at.get(j).copied().unwrap_or(0);
+                r != 0 && {
+                    let run = &doc.runs[r as usize - 1];
+                    run.t0 == j && (1..=6).contains(&run.n()) && !run.month && !doc.claimed[j]
+                }
+            }
+    })
+}
+
+/// The end of "in eugene oregon", "in new orleans" after a street named alone (`end`: the
+/// token after the street): "in" and up to three place words (a state, or words that are
+/// no stop word, filler, keyword or number); `end` when there are none.
+fn city_after(doc: &Doc, end: usize) -> usize {
+    if !doc.is(end, "in") {
+        return end;
+    }
+    let place = |k: usize| {
+        doc.toks.get(k).is_some_and(|t| {
+            t.kind == Kind::Word
+                && !doc.claimed[k]
+                && (t.lex.has(flag::STATE)
+                    || ["new", "san", "santa", "saint", "fort", "st"]
+                        .iter()
+                        .any(|w| doc.is(k, w))
+                    || !t
+                        .lex
+                        .has(flag::STOP | flag::FILLER | flag::STREET | flag::UNIT)
+                        && t.lex.concept == Concept::None
+                        && t.lex.num == NumWord::None
+                        && t.lex.month == 0
+                        && t.len() > 1
+                        && (!doc.cased || t.case != Case::Lower))
+        })
+    };
+    let mut e = end + 1;
+    while e < end + 4 && place(e) {
+        e += 1;
+    }
+    if e > end + 1 {
+        e
+    } else {
+        end
+    }
 }
 
 /// "712 1/2 Pecan Street": a house number with a half after it (the run's only slash).
@@ -860,7 +926,7 @@ pub(crate) fn detect_in_pieces(doc: &mut Doc, asked_address: bool, street: bool)
         let number = pieces
             && (t.key == NUMBER || t.key == NUMBERS)
             && k > 0
-            && ["house", "building", "street", "the", "it's", "is"]
+            && ["house", "building", "street", "the", "it's", "its", "is"]
                 .iter()
                 .any(|w| doc.is(k - 1, w));
         let unit = t.lex.has(flag::UNIT)

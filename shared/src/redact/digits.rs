@@ -2048,7 +2048,11 @@ pub(crate) fn phone_in_pieces(doc: &mut Doc) {
     let mut merged: Vec<usize> = Vec::new();
     for fi in 0..doc.found.len() {
         let f = doc.found[fi];
-        if f.kind != EntityType::Phone || merged.contains(&fi) {
+        // ("his cell is three three six um and then four seven one ...": the rest of a
+        // phone after its area code, read as an identifier of seven digits on its own.)
+        let rest_as_id =
+            f.kind == EntityType::AccountId && entity_digits(doc, f.t0, f.t1).len() == 7;
+        if !(f.kind == EntityType::Phone || rest_as_id) || merged.contains(&fi) {
             continue;
         }
         let mut digits = entity_digits(doc, f.t0, f.t1);
@@ -2076,11 +2080,16 @@ pub(crate) fn phone_in_pieces(doc: &mut Doc) {
             digits.insert_str(0, &run.digits);
             t0 = run.t0;
         }
-        if t0 < f.t0 && digits.len() == 10 && validate::is_nanp(&digits) {
+        if t0 < f.t0
+            && digits.len() == 10
+            && validate::is_nanp(&digits)
+            && (!rest_as_id || !pieces.is_empty() || phone_cue_before(doc, t0))
+        {
             for c in &mut doc.claimed[t0..f.t0] {
                 *c = true;
             }
             doc.found[fi].t0 = t0;
+            doc.found[fi].kind = EntityType::Phone;
             merged.extend(pieces);
         }
     }
@@ -2091,6 +2100,22 @@ pub(crate) fn phone_in_pieces(doc: &mut Doc) {
             !merged.contains(&(i - 1))
         });
     }
+}
+
+/// A phone keyword ("cell", "phone", a bare "number") among the few words before `t0`,
+/// with no other keyword nearer ("member number three four five and then ..." is no phone).
+fn phone_cue_before(doc: &Doc, t0: usize) -> bool {
+    for k in (t0.saturating_sub(8)..t0).rev() {
+        if doc.toks[k].kind != Kind::Word {
+            continue;
+        }
+        match concept_at(doc, k) {
+            Concept::Phone | Concept::Number => return true,
+            Concept::None => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The start of a piece connector ending right before `t` ("and then uh", "and the rest is

@@ -433,6 +433,23 @@ fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
                     start = k;
                     continue;
                 }
+                // "rahul dot menon uh eighty eight at ...": a filler between the mailbox's
+                // name and its digits.
+                if t.lex.has(flag::FILLER)
+                    && seg_digits
+                    && !seg_word
+                    && !seg_letters
+                    && start == k + 1
+                    && k > 0
+                    && doc.word(k - 1)
+                    && !doc.claimed[k - 1]
+                    && !doc.toks[k - 1]
+                        .lex
+                        .has(flag::STOP | flag::FILLER | flag::CONNECT)
+                    && doc.toks[k - 1].lex.num == NumWord::None
+                {
+                    continue;
+                }
                 if t.lex.has(flag::CONNECT) {
                     if start == at {
                         break;

@@ -1083,7 +1083,11 @@ fn verb_cue(doc: &Doc, i: usize) -> Option<VerbCue> {
 /// joined parts ("Okonkwo-Baptiste") count as one word. Returns the end.
 fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
     let word_at = |k: usize| {
-        doc.titled(k) && !doc.titled_upper(k) && namey(doc, k) && !doc.flag(k, flag::AMBIGUOUS)
+        doc.titled(k)
+            && !doc.titled_upper(k)
+            && namey(doc, k)
+            && !doc.flag(k, flag::AMBIGUOUS)
+            && !brand_shaped(doc.bytes(k))
     };
     if !doc.cased || sentence_start(doc, i) || !word_at(i) {
         return None;
@@ -1154,7 +1158,82 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
             && !(i > 0 && numeric(i - 1)))
         .then_some(end);
     }
+    // "Brightline Wireless", "Lakeshore Community Credit Union": a business's name.
+    if (i..=end).any(|k| BUSINESS_WORDS.iter().any(|w| doc.is(k, w))) {
+        return None;
+    }
     (words >= 2 && !numeric(end) && !(i > 0 && numeric(i - 1))).then_some(end)
+}
+
+/// Words that make capitalised words a business's name ("Brightline Wireless", "ClearPath
+/// Tax", "Lakeshore Community Credit Union") rather than a person's.
+const BUSINESS_WORDS: &[&str] = &[
+    "wireless",
+    "electronics",
+    "tax",
+    "telehealth",
+    "community",
+    "credit",
+    "union",
+    "bank",
+    "insurance",
+    "dental",
+    "clinic",
+    "health",
+    "healthcare",
+    "services",
+    "solutions",
+    "group",
+    "pharmacy",
+    "motors",
+    "auto",
+    "realty",
+    "energy",
+    "electric",
+    "airlines",
+    "airways",
+    "foods",
+    "market",
+    "hospital",
+    "medical",
+    "labs",
+    "systems",
+    "technologies",
+    "inc",
+    "llc",
+    "corp",
+    "company",
+    "partners",
+    "associates",
+    "financial",
+    "mortgage",
+    "cable",
+    "mobile",
+    "telecom",
+    "communications",
+    "security",
+    "logistics",
+    "movers",
+    "moving",
+    "fitness",
+    "hotel",
+    "resort",
+    "suites",
+    "travel",
+    "rentals",
+    "utilities",
+    "pediatrics",
+    "veterinary",
+];
+
+/// "BestWave", "ClearPath", "CareBridge": a capital inside a word after three or more
+/// lower-case letters is a brand's spelling ("McDonald", "MacLeod", "DeShawn" have theirs
+/// earlier).
+fn brand_shaped(w: &[u8]) -> bool {
+    w.len() > 4
+        && w[0].is_ascii_uppercase()
+        && w[1..4].iter().all(u8::is_ascii_lowercase)
+        && w[4..].iter().any(u8::is_ascii_uppercase)
 }
 
 /// "that's Nakamura, Hideo, born ...", "registered to Ibarra, Renata, and ...": a name
@@ -1561,6 +1640,7 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
             || doc.is(j, "born")
             || doc.is(j, "i")
             || doc.is(j, "i'm")
+            || doc.is(j, "im")
             || doc.is(j, "last") && doc.is(j + 1, "name")
             || doc.is(j, "so")
             || doc.is(j, "but")
@@ -1600,7 +1680,8 @@ fn framed_end(doc: &Doc, i: usize) -> Option<usize> {
         // fairbanks i'm calling about ..."
         || (doc.is(j, "from")
             || doc.is(j, "again")
-            || (doc.is(j, "i'm") || doc.is(j, "and")) && doc.is(j + 1, "calling"))
+            || (doc.is(j, "i'm") || doc.is(j, "im") || doc.is(j, "and"))
+                && doc.is(j + 1, "calling"))
             && (self_intro(doc, i) || opening_this_is(doc, i))
         // "Hi, this is Devonte.", "yeah this is renata and ...", "hey this is quinn my
         // internet's down": one name word after a greeting's "this is" at the start of the
