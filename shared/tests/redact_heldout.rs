@@ -514,6 +514,12 @@ const GUARDS: &[(&str, f64)] = &[
     // 6.3% and 7.2% after.
     ("heldout_av_pii.jsonl", 0.07),
     ("heldout_aw_pii.jsonl", 0.08),
+    // Batches AX and AY, written after AV's and AW's fixes: 1.6% and 6.0% before their fixes
+    // (a corrected number after "no wait hang on" or "no it's the it's", "phone number on the
+    // order", a Medicare number read as letters alternating with digits, "my name's may lin
+    // chow", a home named before "the shop"), 0.8% and 3.0% after.
+    ("heldout_ax_pii.jsonl", 0.02),
+    ("heldout_ay_pii.jsonl", 0.04),
 ];
 
 #[test]

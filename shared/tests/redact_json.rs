@@ -130,7 +130,8 @@ fn conversation_walk_matches_turn_by_turn_redaction() {
     for (i, t) in texts.iter().enumerate() {
         let ctx = callwarden::redact::Context {
             previous_turn: prev.as_deref(),
-            role: None,
+            // (The messages are the caller's: the walk redacts them as the caller's.)
+            role: Some(callwarden::redact::Role::User),
         };
         let want = callwarden::redact::redact_text(t, &ctx);
         entities += want.entities.len() as u64;
@@ -200,4 +201,31 @@ fn documents_walked_one_after_another_match_a_fresh_walk() {
     assert_eq!(report_b, want_report_b);
     let text = b.to_string();
     assert!(!text.contains("Jonas") && !text.contains("Priya"), "{text}");
+}
+
+#[test]
+fn the_callers_our_address_is_theirs_and_the_agents_is_the_business() {
+    // The same words, said by the caller and by the agent: the speaker decides, alike in
+    // `messages`, `messagesOpenAIFormatted` and the transcript.
+    let caller = "Our address is 4417 Juniper Hollow Lane, Boise, Idaho 83706.";
+    let agent = "our address for payments is p o box six six one four oh saint louis missouri six three one six six";
+    let mut v = json!({"message": {"type": "end-of-call-report", "artifact": {
+        "messages": [{"role": "user", "message": caller}, {"role": "bot", "message": agent},
+                     {"role": "bot", "message": caller}],
+        "messagesOpenAIFormatted": [{"role": "user", "content": caller},
+                                    {"role": "assistant", "content": agent}],
+        "transcript": format!("User: {caller}\nAI: {agent}\nAI: {caller}"),
+    }}});
+    redact_json(&mut v);
+    let a = &v["message"]["artifact"];
+    let redacted = "Our address is [ADDRESS].";
+    assert_eq!(a["messages"][0]["message"], redacted);
+    assert_eq!(a["messages"][1]["message"], agent);
+    assert_eq!(a["messages"][2]["message"], caller);
+    assert_eq!(a["messagesOpenAIFormatted"][0]["content"], redacted);
+    assert_eq!(a["messagesOpenAIFormatted"][1]["content"], agent);
+    assert_eq!(
+        a["transcript"],
+        format!("User: {redacted}\nAI: {agent}\nAI: {caller}")
+    );
 }

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use callwarden::redact::{redact_text, Context, EntityType, RedactionConfig, Redactor, StreamTail};
+use callwarden::redact::{
+    redact_text, Context, EntityType, RedactionConfig, Redactor, Role, StreamTail,
+};
 
 fn red(text: &str) -> String {
     redact_text(text, &Context::default()).text
@@ -2145,4 +2147,81 @@ fn batch_av_aw_streets_with_house_numbers_phone_rests_and_brands() {
         red("The account is for Seamus MacLeod."),
         "The account is for [PERSON]."
     );
+}
+
+#[test]
+fn batch_ax_ay_corrections_alternating_ids_month_names_and_pets() {
+    // A number corrected after "no wait hang on" / "no it's the it's" is the same item.
+    assert_eq!(
+        red("the account number is three three oh one two two no wait hang on three three oh one two seven five five eight nine sorry"),
+        "the account number is [ACCOUNT_ID] no wait hang on [ACCOUNT_ID] sorry"
+    );
+    assert_eq!(
+        red_ctx(
+            "so um oh seven uh wait no it's the it's august seventh nineteen eighty three",
+            "what's your date of birth"
+        ),
+        "so um [DATE_OF_BIRTH] uh wait no it's the it's [DATE_OF_BIRTH]"
+    );
+    // A personal item on a paper: the item, not the paper, says what the number is.
+    assert_eq!(
+        red("phone number on the order is two one four uh seven seven oh double eight one six"),
+        "phone number on the order is [PHONE]"
+    );
+    assert_eq!(
+        red("the order number on the invoice is four four five one two"),
+        "the order number on the invoice is four four five one two"
+    );
+    // Letters alternating with short digit groups after an identifier's label.
+    assert_eq!(
+        red("medicare number is one e g four t e five m k seven three"),
+        "medicare number is [ACCOUNT_ID]"
+    );
+    assert_eq!(
+        red("the part is a four b six c d nine"),
+        "the part is a four b six c d nine"
+    );
+    // A month's name as a given name before name words; "may" as a verb stays.
+    assert_eq!(
+        red("yeah may i ask if the guy's coming today my name's may lin chow and i took the morning off"),
+        "yeah may i ask if the guy's coming today my name's [PERSON] and i took the morning off"
+    );
+    for text in [
+        "my sister may come too",
+        "my name is may i ask who is calling",
+    ] {
+        assert_eq!(red(text), text);
+    }
+    // A pet's name is no person's; a home named before "the shop" is where the address is.
+    assert_eq!(
+        red("Sure. The cat's name is Pepper, she's the gray one."),
+        "Sure. The cat's name is Pepper, she's the gray one."
+    );
+    assert_eq!(
+        red("Can they tow it to my house instead of the shop? It's 1908 Pecan Ridge Drive, Round Rock."),
+        "Can they tow it to my house instead of the shop? It's [ADDRESS]."
+    );
+    assert_eq!(
+        red("Our shop is at 1908 Pecan Ridge Drive."),
+        "Our shop is at 1908 Pecan Ridge Drive."
+    );
+}
+
+#[test]
+fn the_speaker_decides_whose_our_address_is() {
+    let text = "Our address is 4417 Juniper Hollow Lane, Boise, Idaho 83706.";
+    let said_by = |role| {
+        redact_text(
+            text,
+            &Context {
+                previous_turn: None,
+                role: Some(role),
+            },
+        )
+        .text
+    };
+    assert_eq!(said_by(Role::User), "Our address is [ADDRESS].");
+    assert_eq!(said_by(Role::Assistant), text);
+    // Unknown speaker: as before, the business's own.
+    assert_eq!(red(text), text);
 }

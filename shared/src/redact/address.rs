@@ -522,9 +522,14 @@ pub(crate) fn business_place_before(doc: &Doc, t0: usize) -> bool {
     if !(from.saturating_sub(2)..t0).any(|d| doc.is(d, "our") || doc.is(d, "the")) {
         return false;
     }
+    // ("tow it to my house instead of the shop? It's 1908 ...": a home named in the window
+    // is where the address is, wherever the business's place is named.)
+    if (from..t0).any(|k| ["home", "house", "apartment"].iter().any(|w| doc.is(k, w))) {
+        return false;
+    }
     for k in (from..t0).rev() {
         if [
-            "my", "your", "his", "her", "their", "home", "ship", "deliver", "send", "mail",
+            "my", "your", "his", "her", "their", "ship", "deliver", "send", "mail",
         ]
         .iter()
         .any(|w| doc.is(k, w))
@@ -537,8 +542,10 @@ pub(crate) fn business_place_before(doc: &Doc, t0: usize) -> bool {
             return true;
         }
         // "our address for payments is p o box ...", "our mailing address"
-        // ("our home address" is a family's own.)
+        // ("our home address" is a family's own, and so is any "our address" the caller
+        // gives.)
         if doc.is(k, "address")
+            && !doc.caller
             && (k.saturating_sub(2)..k).any(|d| doc.is(d, "our"))
             && !doc.is(k.wrapping_sub(1), "home")
         {

@@ -24,6 +24,10 @@ pub(crate) struct Prior {
     pub bank: bool,
     /// The previous turn talked about an e-mail address ("can I grab an email?").
     pub asked_email: bool,
+    /// This utterance is the caller's ([`crate::redact::Role::User`]): "our address"
+    /// is a household's, not the business's. Set from the utterance's own speaker, never
+    /// read off the previous turn.
+    pub caller: bool,
 }
 
 /// Result of looking around a run.
@@ -125,6 +129,8 @@ fn printed_on(doc: &Doc, k: usize, loose: bool, negative_label: bool) -> bool {
                 && match doc.toks[p].lex.concept {
                     Concept::Id | Concept::AccountId | Concept::Account => true,
                     Concept::Negative => negative_label,
+                    // "phone number on the order is ...": a personal item on a paper
+                    Concept::Phone | Concept::Birth => loose,
                     _ => false,
                 }
         })
@@ -582,6 +588,9 @@ fn corrected_before(doc: &Doc, t0: usize) -> Option<EntityType> {
     if ![
         "wait",
         "no",
+        "it's",
+        "its",
+        "the",
         "sorry",
         "actually",
         "mean",
@@ -607,6 +616,9 @@ fn corrected_before(doc: &Doc, t0: usize) -> Option<EntityType> {
     while let Some((end, _)) = correction_end(doc, j) {
         corrected = true;
         j = skip_pause(doc, end);
+    }
+    if corrected {
+        j = restatement_end(doc, j);
     }
     if !corrected || j != t0 {
         return None;
@@ -651,12 +663,14 @@ pub(crate) fn correction_end(doc: &Doc, j: usize) -> Option<(usize, bool)> {
         } else {
             (doc.toks.get(j + 1).is_some_and(|t| t.is_punct(b','))
                 || correction_end(doc, j + 1).is_some()
+                // "wait no it's the it's august seventh ...": "no" and the restatement
+                || restatement_end(doc, j + 1) > j + 1
                 || j > 0 && number_at(j - 1) && number_at(j + 1))
             .then_some((j + 1, false))
         };
     }
     let pair = |a: &str, b: &str| doc.is(j, a) && doc.is(j + 1, b);
-    if pair("i", "mean") || pair("hold", "on") || pair("scratch", "that") {
+    if pair("i", "mean") || pair("hold", "on") || pair("hang", "on") || pair("scratch", "that") {
         return Some((j + 2, false));
     }
     if pair("i", "think") {
@@ -666,6 +680,21 @@ pub(crate) fn correction_end(doc: &Doc, j: usize) -> Option<(usize, bool)> {
         .iter()
         .any(|w| doc.is(j, w))
         .then_some((j + 1, true))
+}
+
+/// "it's the it's": the words that restate an item after a correction (up to three, with
+/// pauses), from `j`; returns the token after them (`j` when there are none).
+fn restatement_end(doc: &Doc, mut j: usize) -> usize {
+    for _ in 0..3 {
+        if !["it's", "its", "it", "is", "the"]
+            .iter()
+            .any(|w| doc.is(j, w))
+        {
+            break;
+        }
+        j = skip_pause(doc, j + 1);
+    }
+    j
 }
 
 /// A pause (commas, fillers) from `j`: the next token that is neither.
@@ -1203,6 +1232,59 @@ fn lettered_prefix(doc: &Doc, t0: usize) -> Option<usize> {
         }
     }
     (letters >= 2 || strong).then_some(k)
+}
+
+/// "medicare number is one e g four t e five m k seven three": an identifier read as short
+/// digit groups alternating with spelled letters (a Medicare number's shape), none of its
+/// groups long enough to be classified alone. From an unclaimed run of at most four digits
+/// right after an identifier's label: the stretch of letters and short runs (at least three
+/// of each, eight characters in all) is an [`EntityType::AccountId`].
+pub(crate) fn alternating_id(doc: &mut Doc) {
+    let mut ri = 0;
+    while ri < doc.runs.len() {
+        let (t0, n) = (doc.runs[ri].t0, doc.runs[ri].n());
+        ri += 1;
+        if n > 4 || !doc.letter(doc.runs[ri - 1].t1) || doc.claimed[t0] {
+            continue;
+        }
+        let (mut letters, mut digits, mut k, mut groups) = (0, n, doc.runs[ri - 1].t1, 1);
+        let mut end = k;
+        loop {
+            if doc.letter(k) && !doc.claimed[k] {
+                letters += 1;
+                k += 1;
+                end = k;
+            } else if let Some(r) = doc.run_at.get(k).copied().filter(|r| *r != 0) {
+                let run = &doc.runs[r as usize - 1];
+                if run.t0 != k || run.n() > 4 || doc.claimed[k] {
+                    break;
+                }
+                digits += run.n();
+                groups += 1;
+                k = run.t1;
+                end = k;
+            } else {
+                break;
+            }
+        }
+        if letters < 3 || digits < 3 || groups < 2 || letters + digits < 8 {
+            continue;
+        }
+        // The label: an identifier's keyword among the few words before (pauses, "is",
+        // "number" aside).
+        let labelled = (t0.saturating_sub(5)..t0).rev().any(|p| {
+            doc.word(p)
+                && matches!(
+                    concept_at(doc, p),
+                    Concept::AccountId | Concept::Id | Concept::Account
+                )
+        });
+        if labelled && doc.add(EntityType::AccountId, t0, end) {
+            while ri < doc.runs.len() && doc.runs[ri].t0 < end {
+                ri += 1;
+            }
+        }
+    }
 }
 
 /// Word `p` ends a letter said "as in" a word: "W as in whiskey", "v as in victor".

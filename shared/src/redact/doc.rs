@@ -41,6 +41,8 @@ pub(crate) struct Doc<'a> {
     pub has_at_sign: bool,
     /// Some word has an apostrophe inside (possessives: "clara's").
     pub has_apostrophe: bool,
+    /// The caller said it ([`crate::redact::digits::Prior::caller`]).
+    pub caller: bool,
     /// The number grammar's buffers, reused from text to text.
     pub num_scratch: crate::redact::numbers::Scratch,
 }

@@ -131,7 +131,9 @@ pub struct Context<'a> {
     /// context window: "what's the card number?" makes a bare digit run a card number.
     pub previous_turn: Option<&'a str>,
     /// The speaker of the utterance, when known. Agents read data back too, so both roles
-    /// are redacted with the same rules; the detector does not use it yet.
+    /// are redacted with the same rules, with one exception: "our address is ..." from the
+    /// caller is the household's address, from the agent (or an unknown speaker) the
+    /// business's own.
     pub role: Option<Role>,
 }
 

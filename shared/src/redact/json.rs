@@ -462,6 +462,9 @@ struct Walker<'r> {
     tally: Tally,
     /// Texts of the memo and priors, one after the other.
     arena: String,
+    /// The text being walked was said by the caller: a message object's `role` is "user"
+    /// or "customer", or a transcript line's label is "User" / "Customer" ([`speaker_is_caller`]).
+    caller: bool,
 }
 
 /// Policy decisions, keyed by the hash of (parent key, key, user data), with both keys to
@@ -529,6 +532,7 @@ pub(crate) fn redact(redactor: &Redactor, v: &mut Value) -> JsonRedaction {
         scratch: t.scratch,
         tally: Tally::default(),
         arena: t.arena,
+        caller: false,
     };
     w.walk_depth(v, "", false, None, 0);
     w.tally.flush(&mut w.report);
@@ -611,7 +615,13 @@ impl Walker<'_> {
             let (speaker, body) = split_speaker(line);
             out.push_str(speaker);
             let context = last_changed.as_deref().or(last_same);
-            match self.turn(body, context) {
+            let outer_caller = self.caller;
+            if !speaker.is_empty() {
+                self.caller = speaker_is_caller(speaker);
+            }
+            let redacted = self.turn(body, context);
+            self.caller = outer_caller;
+            match redacted {
                 Some(kept) => {
                     let red = self.kept(kept);
                     out.push_str(red);
@@ -638,26 +648,29 @@ impl Walker<'_> {
     /// (context, text): returns the redacted text, or `None` when nothing was replaced.
     fn turn(&mut self, text: &str, prev: Option<&str>) -> Option<Kept> {
         let hp = prev.map_or(0, hash_str);
-        let ht = hash_str(text);
+        // (The caller's and the agent's same words are redacted apart: "our address".)
+        let h_text = hash_str(text);
+        let ht = h_text ^ if self.caller { CALLER_SALT } else { 0 };
         if let Some(m) = self.memo.get(&(hp, ht)) {
             self.tally
                 .add_all(&mut self.report, &self.path, &self.kinds[m.kinds.clone()]);
             return m.out;
         }
-        let prior = match prev {
+        let mut prior = match prev {
             None => Prior::default(),
             Some(p) => match self.priors.get(&hp) {
                 Some((seen, prior)) if self.kept(*seen) == p => *prior,
                 _ => prior_of(p),
             },
         };
+        prior.caller = self.caller;
         let next = self.redactor.redact_turn(text, &prior, &mut self.scratch);
         let first = self.kinds.len();
         self.kinds.extend_from_slice(&self.scratch.kinds);
         self.tally
             .add_all(&mut self.report, &self.path, &self.scratch.kinds);
         let (out, h_out, seen) = if self.scratch.kinds.is_empty() {
-            (None, ht, self.keep(text))
+            (None, h_text, self.keep(text))
         } else {
             let h = hash_str(&self.scratch.out);
             let o = Kept {
@@ -740,6 +753,10 @@ impl Walker<'_> {
                 self.path.truncate(len);
             }
             Value::Object(map) => {
+                let outer_caller = self.caller;
+                if let Some(Value::String(role)) = map.get("role") {
+                    self.caller = matches!(role.as_str(), "user" | "customer");
+                }
                 let mut remove: Vec<String> = Vec::new();
                 let person_parent = matches!(
                     parent,
@@ -819,10 +836,19 @@ impl Walker<'_> {
                 for k in remove {
                     map.remove(&k);
                 }
+                self.caller = outer_caller;
             }
             _ => {}
         }
     }
+}
+
+/// A transcript line's speaker label ("User: ", "Customer: ") names the caller.
+fn speaker_is_caller(label: &str) -> bool {
+    let l = label.trim_end_matches([':', ' ']);
+    l.eq_ignore_ascii_case("user")
+        || l.eq_ignore_ascii_case("customer")
+        || l.eq_ignore_ascii_case("caller")
 }
 
 /// "User: hello" -> ("User: ", "hello"); lines without a short speaker label -> ("", line).
@@ -853,6 +879,9 @@ fn turn_text(item: &Value) -> Option<&str> {
     }
     None
 }
+
+/// Mixed into a memo key's text hash for the caller's turns.
+const CALLER_SALT: u64 = 0x5bd1_e995_9e37_79b9;
 
 fn is_placeholder(s: &str) -> bool {
     s.starts_with('[')

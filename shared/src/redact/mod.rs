@@ -67,7 +67,8 @@ impl Redactor {
     /// card number?" and numbers cut at the end of the previous turn.
     #[inline(never)] // a stable symbol for scripts/redact-instructions.sh
     pub fn redact_text(&self, text: &str, ctx: &Context) -> Redacted {
-        let prior = ctx.previous_turn.map(prior_of).unwrap_or_default();
+        let mut prior = ctx.previous_turn.map(prior_of).unwrap_or_default();
+        prior.caller = ctx.role == Some(Role::User);
         let doc = analyse(text, &prior);
         let out = self.render(&doc);
         recycle(doc);
@@ -78,6 +79,7 @@ impl Redactor {
     /// `tail` so a number cut between two segments is still recognised.
     pub fn redact_segment(&self, tail: &mut StreamTail, text: &str, ctx: &Context) -> Redacted {
         let mut prior = ctx.previous_turn.map(prior_of).unwrap_or_default();
+        prior.caller = ctx.role == Some(Role::User);
         if let Some(kind) = tail.pending() {
             prior.continues = Some(kind);
         }
@@ -197,6 +199,7 @@ impl Redactor {
             flags: doc.flags,
             has_at_sign: doc.has_at_sign,
             has_apostrophe: doc.has_apostrophe,
+            caller: doc.caller,
             num_scratch: numbers::Scratch::default(),
         };
         let mut next = read_prior(&output);
@@ -282,6 +285,7 @@ fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
         flags,
         has_at_sign,
         has_apostrophe,
+        caller: false,
         num_scratch,
     }
 }
@@ -332,6 +336,7 @@ fn find_runs(doc: &mut Doc) {
 
 pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     let mut doc = tokenise_doc(text);
+    doc.caller = prior.caller;
     if doc.has_at_sign || doc.flags & (lexicon::flag::AT | lexicon::flag::CONNECT) != 0 {
         email::detect(&mut doc, prior.asked_email);
     }
@@ -364,6 +369,9 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
             && !digits::checking_in(&doc, k)
     });
     digits::detect(&mut doc, prior, bank_here);
+    if doc.runs.len() >= 2 {
+        digits::alternating_id(&mut doc);
+    }
     if doc.runs.len() >= 2 && !doc.found.is_empty() {
         digits::restarted_numbers(&mut doc);
         digits::phone_in_pieces(&mut doc);
@@ -468,6 +476,7 @@ fn read_prior(doc: &Doc) -> Prior {
         asked_name,
         bank,
         asked_email,
+        caller: false,
     }
 }
 

@@ -148,7 +148,7 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
     // The end of name words framed by how the sentence goes on (computed once).
     let mut framed = None;
     let first_ok = match cue {
-        Cue::Strong => namey(doc, i) || initials.is_some(),
+        Cue::Strong => namey(doc, i) || initials.is_some() || month_then_name(doc, i),
         Cue::Thanks | Cue::Named => namey(doc, i),
         Cue::Weak if !doc.flag(i, flag::FIRST) => {
             // Not a known given name: "it's Chiara Nakamura" (two capitalised name words in
@@ -440,6 +440,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         } else if let Some((s0, e0)) = named_before_is(doc, i) {
             // "thandiwe mahlangu is the other name on the lease"
             doc.add(EntityType::Person, s0, e0);
+        } else if (doc.is(i, "name") || doc.is(i, "name's") || doc.is(i, "names"))
+            && i > 0
+            && PET_WORDS.iter().any(|w| doc.is(i - 1, w))
+        {
+            // "The cat's name is Pepper": a pet's name is no person's.
         } else if doc.is(i, "name") || doc.is(i, "name's") || doc.is(i, "names") {
             // "my name is", "name on the card is", "first name X", "last name is X"
             let mut j = i + 1;
@@ -702,7 +707,9 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             // "my father in law mehmet yilmaz", "my business partner xu mingzhe", "my
             // parents anil and rekha chatterjee"
             let j = doc.skip_fillers(in_law_end(doc, i + 1), true);
-            if (namey(doc, j) || leading_initials(doc, j).is_some()) && !doc.is(j, "is") {
+            if (namey(doc, j) || leading_initials(doc, j).is_some() || month_then_name(doc, j))
+                && !doc.is(j, "is")
+            {
                 cue = Some((Cue::Strong, j));
             } else if month_as_name(doc, j) && doc.add(EntityType::Person, j, j + 1) {
                 // "survived by his wife june and ...": a month's name with no date around it
@@ -1224,6 +1231,19 @@ const BUSINESS_WORDS: &[&str] = &[
     "utilities",
     "pediatrics",
     "veterinary",
+    "towing",
+    "collision",
+    "management",
+    "property",
+    "properties",
+    "plumbing",
+    "roofing",
+    "construction",
+    "academy",
+    "college",
+    "university",
+    "orthodontics",
+    "chiropractic",
 ];
 
 /// "BestWave", "ClearPath", "CareBridge": a capital inside a word after three or more
@@ -2182,6 +2202,22 @@ fn month_as_name(doc: &Doc, j: usize) -> bool {
         && !doc.is(j + 1, "the")
         && !doc.is(j + 1, "of")
         && !numeric(j.wrapping_sub(1))
+}
+
+/// Animals whose names are no PII ("the dog's name is Biscuit").
+const PET_WORDS: &[&str] = &[
+    "cat's", "dog's", "pet's", "puppy's", "kitten's", "horse's", "bird's", "parrot's", "rabbit's",
+    "bunny's", "cat", "dog", "pet", "puppy", "kitten",
+];
+
+/// "my name's may lin chow", "my sister april okafor": a month's name (or "may") as a given
+/// name, followed by name words (a known given name or surname, or two name words).
+fn month_then_name(doc: &Doc, j: usize) -> bool {
+    doc.word(j)
+        && !doc.claimed[j]
+        && doc.toks[j].lex.month > 0
+        && namey(doc, j + 1)
+        && (doc.flag(j + 1, flag::FIRST | flag::LAST) || namey(doc, j + 2))
 }
 
 /// Past "in law" / "-in-law" after a kin word at `i - 1` ("father in law", "son-in-law").
