@@ -510,10 +510,10 @@ const GUARDS: &[(&str, f64)] = &[
     ("heldout_au_pii.jsonl", 0.02),
     // Batches AV and AW (AW: PII said in pieces), written after AT's and AU's fixes: 7.9%
     // and 10.8% before their fixes (a street named alone with its house number said later,
-    // a phone's rest after "and then" read as an identifier, a filler inside a mailbox),
-    // 6.3% and 7.2% after.
-    ("heldout_av_pii.jsonl", 0.07),
-    ("heldout_aw_pii.jsonl", 0.08),
+    // a phone's rest after "and then" read as an identifier, a filler inside a mailbox,
+    // "the pharmacist X she said"), 4.0% and 5.8% after.
+    ("heldout_av_pii.jsonl", 0.05),
+    ("heldout_aw_pii.jsonl", 0.06),
     // Batches AX and AY, written after AV's and AW's fixes: 1.6% and 6.0% before their fixes
     // (a corrected number after "no wait hang on" or "no it's the it's", "phone number on the
     // order", a Medicare number read as letters alternating with digits, "my name's may lin

@@ -2147,6 +2147,17 @@ fn batch_av_aw_streets_with_house_numbers_phone_rests_and_brands() {
         red("The account is for Seamus MacLeod."),
         "The account is for [PERSON]."
     );
+    // "the pharmacist X she said": a person noun's name framed by the pronoun after it.
+    assert_eq!(
+        red("yeah the pharmacist uh zofia kowalczyk she said it'd be ready by tomorrow"),
+        "yeah the pharmacist uh [PERSON] she said it'd be ready by tomorrow"
+    );
+    for text in [
+        "the tech said he would be late",
+        "the nurse practitioner she said to wait",
+    ] {
+        assert_eq!(red(text), text);
+    }
 }
 
 #[test]

@@ -1013,6 +1013,37 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
     if doc.has_apostrophe {
         possessive_names(doc);
     }
+    if doc.flags & flag::PERSON_NOUN != 0 || doc.toks.iter().any(|t| t.key == TECH) {
+        named_then_pronoun(doc);
+    }
+}
+
+const TECH: u64 = pack_word(b"tech");
+
+/// "the pharmacist uh zofia kowalczyk she said ...", "the tech uh santiago he was great":
+/// "the" + a person noun, then up to three name words (one a known given name or surname)
+/// and "he" / "she" right after them: the person's name.
+fn named_then_pronoun(doc: &mut Doc) {
+    let n = doc.toks.len();
+    let mut i = 1;
+    while i < n {
+        let person_noun =
+            doc.flag(i, flag::PERSON_NOUN) && !doc.flag(i, flag::KIN) || doc.is(i, "tech");
+        if !(person_noun && doc.is(i - 1, "the")) {
+            i += 1;
+            continue;
+        }
+        let j = doc.skip_fillers(i + 1, true);
+        let mut e = j;
+        while e < j + 3 && namey(doc, e) && !doc.flag(e, flag::PERSON_NOUN) {
+            e += 1;
+        }
+        let known = (j..e).any(|k| doc.flag(k, flag::FIRST | flag::LAST));
+        if e > j && known && (doc.is(e, "he") || doc.is(e, "she")) {
+            doc.add(EntityType::Person, j, e);
+        }
+        i = e.max(i + 1);
+    }
 }
 
 const IS: u64 = pack_word(b"is");
