@@ -2236,3 +2236,48 @@ fn the_speaker_decides_whose_our_address_is() {
     // Unknown speaker: as before, the business's own.
     assert_eq!(red(text), text);
 }
+
+#[test]
+fn batch_az_ba_phones_in_two_pieces_mailbox_numbers_and_names_between() {
+    // Six digits "and then" four, after a phone keyword or before "thats my cell".
+    assert_eq!(
+        red("my work number is uh two oh eight three four four and then um nine oh one six"),
+        "my work number is uh [PHONE]"
+    );
+    assert_eq!(
+        red("its two oh six um four four one and then seven seven three oh thats my cell"),
+        "its [PHONE] thats my cell"
+    );
+    // ... not after another keyword, nor with no phone word at all.
+    assert_eq!(
+        red("my member number is two oh six four four one and then seven seven three oh"),
+        "my member number is [ACCOUNT_ID] and then seven seven three oh"
+    );
+    assert_eq!(
+        red("the order is two oh six four four one and then seven seven three oh"),
+        "the order is two oh six four four one and then seven seven three oh"
+    );
+    // "(and then) the number three" inside a mailbox; a country domain spelled.
+    assert_eq!(
+        red("uh it's all lowercase k w a m e dot mensah and then the number three at proton mail dot com"),
+        "uh it's all lowercase [EMAIL]"
+    );
+    assert_eq!(
+        red("email it's d dash volkov at rambler dot r u the russian one"),
+        "email it's [EMAIL] the russian one"
+    );
+    assert_eq!(
+        red("call the number three at noon"),
+        "call the number three at noon"
+    );
+    // One word left between two found names belongs to them.
+    assert_eq!(
+        red("im her grandmother mrs achterberg rosalind achterberg i have guardianship papers"),
+        "im her grandmother [PERSON] i have guardianship papers"
+    );
+    assert_eq!(
+        red("no that's my brother i'm kaito sato k a i t o same birthday we're twins"),
+        "no that's my brother i'm [PERSON] same birthday we're twins"
+    );
+    assert_eq!(red("it's maria and john"), "it's [PERSON] and [PERSON]");
+}

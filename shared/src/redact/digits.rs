@@ -7,8 +7,23 @@ use crate::redact::doc::Doc;
 use crate::redact::entity::EntityType;
 use crate::redact::lexicon::{flag, Concept, NumWord};
 use crate::redact::numbers::Run;
-use crate::redact::tokens::{pack_word, Kind};
+use crate::redact::tokens::{pack_word, Kind, Tok};
 use crate::redact::validate;
+
+/// Token `t` is the ASCII word `w` (at most 8 bytes, checked at compile time): one compare
+/// with a constant key (only words have a key; see [`Tok::key`]).
+macro_rules! key_is {
+    ($t:expr, $w:literal) => {
+        $t.key == {
+            const K: u64 = {
+                let k = pack_word($w.as_bytes());
+                assert!(k != 0, "key_is! takes a word of 1 to 8 bytes");
+                k
+            };
+            K
+        }
+    };
+}
 
 /// What the previous turn (or segment) says about this utterance.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -322,7 +337,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             // is an address, found before this).
             // "the repeat r x four four one nine oh two": a prescription number.
             if k >= 1
-                && doc.is(k, "x")
+                && key_is!(t, "x")
                 && doc.is(k - 1, "r")
                 && !(k >= 2 && doc.letter(k - 2))
                 && !doc.letter(k + 1)
@@ -331,7 +346,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                 return a;
             }
             if k >= 1
-                && doc.is(k, "o")
+                && key_is!(t, "o")
                 && doc.is(k - 1, "p")
                 && !(k >= 2 && doc.letter(k - 2))
                 && !doc.is(k + 1, "box")
@@ -365,7 +380,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             continue;
         }
         // "I was born in Ohio but moved in 2004": a keyword of the previous clause.
-        if doc.is(k, "but") && depth == 0 {
+        if key_is!(t, "but") && depth == 0 {
             break;
         }
         if t.kind == Kind::Word && t.lex.has(flag::PREP) {
@@ -384,7 +399,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             }
             continue;
         }
-        if t.kind == Kind::Word && is_answer_word(doc.bytes(k)) {
+        if t.kind == Kind::Word && is_answer_word(&t) {
             answer_marker = true;
         }
         if t.kind == Kind::Word
@@ -406,11 +421,11 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             a.concept = Concept::Cvv;
             return a;
         }
-        if doc.is(k, "back") || doc.is(k, "front") || doc.is(k, "reverse") {
+        if key_is!(t, "back") || key_is!(t, "front") || key_is!(t, "reverse") {
             back = true;
             // "the three on the back are 365": the back of the card, not "call me back".
             // ("the back door sensor zone four": a place in a house, with no "on".)
-            the_back |= doc.is(k, "back")
+            the_back |= key_is!(t, "back")
                 && k > 1
                 && doc.is(k - 1, "the")
                 && (["on", "at", "of", "from", "in"]
@@ -427,12 +442,15 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                 return a;
             }
         }
-        if doc.is(k, "digits") || doc.is(k, "digit") || doc.is(k, "numbers") {
+        if key_is!(t, "digits") || key_is!(t, "digit") || key_is!(t, "numbers") {
             digit_word = true;
         }
         // "good through", "valid through", "good until", "valid till" — unless an amount is
         // good through it and no card is named ("the payoff amount good through March 14")
-        if (doc.is(k, "through") || doc.is(k, "until") || doc.is(k, "till") || doc.is(k, "thru"))
+        if (key_is!(t, "through")
+            || key_is!(t, "until")
+            || key_is!(t, "till")
+            || key_is!(t, "thru"))
             && k > 0
             && (doc.is(k - 1, "good") || doc.is(k - 1, "valid"))
             && (!amount_named(doc) || card_named(doc))
@@ -442,7 +460,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         }
         // "this call", "the call": the noun, not "call me at".
         if t.lex.concept == Concept::Phone
-            && doc.is(k, "call")
+            && key_is!(t, "call")
             && k > 0
             && ["this", "the", "a", "that", "your", "our", "last", "next"]
                 .iter()
@@ -474,12 +492,12 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             Concept::Phone => {
                 // "call" / "text" / "work" / "home" are weaker than the words next to a number.
                 a.concept = Concept::Phone;
-                a.area_code = code && doc.is(k, "area");
+                a.area_code = code && key_is!(t, "area");
                 return a;
             }
             Concept::Money => {
                 // "health plan ID", "plan number": an identifier, not an amount.
-                if doc.is(k, "plan")
+                if key_is!(t, "plan")
                     && doc.toks.get(k + 1).is_some_and(|x| {
                         matches!(x.lex.concept, Concept::Id | Concept::Number)
                             || x.lex.concept == Concept::AccountId
@@ -520,7 +538,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             // "the account part is ...", "the routing part": the part of a number named
             // before it, not a part number.
             Concept::Negative
-                if doc.is(k, "part")
+                if key_is!(t, "part")
                     && k > 0
                     && doc.word(k - 1)
                     && matches!(
@@ -1833,11 +1851,16 @@ fn card_just_before(doc: &Doc, t0: usize) -> bool {
 }
 
 /// "sure", "yes", "yeah", "yep", "okay", "ok": a word that opens an answer.
-fn is_answer_word(w: &[u8]) -> bool {
-    w.len() <= 4
-        && [&b"sure"[..], b"yes", b"yeah", b"yep", b"okay", b"ok"]
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(w))
+fn is_answer_word(t: &Tok) -> bool {
+    const ANSWERS: [u64; 6] = [
+        pack_word(b"sure"),
+        pack_word(b"yes"),
+        pack_word(b"yeah"),
+        pack_word(b"yep"),
+        pack_word(b"okay"),
+        pack_word(b"ok"),
+    ];
+    ANSWERS.contains(&t.key)
 }
 
 /// True when only fillers, greetings or "it's" come before token `t0` in its sentence
@@ -1853,7 +1876,7 @@ fn leading(doc: &Doc, t0: usize) -> bool {
             continue;
         }
         // "... ridge circle sure, it's 059 06 5788": an answer word opens a new answer.
-        if t.kind == Kind::Word && is_answer_word(doc.bytes(k)) {
+        if t.kind == Kind::Word && is_answer_word(&t) {
             return true;
         }
         if t.kind != Kind::Word
@@ -2184,6 +2207,63 @@ pub(crate) fn phone_in_pieces(doc: &mut Doc) {
     }
 }
 
+/// "my work number is uh two oh eight three four four and then um nine oh one six", "its two
+/// oh six um four four one and then seven seven three oh thats my cell": a phone said as
+/// its first six digits and its last four, with "and then" (or "the rest is") between, and
+/// neither piece found as anything. The two become one phone when the ten digits are
+/// NANP-valid and a phone keyword (or a bare "number") comes before the first, or a phone
+/// word right after the second ("... thats my cell").
+pub(crate) fn phone_in_two_pieces(doc: &mut Doc) {
+    let mut ri = 1;
+    while ri < doc.runs.len() {
+        let (t0, t1, n) = (doc.runs[ri].t0, doc.runs[ri].t1, doc.runs[ri].n());
+        ri += 1;
+        if n != 4 || doc.claimed[t0..t1].iter().any(|c| *c) {
+            continue;
+        }
+        let Some(g) = piece_gap_start(doc, t0) else {
+            continue;
+        };
+        let p = doc.run_at[g - 1];
+        if p == 0 {
+            continue;
+        }
+        let first = &doc.runs[p as usize - 1];
+        // (The first piece alone may have been read as a phone or an identifier.)
+        let found = doc.found.iter().position(|f| {
+            f.t0 == first.t0
+                && f.t1 == first.t1
+                && matches!(f.kind, EntityType::Phone | EntityType::AccountId)
+        });
+        if first.t1 != g
+            || first.n() != 6
+            || found.is_none() && doc.claimed[first.t0..first.t1].iter().any(|c| *c)
+        {
+            continue;
+        }
+        let p0 = first.t0;
+        let mut digits = String::with_capacity(10);
+        digits.push_str(&first.digits);
+        digits.push_str(&doc.runs[ri - 1].digits);
+        let phone_after = (t1..(t1 + 4).min(doc.toks.len()))
+            .any(|k| doc.word(k) && doc.toks[k].lex.concept == Concept::Phone);
+        if validate::is_nanp(&digits) && (phone_cue_before(doc, p0) || phone_after) {
+            match found {
+                Some(fi) => {
+                    for c in &mut doc.claimed[g..t1] {
+                        *c = true;
+                    }
+                    doc.found[fi].t1 = t1;
+                    doc.found[fi].kind = EntityType::Phone;
+                }
+                None => {
+                    doc.add(EntityType::Phone, p0, t1);
+                }
+            }
+        }
+    }
+}
+
 /// A phone keyword ("cell", "phone", a bare "number") among the few words before `t0`,
 /// with no other keyword nearer ("member number three four five and then ..." is no phone).
 fn phone_cue_before(doc: &Doc, t0: usize) -> bool {
@@ -2192,7 +2272,13 @@ fn phone_cue_before(doc: &Doc, t0: usize) -> bool {
             continue;
         }
         match concept_at(doc, k) {
-            Concept::Phone | Concept::Number => return true,
+            Concept::Phone => return true,
+            // ("my number is", not "my member number is")
+            Concept::Number => {
+                return !(k > 0
+                    && doc.word(k - 1)
+                    && !matches!(concept_at(doc, k - 1), Concept::None | Concept::Phone));
+            }
             Concept::None => {}
             _ => return false,
         }

@@ -369,6 +369,7 @@ fn domain(doc: &Doc, d0: usize, written: bool) -> Option<usize> {
 
 /// The local part left of `at` (token index); returns its first token.
 fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
+    const NUMBER: u64 = crate::redact::tokens::pack_word(b"number");
     let mut start = at;
     let mut k = at;
     let mut seg_word = false;
@@ -431,6 +432,28 @@ fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
                 {
                     k -= 3;
                     start = k;
+                    continue;
+                }
+                // "k w a m e dot mensah and then the number three at ...": the digits of a
+                // mailbox announced as "(and then) the number".
+                if t.key == NUMBER
+                    && seg_digits
+                    && !seg_word
+                    && !seg_letters
+                    && start == k + 1
+                    && k > 1
+                    && doc.is(k - 1, "the")
+                    && !doc.claimed[k - 1]
+                {
+                    k -= 1;
+                    if k > 0 && doc.is(k - 1, "then") && !doc.claimed[k - 1] {
+                        k -= 1;
+                        if k > 0 && doc.is(k - 1, "and") && !doc.claimed[k - 1] {
+                            k -= 1;
+                        }
+                    }
+                    pending = true;
+                    seg_digits = false;
                     continue;
                 }
                 // "rahul dot menon uh eighty eight at ...": a filler between the mailbox's

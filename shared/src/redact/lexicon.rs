@@ -455,6 +455,8 @@ const TLDS: &[&str] = &[
     "uk", "ca", "mail", "mil", "tv", "xyz", "online", "email", "cc", "de", "fr", "mx", "au", "in",
     "fm", "ie", "nz", "eu", "es", "it", "nl", "ch", "se", "jp", "br", "pl", "be", "tech", "site",
     "pro", "ly", "to", "gg", "ac", "za", "sg", "hk", "nyc", "store", "shop", "cloud", "family",
+    "ru", "kr", "cn", "tw", "ua", "cl", "pt", "gr", "fi", "dk", "cz", "hu", "ro", "il", "ph",
+    "vn", "pk", "ng", "ke", "ae",
 ];
 
 #[rustfmt::skip]

@@ -371,6 +371,7 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     digits::detect(&mut doc, prior, bank_here);
     if doc.runs.len() >= 2 {
         digits::alternating_id(&mut doc);
+        digits::phone_in_two_pieces(&mut doc);
     }
     if doc.runs.len() >= 2 && !doc.found.is_empty() {
         digits::restarted_numbers(&mut doc);
@@ -385,6 +386,7 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     {
         person::spelled_again(&mut doc);
         person::corrected_from(&mut doc);
+        person::between_names(&mut doc);
     }
     if doc.flags & lexicon::flag::HOLD != 0 || doc.found.len() >= 2 {
         digits::join_interrupted(&mut doc);

@@ -2699,6 +2699,41 @@ fn letters_at(doc: &Doc, from: usize, to: usize, free: bool) -> Letters {
 
 /// "it's seamus not shamus s e a m u s": the name a found name is corrected from (the
 /// misspelling on file) is a name too.
+/// "mrs achterberg rosalind achterberg", "i'm kaito sato k a i t o", "fatima hyphen zahra":
+/// one word left between two names found right before and after it — a name word, or a
+/// spoken "hyphen" / "dash" — is part of one name with them.
+pub(crate) fn between_names(doc: &mut Doc) {
+    let mut names: Vec<usize> = (0..doc.found.len())
+        .filter(|&f| doc.found[f].kind == EntityType::Person)
+        .collect();
+    if names.len() < 2 {
+        return;
+    }
+    names.sort_unstable_by_key(|&f| doc.found[f].t0);
+    let mut gone: Vec<usize> = Vec::new();
+    let mut a = names[0];
+    for &b in &names[1..] {
+        let (a1, b0) = (doc.found[a].t1, doc.found[b].t0);
+        let joins = b0 == a1 + 1
+            && !doc.claimed[a1]
+            && (namey(doc, a1) || doc.is(a1, "hyphen") || doc.is(a1, "dash"));
+        if joins {
+            doc.claimed[a1] = true;
+            doc.found[a].t1 = doc.found[b].t1;
+            gone.push(b);
+        } else {
+            a = b;
+        }
+    }
+    if !gone.is_empty() {
+        let mut i = 0;
+        doc.found.retain(|_| {
+            i += 1;
+            !gone.contains(&(i - 1))
+        });
+    }
+}
+
 pub(crate) fn corrected_from(doc: &mut Doc) {
     let wrong: Vec<usize> = doc
         .found
