@@ -603,25 +603,27 @@ fn corrected_before(doc: &Doc, t0: usize) -> Option<EntityType> {
         p -= 1;
     }
     let last = p.checked_sub(1)?;
-    if ![
-        "wait",
-        "no",
-        "it's",
-        "its",
-        "the",
-        "sorry",
-        "actually",
-        "mean",
-        "think",
-        "on",
-        "that",
-        "oops",
-        "correction",
-        "rather",
-    ]
-    .iter()
-    .any(|w| doc.is(last, w))
-    {
+    const ENDS: [u64; 13] = [
+        pack_word(b"wait"),
+        pack_word(b"no"),
+        pack_word(b"it's"),
+        pack_word(b"its"),
+        pack_word(b"the"),
+        pack_word(b"sorry"),
+        pack_word(b"actually"),
+        pack_word(b"mean"),
+        pack_word(b"think"),
+        pack_word(b"on"),
+        pack_word(b"that"),
+        pack_word(b"oops"),
+        pack_word(b"rather"),
+    ];
+    let key = doc.toks[last].key;
+    // ("the" only as in "it's the it's": most numbers after "the" are no correction.)
+    let restated_the = key != pack_word(b"the")
+        || last > 0
+            && matches!(doc.toks[last - 1].key, k if k == pack_word(b"it's") || k == pack_word(b"its"));
+    if !(ENDS.contains(&key) && restated_the || doc.is(last, "correction")) {
         return None;
     }
     // The entity (or placeholder) whose end is nearest before `t0`.
