@@ -149,11 +149,16 @@ pub(crate) fn find_runs(
     out: &mut Vec<Run>,
     scratch: &mut Scratch,
 ) {
-    recycle_runs(out);
-    let bytes = text.as_bytes();
+    // The caller usually hands over an empty vector (its runs were recycled with the
+    // document's buffers): no thread-local access then.
+    if !out.is_empty() {
+        recycle_runs(out);
+    }
     let n = toks.len();
     let mut roles: Vec<Role> = std::mem::take(&mut scratch.roles);
     roles.clear();
+    let mut live: Vec<u32> = std::mem::take(&mut scratch.live);
+    live.clear();
     // A spoken "dot" or an apostrophe somewhere: the glue pass below has work to do.
     let mut glue = false;
     // Work for the passes below (each skipped when its words are absent).
@@ -193,11 +198,16 @@ pub(crate) fn find_runs(
                 glue = true;
             }
         }
+        // The tokens the later passes can see as anything but a `Break` (see [`Scratch::live`]).
+        if r != Role::Break || t.lex.has(flag::HOMOPHONE | flag::CONNECT) || t.ch == b'\'' {
+            live.push(i as u32);
+        }
         roles.push(r);
     }
     // Nothing numeric at all: no runs.
     if !numeric {
         scratch.roles = roles;
+        scratch.live = live;
         return;
     }
     if homophone_seen {
@@ -251,7 +261,9 @@ pub(crate) fn find_runs(
         dots_after_digits >= 2 && (0..n).filter(|i| loose_dot(toks, &roles, *i)).count() >= 2;
     // Contextual roles: months and word ordinals need a numeric neighbour; "o"/"oh" need
     // another digit next to them; "." joins digits only when written tight ("252.529").
-    for i in 0..n {
+    // Only the live tokens can be a month, an ordinal or a separator.
+    for &i in &live {
+        let i = i as usize;
         match roles[i] {
             Role::Month(_) => {
                 let next = neighbour(&roles, i, true);
@@ -306,7 +318,8 @@ pub(crate) fn find_runs(
         }
     }
     // Second pass for months now that ordinals are settled.
-    for i in 0..n {
+    for &i in &live {
+        let i = i as usize;
         if !matches!(roles[i], Role::Month(_)) {
             continue;
         }
@@ -319,8 +332,17 @@ pub(crate) fn find_runs(
         }
     }
     let mut items: Vec<(usize, Role)> = std::mem::take(&mut scratch.items);
+    // Runs start at live tokens only: `next` walks `live` to the first one at or after `i`.
+    let mut next = 0;
     let mut i = 0;
-    while i < n {
+    loop {
+        while next < live.len() && (live[next] as usize) < i {
+            next += 1;
+        }
+        let Some(&first) = live.get(next) else {
+            break;
+        };
+        i = first as usize;
         let start_ok = match roles[i] {
             r if is_numeric(r) => true,
             Role::The => i + 1 < n && matches!(roles[i + 1], Role::Ord(_)),
@@ -366,13 +388,13 @@ pub(crate) fn find_runs(
         {
             end_tok += 1;
         }
-        let mut run = build(bytes, toks, &roles, i, end_tok, &mut items);
+        let mut run = build(text, toks, &roles, i, end_tok, &mut items);
         if let Some(k) = run
             .as_ref()
             .filter(|r| r.n() > 16)
-            .and_then(|r| card_prefix_end(bytes, toks, &roles, r, &mut items))
+            .and_then(|r| card_prefix_end(text, toks, &roles, r, &mut items))
         {
-            run = build(bytes, toks, &roles, i, k, &mut items);
+            run = build(text, toks, &roles, i, k, &mut items);
             end_tok = k;
         }
         if let Some(run) = run {
@@ -381,11 +403,12 @@ pub(crate) fn find_runs(
         i = end_tok.max(i + 1);
     }
     if out.len() >= 2 {
-        join_card_groups(bytes, toks, claimed, &roles, out, &mut items);
+        join_card_groups(text, toks, claimed, &roles, out, &mut items);
     }
     if roles.capacity() <= 16 * 1024 {
         scratch.roles = roles;
         scratch.items = items;
+        scratch.live = live;
     }
 }
 
@@ -395,6 +418,12 @@ pub(crate) fn find_runs(
 pub(crate) struct Scratch {
     roles: Vec<Role>,
     items: Vec<(usize, Role)>,
+    /// Indices of the tokens that are not a `Break` after the first pass, or that a later
+    /// pass may turn into something else (a homophone into a digit, a spoken "dot" or an
+    /// apostrophe into a separator), in order. The other tokens stay `Break` (or become a
+    /// `Filler` of "hold on"), so the contextual passes and the run-start search, which
+    /// act only on months, ordinals, separators and run starts, visit these alone.
+    live: Vec<u32>,
 }
 
 /// "4245 6072 6406 6886, 06/30", "... one three one five october twenty twenty six": a
@@ -406,7 +435,7 @@ pub(crate) struct Scratch {
 #[cold]
 #[inline(never)]
 fn card_prefix_end(
-    bytes: &[u8],
+    text: &str,
     toks: &[Tok],
     roles: &[Role],
     run: &Run,
@@ -428,7 +457,7 @@ fn card_prefix_end(
         if !(comma || slash_date || matches!(roles[next], Role::Month(_))) {
             continue;
         }
-        let head = build_rare(bytes, toks, roles, run.t0, k, items)?;
+        let head = build_rare(text, toks, roles, run.t0, k, items)?;
         if head.n() > 16 {
             return None;
         }
@@ -447,7 +476,7 @@ fn card_prefix_end(
 /// two groups and none of them is a number, a keyword, a placeholder, a claimed token or a
 /// sentence end; codes with letters are no card group.
 fn join_card_groups(
-    bytes: &[u8],
+    text: &str,
     toks: &[Tok],
     claimed: &[bool],
     roles: &[Role],
@@ -486,7 +515,7 @@ fn join_card_groups(
                 }
                 let digits = std::str::from_utf8(&buf[..len]).unwrap_or_default();
                 if crate::redact::validate::is_card(digits) {
-                    joined = build_rare(bytes, toks, roles, runs[r].t0, runs[k].t1, items)
+                    joined = build_rare(text, toks, roles, runs[r].t0, runs[k].t1, items)
                         .filter(|j| j.digits == digits)
                         .map(|j| (k, j));
                 }
@@ -840,25 +869,26 @@ fn push_num(digits: &mut String, v: u32, width: usize) {
 /// kept out of line so that the main loop keeps its inlined copy.
 #[inline(never)]
 fn build_rare(
-    bytes: &[u8],
+    text: &str,
     toks: &[Tok],
     roles: &[Role],
     t0: usize,
     t1: usize,
     items: &mut Vec<(usize, Role)>,
 ) -> Option<Run> {
-    build(bytes, toks, roles, t0, t1, items)
+    build(text, toks, roles, t0, t1, items)
 }
 
 #[inline(always)]
 fn build(
-    bytes: &[u8],
+    text: &str,
     toks: &[Tok],
     roles: &[Role],
     t0: usize,
     t1: usize,
     items: &mut Vec<(usize, Role)>,
 ) -> Option<Run> {
+    let bytes = text.as_bytes();
     let mut run = Run {
         t0,
         t1,
@@ -961,8 +991,10 @@ fn build(
         prev_tok = ti;
         match r {
             Role::Digits => {
+                // A slice of the text (ASCII digits: always on char boundaries), so no
+                // UTF-8 validation.
                 d.push_str(
-                    std::str::from_utf8(&bytes[toks[ti].start as usize..toks[ti].end as usize])
+                    text.get(toks[ti].start as usize..toks[ti].end as usize)
                         .unwrap_or(""),
                 );
                 k += 1;
