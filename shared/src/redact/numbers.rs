@@ -166,8 +166,10 @@ pub(crate) fn find_runs(
     let mut one_seen = false;
     let mut dots_after_digits = 0;
     let mut numeric = false;
-    for (i, t) in toks.iter().enumerate() {
-        let mut r = if claimed[i] { Role::Break } else { role_of(t) };
+    roles.reserve(n);
+    // `claimed` walked alongside the tokens: no bounds check per token.
+    for (i, (t, &claimed_i)) in toks.iter().zip(claimed).enumerate() {
+        let mut r = if claimed_i { Role::Break } else { role_of(t) };
         if r == Role::Num(NumWord::Oh) && ohio(toks, i) {
             r = Role::Break;
         }
@@ -177,7 +179,7 @@ pub(crate) fn find_runs(
             dots_after_digits += 1;
         }
         if r == Role::Break
-            && !claimed[i]
+            && !claimed_i
             && (t
                 .lex
                 .has(flag::HOMOPHONE | flag::THE | flag::OF | flag::AND | flag::CONNECT)
