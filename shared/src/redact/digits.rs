@@ -1269,7 +1269,8 @@ pub(crate) fn alternating_id(doc: &mut Doc) {
         }
         let (mut letters, mut digits, mut k, mut groups) = (0, n, doc.runs[ri - 1].t1, 1);
         let mut end = k;
-        loop {
+        // (A bounded look: linear in the text however many letters and digits alternate.)
+        while k < t0 + 24 {
             if doc.letter(k) && !doc.claimed[k] {
                 letters += 1;
                 k += 1;
