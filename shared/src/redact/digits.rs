@@ -2201,13 +2201,7 @@ pub(crate) fn phone_in_pieces(doc: &mut Doc) {
             merged.extend(pieces);
         }
     }
-    if !merged.is_empty() {
-        let mut i = 0;
-        doc.found.retain(|_| {
-            i += 1;
-            !merged.contains(&(i - 1))
-        });
-    }
+    doc.drop_found(&merged);
 }
 
 /// "my work number is uh two oh eight three four four and then um nine oh one six", "its two

@@ -139,6 +139,19 @@ impl<'a> Doc<'a> {
         true
     }
 
+    /// Removes the entities at the indices `gone` of `found` (merged into others; their
+    /// tokens stay claimed).
+    pub fn drop_found(&mut self, gone: &[usize]) {
+        if gone.is_empty() {
+            return;
+        }
+        let mut i = 0;
+        self.found.retain(|_| {
+            i += 1;
+            !gone.contains(&(i - 1))
+        });
+    }
+
     /// True when the utterance ends (only punctuation or fillers) after token `i`.
     pub fn ends_after(&self, i: usize) -> bool {
         self.toks[i..].iter().all(|t| {

@@ -440,12 +440,9 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         } else if let Some((s0, e0)) = named_before_is(doc, i) {
             // "thandiwe mahlangu is the other name on the lease"
             doc.add(EntityType::Person, s0, e0);
-        } else if (doc.is(i, "name") || doc.is(i, "name's") || doc.is(i, "names"))
-            && i > 0
-            && PET_WORDS.iter().any(|w| doc.is(i - 1, w))
-        {
+        } else if name_noun(doc, i) && i > 0 && PET_WORDS.iter().any(|w| doc.is(i - 1, w)) {
             // "The cat's name is Pepper": a pet's name is no person's.
-        } else if doc.is(i, "name") || doc.is(i, "name's") || doc.is(i, "names") {
+        } else if name_noun(doc, i) {
             // "my name is", "name on the card is", "first name X", "last name is X"
             let mut j = i + 1;
             if doc.is(i, "name's") {
@@ -2235,6 +2232,11 @@ fn month_as_name(doc: &Doc, j: usize) -> bool {
         && !numeric(j.wrapping_sub(1))
 }
 
+/// Token `i` is "name", "name's" or "names" (the last as speech-to-text writes "name's").
+fn name_noun(doc: &Doc, i: usize) -> bool {
+    doc.is(i, "name") || doc.is(i, "name's") || doc.is(i, "names")
+}
+
 /// Animals whose names are no PII ("the dog's name is Biscuit").
 const PET_WORDS: &[&str] = &[
     "cat's", "dog's", "pet's", "puppy's", "kitten's", "horse's", "bird's", "parrot's", "rabbit's",
@@ -2725,13 +2727,7 @@ pub(crate) fn between_names(doc: &mut Doc) {
             a = b;
         }
     }
-    if !gone.is_empty() {
-        let mut i = 0;
-        doc.found.retain(|_| {
-            i += 1;
-            !gone.contains(&(i - 1))
-        });
-    }
+    doc.drop_found(&gone);
 }
 
 pub(crate) fn corrected_from(doc: &mut Doc) {
