@@ -526,6 +526,17 @@ const GUARDS: &[(&str, f64)] = &[
     // 7.2% after.
     ("heldout_az_pii.jsonl", 0.04),
     ("heldout_ba_pii.jsonl", 0.08),
+    // Batches BB (healthcare and insurance: refills, claims, a caller acting for a parent or
+    // a child) and BC (utilities, telecom and travel: moving service, porting, autopay,
+    // bookings for families, callers who are not native speakers), written after AZ's and
+    // BA's fixes: 6.1% and 11.1% before their fixes (an everyday word as a given name before
+    // a known surname, "calls him Will", "Dr. May", "Officer Ramirez", four capitalised
+    // name words, "the Duarte family", "and Grace" after a found name, "The booking was
+    // under X", "Suite 210, 1450 ...", "Space 61", "and my husband's is ...", a second
+    // routing number after a correction, a mailbox at a host of digits, a Medicare number
+    // after a filler), 3.1% and 5.3% after.
+    ("heldout_bb_pii.jsonl", 0.04),
+    ("heldout_bc_pii.jsonl", 0.06),
 ];
 
 #[test]

@@ -2281,3 +2281,125 @@ fn batch_az_ba_phones_in_two_pieces_mailbox_numbers_and_names_between() {
     );
     assert_eq!(red("it's maria and john"), "it's [PERSON] and [PERSON]");
 }
+
+#[test]
+fn batch_bb_bc_everyday_given_names_families_units_and_second_numbers() {
+    // An everyday word as a given name before a capitalised known surname; "calls him X".
+    assert_eq!(
+        red("My landlord is Grant Holloway, but I don't want to grant him access."),
+        "My landlord is [PERSON], but I don't want to grant him access."
+    );
+    assert_eq!(
+        red("Everyone calls him Will."),
+        "Everyone calls him [PERSON]."
+    );
+    assert_eq!(red("I live on Grant Avenue."), "I live on [ADDRESS].");
+    assert_eq!(
+        red("We went to the Rose Garden."),
+        "We went to the Rose Garden."
+    );
+    assert_eq!(red("Call her back at noon."), "Call her back at noon.");
+    // Titles: "Dr." with its dot before any capitalised word; police ranks.
+    assert_eq!(
+        red("Last time I saw Dr. May. I'd like to see her again."),
+        "Last time I saw [PERSON]. I'd like to see her again."
+    );
+    assert_eq!(red("Officer Ramirez took it."), "[PERSON] took it.");
+    assert_eq!(
+        red("the officer said it was fine"),
+        "the officer said it was fine"
+    );
+    // Four capitalised name words; a family's name; the next name of a list.
+    assert_eq!(
+        red("The passport name is exactly María José Castillo Ortega, two last names."),
+        "The passport name is exactly [PERSON], two last names."
+    );
+    assert_eq!(
+        red("The reservation is for the Duarte family: Rafael, Inês, and little Bia."),
+        "The reservation is for the [PERSON] family: [PERSON], and little [PERSON]."
+    );
+    assert_eq!(
+        red("It's me, Chidi Okonkwo-Lewis, and my parents, Obinna and Grace."),
+        "It's me, [PERSON], and my parents, [PERSON] and [PERSON]."
+    );
+    assert_eq!(
+        red("it's for the smith family"),
+        "it's for the [PERSON] family"
+    );
+    assert_eq!(
+        red("Thanks, Marcus Reyes and Sons will do it."),
+        "Thanks, [PERSON] and Sons will do it."
+    );
+    assert_eq!(
+        red("the whole family is coming"),
+        "the whole family is coming"
+    );
+    assert_eq!(
+        red("The booking was under Castellanos."),
+        "The booking was under [PERSON]."
+    );
+    // Places and brands said in passing are no persons.
+    assert_eq!(
+        red("My bag didn't come off flight 1182 from Atlanta."),
+        "My bag didn't come off flight 1182 from Atlanta."
+    );
+    assert_eq!(
+        red("My member ID with Aetna is W274911836."),
+        "My member ID with Aetna is [ACCOUNT_ID]."
+    );
+    // A unit before the house number across a comma; a mobile home park's space.
+    assert_eq!(
+        red(
+            "Suite 210, 1450 Peachtree Industrial Boulevard, Macon, Georgia 31204. That's billing."
+        ),
+        "[ADDRESS]. That's billing."
+    );
+    assert_eq!(
+        red("She's at 3300 Sandhill Road, Space 61, Reno, NV 89509. It's a senior community."),
+        "She's at [ADDRESS]. It's a senior community."
+    );
+    assert_eq!(
+        red("I parked in space 12 on Main Street."),
+        "I parked in space 12 on Main Street."
+    );
+    // A second entity of the same kind after "and mine is" / "and my husband's is".
+    assert_eq!(
+        red("her date of birth is 6/5/1980 and mine is 4/2/1978"),
+        "her date of birth is [DATE_OF_BIRTH] and mine is [DATE_OF_BIRTH]"
+    );
+    assert_eq!(
+        red("My SkyMiles number is 9027418836, and my husband's is 9027418851."),
+        "My SkyMiles number is [PHONE], and my husband's is [PHONE]."
+    );
+    assert_eq!(
+        red("my date of birth is 6/5/1980 and my appointment is 4/2/2027"),
+        "my date of birth is [DATE_OF_BIRTH] and my appointment is 4/2/2027"
+    );
+    // A second routing number after a correction, far from its keyword.
+    assert_eq!(
+        red("Routing 021314461, hmm, no, that's the New York one. I opened it in Ohio, so it's 044166324."),
+        "Routing [ROUTING_NUMBER], hmm, no, that's the New York one. I opened it in Ohio, so it's [ROUTING_NUMBER]."
+    );
+    // A phone's first six digits, then "the last four are ...".
+    assert_eq!(
+        red("my number is five five five eight two one and the last four are three three nine oh"),
+        "my number is [PHONE]"
+    );
+    assert_eq!(
+        red("the order is five five five eight two one and the last four are three three nine oh"),
+        "the order is five five five eight two one and the last four are three three nine oh"
+    );
+    // A mailbox at a host of digits; a Medicare number after a filler.
+    assert_eq!(
+        red("my email is chen dot wei at one six three dot com"),
+        "my email is [EMAIL]"
+    );
+    assert_eq!(
+        red("meet me at one two three main street"),
+        "meet me at [ADDRESS]"
+    );
+    assert_eq!(
+        red("her medicare number is um five n w three a seven two k r eight one"),
+        "her medicare number is um [ACCOUNT_ID]"
+    );
+}

@@ -126,7 +126,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_address: bool) -> bool {
         }
         let run = &doc.runs[r as usize - 1];
         let ok_number = run.t1 == k
-            && (1..=6).contains(&run.n())
+            && ((1..=6).contains(&run.n()) || unit_then_number(doc, run))
             && !run.month
             && (!run.slash || with_half(doc, run))
             && !doc.claimed[run.t0];
@@ -323,6 +323,23 @@ fn detect_prefixed(doc: &mut Doc) {
 /// A unit said before the street number ("Flat 3, 27 Kingsmead Road", "Lot 14, 2200
 /// Highway 61", "apartment three c, 12 ...", "Unit 4 at 88 Harbor View Blvd"): the start
 /// of the address.
+/// "Suite 210, 1450 Peachtree Industrial Boulevard": a written unit number and the street
+/// number read as one run across the comma, after a unit word.
+fn unit_then_number(doc: &Doc, run: &crate::redact::numbers::Run) -> bool {
+    if run.t0 == 0 || !doc.flag(run.t0 - 1, flag::UNIT) || doc.is(run.t0 - 1, "box") {
+        return false;
+    }
+    let Some(c) = (run.t0..run.t1).rposition(|k| doc.toks[k].is_punct(b',')) else {
+        return false;
+    };
+    let after = run.t0 + c + 1..run.t1;
+    let digits: usize = after.clone().map(|k| doc.toks[k].len()).sum();
+    !after.is_empty()
+        && after.clone().all(|k| doc.toks[k].kind == Kind::Num)
+        && (1..=6).contains(&digits)
+        && (run.t0..run.t0 + c).all(|k| doc.toks[k].kind == Kind::Num)
+}
+
 fn unit_before(doc: &Doc, t0: usize) -> usize {
     // "Lot 14, 2200 ...": the unit's number and the street number read as one run.
     if t0 > 0 && doc.flag(t0 - 1, flag::UNIT) && !doc.claimed[t0 - 1] && !doc.is(t0 - 1, "box") {
@@ -624,8 +641,14 @@ fn tail(doc: &Doc, mut end: usize) -> usize {
             end = j + 2;
             continue;
         }
+        // ("3300 Sandhill Road, Space 61, Reno": a mobile home park's space.)
+        let space = doc.cased && (doc.is(j, "space") || doc.is(j, "spc")) && doc.titled(j);
         if j < n
-            && (doc.flag(j, flag::UNIT) || doc.toks[j].is_punct(b'#') || number_sign || number_unit)
+            && (doc.flag(j, flag::UNIT)
+                || doc.toks[j].is_punct(b'#')
+                || number_sign
+                || number_unit
+                || space)
         {
             let mut v = if number_sign { j + 2 } else { j + 1 };
             if v < n && doc.toks[v].is_punct(b'.') {

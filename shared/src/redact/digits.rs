@@ -5,7 +5,7 @@
 
 use crate::redact::doc::Doc;
 use crate::redact::entity::EntityType;
-use crate::redact::lexicon::{flag, Concept, NumWord};
+use crate::redact::lexicon::{self, flag, Concept, NumWord};
 use crate::redact::numbers::Run;
 use crate::redact::tokens::{pack_word, Kind, Tok};
 use crate::redact::validate;
@@ -258,6 +258,8 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     // A content word passed ("date of birth 14 Feb 1991, flying Dec 20"): what comes after
     // it is not a restatement of the entity before it.
     let mut content_word = false;
+    // A possessive pronoun ("mine", "his") passed.
+    let mut theirs = false;
     let mut k = t0;
     while k > 0 && words < WINDOW {
         k -= 1;
@@ -294,7 +296,7 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         }
         if doc.claimed[k]
             && a.concept == Concept::None
-            && words <= 3
+            && (words <= 3 || theirs && words <= 4)
             && depth == 0
             && !preposition
             && !answer_marker
@@ -383,8 +385,17 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
         if key_is!(t, "but") && depth == 0 {
             break;
         }
-        if t.kind == Kind::Word && t.lex.has(flag::PREP) {
+        // "her birthday is June 5th 1980 and mine is April 2nd 1978": "and" before a
+        // possessive pronoun joins a second entity of the same kind, no preposition.
+        if t.kind == Kind::Word && t.lex.has(flag::PREP) && !(key_is!(t, "and") && theirs) {
             preposition = true;
+        }
+        theirs |= t.kind == Kind::Word && is_possessive_pronoun(&t);
+        // "... and my husband's is 9027418851": whose the second one is.
+        if t.kind == Kind::Word && kin_possessive(doc.bytes(k)) {
+            theirs = true;
+            words += 1;
+            continue;
         }
         if t.kind == Kind::Punct {
             if k + 1 == t0 && (t.ch == b'$' || currency_sign(doc.bytes(k))) {
@@ -1074,6 +1085,7 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
                         | EntityType::Phone
                         | EntityType::BankAccount
                         | EntityType::AccountId
+                        | EntityType::RoutingNumber
                 )
                 || d.len() >= 3 && kind == EntityType::Cvv
             {
@@ -1146,7 +1158,21 @@ pub(crate) fn detect(doc: &mut Doc, prior: &Prior, bank_here: bool) {
                 big.len() > small.len() && small.len() >= 4 && big.ends_with(small.as_str())
                     || big == small && *si != ri
             });
-            if let Some((kind, _)) = hit {
+            // "routing 021314461 — hmm, no, that's the New York one. ... so it's
+            // 044166324": another number of a found routing number's (or card's) length
+            // that passes the same checksum is a second try at it.
+            let small = &doc.runs[ri].digits;
+            let validated = || {
+                seen.iter().find(|(kind, si)| {
+                    doc.runs[*si].digits.len() == small.len()
+                        && match kind {
+                            EntityType::RoutingNumber => validate::is_aba(small),
+                            EntityType::CreditCard => validate::is_card(small),
+                            _ => false,
+                        }
+                })
+            };
+            if let Some((kind, _)) = hit.or_else(validated) {
                 let kind = *kind;
                 doc.add(kind, t0, t1);
             }
@@ -1269,8 +1295,25 @@ pub(crate) fn alternating_id(doc: &mut Doc) {
         }
         let (mut letters, mut digits, mut k, mut groups) = (0, n, doc.runs[ri - 1].t1, 1);
         let mut end = k;
+        // An identifier found already right after the letters ("um five n w three a
+        // [seven two k r eight one]"): the stretch before it is its start.
+        let mut joins = None;
         // (A bounded look: linear in the text however many letters and digits alternate.)
         while k < t0 + 24 {
+            if doc.claimed.get(k) == Some(&true) {
+                joins = doc
+                    .found
+                    .iter()
+                    .position(|f| f.t0 == k && f.kind == EntityType::AccountId);
+                if let Some(fi) = joins {
+                    let f = doc.found[fi];
+                    letters += (f.t0..f.t1).filter(|&j| doc.letter(j)).count();
+                    digits += (f.t0..f.t1).filter(|&j| doc.run_at[j] != 0).count();
+                    groups += 1;
+                    end = f.t1;
+                }
+                break;
+            }
             if doc.letter(k) && !doc.claimed[k] {
                 letters += 1;
                 k += 1;
@@ -1300,7 +1343,15 @@ pub(crate) fn alternating_id(doc: &mut Doc) {
                     Concept::AccountId | Concept::Id | Concept::Account
                 )
         });
-        if labelled && doc.add(EntityType::AccountId, t0, end) {
+        if labelled && joins.is_some() {
+            if let Some(fi) = joins {
+                let from = doc.found[fi].t0;
+                for c in &mut doc.claimed[t0..from] {
+                    *c = true;
+                }
+                doc.found[fi].t0 = t0;
+            }
+        } else if labelled && doc.add(EntityType::AccountId, t0, end) {
             while ri < doc.runs.len() && doc.runs[ri].t0 < end {
                 ri += 1;
             }
@@ -1854,6 +1905,38 @@ fn card_just_before(doc: &Doc, t0: usize) -> bool {
 }
 
 /// "sure", "yes", "yeah", "yep", "okay", "ok": a word that opens an answer.
+/// "mine", "his", "hers", ...: a pronoun standing for "my date of birth", "his number".
+fn is_possessive_pronoun(t: &Tok) -> bool {
+    const PRONOUNS: [u64; 7] = [
+        pack_word(b"mine"),
+        pack_word(b"mine's"),
+        pack_word(b"his"),
+        pack_word(b"hers"),
+        pack_word(b"theirs"),
+        pack_word(b"ours"),
+        pack_word(b"yours"),
+    ];
+    PRONOUNS.contains(&t.key)
+}
+
+/// "husband's", "daughter's": a relative's, as in "and my husband's is ...".
+fn kin_possessive(w: &[u8]) -> bool {
+    let Some(stem) = w
+        .strip_suffix(b"'s")
+        .or_else(|| w.strip_suffix("\u{2019}s".as_bytes()))
+    else {
+        return false;
+    };
+    let mut lower = [0u8; 16];
+    if stem.is_empty() || stem.len() > lower.len() {
+        return false;
+    }
+    for (d, s) in lower.iter_mut().zip(stem) {
+        *d = s.to_ascii_lowercase();
+    }
+    lexicon::lookup(&lower[..stem.len()]).has(flag::KIN)
+}
+
 fn is_answer_word(t: &Tok) -> bool {
     const ANSWERS: [u64; 6] = [
         pack_word(b"sure"),
@@ -2294,14 +2377,21 @@ fn piece_gap_start(doc: &Doc, t: usize) -> Option<usize> {
     ];
     let mut k = t;
     let mut linked = false;
-    while k > 0 && t - k < 8 {
+    while k > 0 && t - k < 10 {
         let p = k - 1;
         if doc.claimed[p] {
             break;
         }
+        // ("... eight two one and the last four are three three nine oh")
+        if p > 0 && doc.is(p, "four") && doc.is(p - 1, "last") && !doc.claimed[p - 1] {
+            linked = true;
+            k = p - 1;
+            continue;
+        }
         let gap = doc.toks[p].is_punct(b',')
             || doc.filler(p)
-            || doc.word(p) && GAP.iter().any(|w| doc.is(p, w));
+            || doc.word(p)
+                && (GAP.iter().any(|w| doc.is(p, w)) || doc.is(p, "are") || doc.is(p, "digits"));
         if !gap {
             break;
         }

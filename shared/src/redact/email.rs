@@ -4,7 +4,7 @@
 use crate::redact::digits::correction_end;
 use crate::redact::doc::Doc;
 use crate::redact::entity::EntityType;
-use crate::redact::lexicon::{flag, NumWord};
+use crate::redact::lexicon::{flag, Concept, NumWord};
 use crate::redact::tokens::Kind;
 
 /// Finds every e-mail address and claims its tokens; `asked` = the previous turn talked
@@ -201,6 +201,19 @@ fn label(doc: &Doc, i: usize) -> Option<usize> {
                 return None;
             }
             let mut j = i + 1;
+            // "at one six three dot com": a host of digits said one by one.
+            let unit = |k: usize| {
+                doc.word(k)
+                    && !doc.claimed[k]
+                    && matches!(doc.toks[k].lex.num, NumWord::Unit(_))
+                    && doc.toks[k].lex.concept == Concept::None
+            };
+            if unit(i) {
+                while j - i < 12 && unit(j) {
+                    j += 1;
+                }
+                return Some(j);
+            }
             if doc.letter(i) {
                 while doc.letter(j) {
                     j += 1;

@@ -1021,6 +1021,10 @@ fn build() -> Table {
         "imam",
         "detective",
         "sergeant",
+        "officer",
+        "deputy",
+        "trooper",
+        "lieutenant",
     ] {
         entry(&mut t, w).flags |= flag::HONORIFIC;
     }

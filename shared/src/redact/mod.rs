@@ -379,6 +379,7 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     }
     person::detect(&mut doc, prior.asked_name);
     person::join_hyphenated(&mut doc);
+    person::family_names(&mut doc);
     if doc
         .found
         .iter()

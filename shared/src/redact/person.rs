@@ -82,7 +82,7 @@ fn initial(doc: &Doc, i: usize) -> Option<usize> {
 /// Words that join the parts of a name ("de la", "van der", "al", "St.").
 const PARTICLES: &[&str] = &[
     "de", "del", "della", "la", "las", "los", "le", "da", "di", "do", "dos", "du", "van", "von",
-    "der", "den", "ter", "al", "el", "bin", "ibn", "st", "ste", "saint",
+    "der", "den", "ter", "al", "el", "bin", "ibn", "st", "ste", "saint", "mc",
 ];
 
 /// [`PARTICLES`] as packed word keys (one integer compare each).
@@ -149,7 +149,16 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
     let mut framed = None;
     let first_ok = match cue {
         Cue::Strong => namey(doc, i) || initials.is_some() || month_then_name(doc, i),
-        Cue::Thanks | Cue::Named => namey(doc, i),
+        Cue::Thanks => namey(doc, i),
+        // ("everyone calls him Will", "a nurse named Hope": capitalised everyday words.)
+        Cue::Named => {
+            namey(doc, i)
+                || doc.cased
+                    && doc.titled(i)
+                    && !doc.titled_upper(i)
+                    && doc.flag(i, flag::AMBIGUOUS)
+                    && !doc.claimed[i]
+        }
         Cue::Weak if !doc.flag(i, flag::FIRST) => {
             // Not a known given name: "it's Chiara Nakamura" (two capitalised name words in
             // a formatted text) or "it's keiko blackwood calling back" (the name framed by
@@ -650,7 +659,16 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                 .any(|w| doc.is(i - 1, w))
                 && doc.toks.get(j).is_some_and(|t| t.len() >= 3)
                 && !plain_word(doc.bytes(j));
-            if namey(doc, j)
+            // "I saw Dr. May.": an abbreviated title written with its dot makes any
+            // capitalised word after it a name.
+            let dotted_title = j == i + 2
+                && doc.cased
+                && doc.word(j)
+                && doc.titled(j)
+                && !doc.titled_upper(j)
+                && !doc.claimed[j]
+                && !doc.flag(j, flag::FILLER | flag::HONORIFIC);
+            if (namey(doc, j) || dotted_title)
                 && (!plain
                     || titled_doctor
                     || doc.flag(j, flag::LAST)
@@ -715,7 +733,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             }
         } else if doc.is(i, "named")
             || (doc.is(i, "called") || doc.is(i, "call") || doc.is(i, "calls"))
-                && doc.is(i + 1, "me")
+                && (doc.is(i + 1, "me")
+                    // "everyone calls him Will"
+                    || (doc.is(i + 1, "him") || doc.is(i + 1, "her"))
+                        && doc.cased
+                        && doc.titled(i + 2))
         {
             let j = if doc.is(i, "named") { i + 1 } else { i + 2 };
             cue = Some((Cue::Named, doc.skip_fillers(j, true)));
@@ -769,7 +791,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
                         && doc.titled(j)
                         && !doc.titled_upper(j)
                         && i > 0
-                        && booking_noun(doc, i - 1))
+                        && (booking_noun(doc, i - 1)
+                            // "The booking was under Castellanos."
+                            || i > 1
+                                && (doc.is(i - 1, "was") || doc.is(i - 1, "is"))
+                                && booking_noun(doc, i - 2)))
                 && (doc.is(j + 1, "at")
                     || doc.is(j + 1, "and")
                     // "it'd be under gutierrez my married name"
@@ -964,7 +990,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         // A formatted text names people with capitals: two or more capitalised name-like
         // words inside a sentence ("Please add my caretaker, Jerzy Wojciechowski, as
         // ...", "The previous owner was Marguerite Dubois;").
-        if let Some(end) = capitalised_name(doc, i) {
+        if let Some(end) = capitalised_name(doc, i).or_else(|| everyday_given_name(doc, i)) {
             if doc.add(EntityType::Person, i, end) {
                 i = end;
                 continue;
@@ -1130,7 +1156,8 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
     let mut end = hyphen_tail(doc, i + 1);
     let mut words = 1;
     loop {
-        if words < 3 && word_at(end) {
+        // ("María José Castillo Ortega": four words.)
+        if words < 4 && word_at(end) {
             end = hyphen_tail(doc, end + 1);
             words += 1;
         } else if let Some(j) = initial(doc, end).filter(|&j| words < 3 && word_at(j)) {
@@ -1186,7 +1213,7 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
                     .is_some_and(|n| n.kind == Kind::Word && n.case == Case::Lower),
                 Some(t) => t.kind == Kind::Punct && matches!(t.ch, b'.' | b'!' | b'?'),
             };
-        return ((unknown || addressed && t.lex.has(flag::FIRST))
+        return ((unknown && !place_or_brand(doc, i) || addressed && t.lex.has(flag::FIRST))
             && (after_prep || vocative || addressed)
             && t.len() >= 3
             && !numeric(end)
@@ -1194,10 +1221,37 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
         .then_some(end);
     }
     // "Brightline Wireless", "Lakeshore Community Credit Union": a business's name.
-    if (i..=end).any(|k| BUSINESS_WORDS.iter().any(|w| doc.is(k, w))) {
+    if (i..=end).any(|k| BUSINESS_WORDS.iter().any(|w| doc.is(k, w)) || place_or_brand(doc, k)) {
         return None;
     }
     (words >= 2 && !numeric(end) && !(i > 0 && numeric(i - 1))).then_some(end)
+}
+
+/// "My landlord is Grant Holloway", "Bill Nguyen will call": in a formatted text, a
+/// capitalised everyday word that is also a name ("Grant", "Bill", "Will", "Mark") before a
+/// capitalised known surname. At a sentence's start the first word must be a known given
+/// name too ("Will Patterson is ..."), and a business word after them keeps them a business.
+fn everyday_given_name(doc: &Doc, i: usize) -> Option<usize> {
+    let j = i + 1;
+    let capital = |k: usize| doc.titled(k) && !doc.titled_upper(k) && namey(doc, k);
+    if !doc.cased
+        || !doc.flag(i, flag::AMBIGUOUS)
+        || !capital(i)
+        || !capital(j)
+        || !doc.flag(j, flag::LAST)
+        || doc.flag(j, flag::AMBIGUOUS)
+        || sentence_start(doc, i) && !doc.flag(i, flag::FIRST)
+    {
+        return None;
+    }
+    let end = hyphen_tail(doc, j + 1);
+    let numeric = |k: usize| {
+        doc.toks
+            .get(k)
+            .is_some_and(|t| matches!(t.kind, Kind::Num | Kind::Alnum | Kind::Placeholder))
+    };
+    let business = doc.titled(end) && BUSINESS_WORDS.iter().any(|w| doc.is(end, w));
+    (!(business || numeric(end) || i > 0 && numeric(i - 1))).then_some(end)
 }
 
 /// Words that make capitalised words a business's name ("Brightline Wireless", "ClearPath
@@ -1272,7 +1326,190 @@ const BUSINESS_WORDS: &[&str] = &[
     "university",
     "orthodontics",
     "chiropractic",
+    "practice",
+    "medicine",
+    "robotics",
+    "diagnostics",
+    "center",
+    "centre",
+    "care",
+    "mutual",
+    "freight",
+    "county",
+    "airport",
+    "republic",
+    "power",
+    "living",
+    "pavilion",
+    "farm",
+    "cleaners",
+    "bakery",
+    "restaurant",
+    "church",
+    "school",
+    "library",
 ];
+
+/// Places and businesses a caller names in passing that are also unknown capitalised words
+/// ("a flight to Atlanta", "I moved from Dearborn", "my plan with Aetna"): not persons.
+/// Lower case, sorted (binary search). Names that are also given names or surnames
+/// ("Austin", "Jackson", "Charlotte") are left out: the lexicon knows them as names.
+const PLACES_AND_BRANDS: &[&str] = &[
+    "aetna",
+    "akron",
+    "albuquerque",
+    "amazon",
+    "amsterdam",
+    "anaheim",
+    "anchorage",
+    "arizona",
+    "arlington",
+    "atlanta",
+    "baltimore",
+    "bangkok",
+    "barcelona",
+    "beijing",
+    "berlin",
+    "bogota",
+    "boise",
+    "boston",
+    "brazil",
+    "buffalo",
+    "cairo",
+    "calgary",
+    "canada",
+    "cancun",
+    "chicago",
+    "chile",
+    "china",
+    "cigna",
+    "cincinnati",
+    "cleveland",
+    "colombia",
+    "columbus",
+    "comcast",
+    "costco",
+    "cuba",
+    "dearborn",
+    "delhi",
+    "detroit",
+    "dubai",
+    "dublin",
+    "edmonton",
+    "egypt",
+    "emirates",
+    "england",
+    "ethiopia",
+    "europe",
+    "fedex",
+    "france",
+    "fresno",
+    "geico",
+    "germany",
+    "ghana",
+    "glendale",
+    "greece",
+    "guatemala",
+    "haiti",
+    "honolulu",
+    "humana",
+    "india",
+    "indianapolis",
+    "iran",
+    "iraq",
+    "ireland",
+    "israel",
+    "italy",
+    "jamaica",
+    "japan",
+    "kenya",
+    "korea",
+    "lagos",
+    "lisbon",
+    "london",
+    "louisville",
+    "lufthansa",
+    "madrid",
+    "manila",
+    "memphis",
+    "mexico",
+    "miami",
+    "milwaukee",
+    "minneapolis",
+    "montreal",
+    "moscow",
+    "mumbai",
+    "nairobi",
+    "nashville",
+    "nigeria",
+    "norfolk",
+    "oakland",
+    "omaha",
+    "ontario",
+    "ottawa",
+    "pakistan",
+    "peru",
+    "philadelphia",
+    "philly",
+    "pittsburgh",
+    "poland",
+    "portland",
+    "portugal",
+    "pueblo",
+    "qatar",
+    "quebec",
+    "russia",
+    "sacramento",
+    "scotland",
+    "seattle",
+    "seoul",
+    "shanghai",
+    "singapore",
+    "somalia",
+    "spain",
+    "spokane",
+    "stockton",
+    "sweden",
+    "tacoma",
+    "taiwan",
+    "tampa",
+    "target",
+    "texas",
+    "tokyo",
+    "toledo",
+    "toronto",
+    "tucson",
+    "tulsa",
+    "uber",
+    "ukraine",
+    "vancouver",
+    "venezuela",
+    "verizon",
+    "vietnam",
+    "walgreens",
+    "walmart",
+    "wichita",
+    "zoom",
+];
+
+/// Token `k` is one of [`PLACES_AND_BRANDS`].
+fn place_or_brand(doc: &Doc, k: usize) -> bool {
+    if !doc.word(k) {
+        return false;
+    }
+    let w = doc.bytes(k);
+    let mut lower = [0u8; 16];
+    if w.is_empty() || w.len() > lower.len() {
+        return false;
+    }
+    for (d, c) in lower.iter_mut().zip(w) {
+        *d = c.to_ascii_lowercase();
+    }
+    let lower = &lower[..w.len()];
+    PLACES_AND_BRANDS
+        .binary_search_by(|p| p.as_bytes().cmp(lower))
+        .is_ok()
+}
 
 /// "BestWave", "ClearPath", "CareBridge": a capital inside a word after three or more
 /// lower-case letters is a brand's spelling ("McDonald", "MacLeod", "DeShawn" have theirs
@@ -2699,12 +2936,11 @@ fn letters_at(doc: &Doc, from: usize, to: usize, free: bool) -> Letters {
     l
 }
 
-/// "it's seamus not shamus s e a m u s": the name a found name is corrected from (the
-/// misspelling on file) is a name too.
 /// "mrs achterberg rosalind achterberg", "i'm kaito sato k a i t o", "fatima hyphen zahra":
 /// one word left between two names found right before and after it — a name word, or a
 /// spoken "hyphen" / "dash" — is part of one name with them.
 pub(crate) fn between_names(doc: &mut Doc) {
+    names_after_and(doc);
     let mut names: Vec<usize> = (0..doc.found.len())
         .filter(|&f| doc.found[f].kind == EntityType::Person)
         .collect();
@@ -2730,6 +2966,8 @@ pub(crate) fn between_names(doc: &mut Doc) {
     doc.drop_found(&gone);
 }
 
+/// "it's seamus not shamus s e a m u s": the name a found name is corrected from (the
+/// misspelling on file) is a name too.
 pub(crate) fn corrected_from(doc: &mut Doc) {
     let wrong: Vec<usize> = doc
         .found
@@ -2739,5 +2977,88 @@ pub(crate) fn corrected_from(doc: &mut Doc) {
         .collect();
     for k in wrong {
         doc.add(EntityType::Person, k, k + 1);
+    }
+}
+
+/// "my parents, Obinna and Grace", "Rafael, Inês, and little Bia": in a formatted text, a
+/// capitalised word after a found name and "and" (", and", "and little") is the next name
+/// of the list, even an everyday word ("Grace"); not "I", not a business ("and Sons").
+fn names_after_and(doc: &mut Doc) {
+    if !doc.cased {
+        return;
+    }
+    let ends: Vec<usize> = doc
+        .found
+        .iter()
+        .filter(|f| f.kind == EntityType::Person)
+        .map(|f| f.t1)
+        .collect();
+    for t1 in ends {
+        let mut k = t1;
+        if doc.toks.get(k).is_some_and(|t| t.is_punct(b',')) {
+            k += 1;
+        }
+        if !doc.is(k, "and") || doc.claimed[k] {
+            continue;
+        }
+        k += 1;
+        if doc.is(k, "little") || doc.is(k, "baby") {
+            k += 1;
+        }
+        let name = |j: usize| {
+            doc.word(j)
+                && doc.titled(j)
+                && !doc.titled_upper(j)
+                && !doc.claimed[j]
+                && doc.toks[j].len() >= 2
+                && (namey(doc, j) || doc.flag(j, flag::AMBIGUOUS))
+                && !BUSINESS_WORDS.iter().any(|w| doc.is(j, w))
+        };
+        if !name(k) {
+            continue;
+        }
+        let mut end = hyphen_tail(doc, k + 1);
+        if name(end) && doc.flag(end, flag::LAST) {
+            end = hyphen_tail(doc, end + 1);
+        }
+        doc.add(EntityType::Person, k, end);
+    }
+}
+
+/// "The reservation is for the Duarte family", "the smith household": the word between
+/// "the" and "family" is a surname (capitalised in a formatted text; a known surname in
+/// lower case).
+pub(crate) fn family_names(doc: &mut Doc) {
+    const FAMILY: [u64; 2] = [pack_word(b"family"), pack_word(b"family's")];
+    for k in 2..doc.toks.len() {
+        let key = doc.toks[k].key;
+        let family = FAMILY.contains(&key) || key == 0 && doc.is(k, "household");
+        if !family || !doc.is(k - 2, "the") {
+            continue;
+        }
+        let j = k - 1;
+        let surname = namey(doc, j)
+            && !doc.flag(j, flag::AMBIGUOUS | flag::KIN | flag::PERSON_NOUN)
+            && if doc.cased {
+                doc.titled(j) && !doc.titled_upper(j)
+            } else {
+                doc.flag(j, flag::LAST)
+            };
+        if surname && !BUSINESS_WORDS.iter().any(|w| doc.is(j, w)) {
+            doc.add(EntityType::Person, j, k);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PLACES_AND_BRANDS;
+
+    #[test]
+    fn places_and_brands_are_sorted_lower_case_for_the_binary_search() {
+        assert!(PLACES_AND_BRANDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(PLACES_AND_BRANDS
+            .iter()
+            .all(|w| w.bytes().all(|b| b.is_ascii_lowercase()) && w.len() <= 16));
     }
 }
