@@ -2335,6 +2335,14 @@ fn batch_bb_bc_everyday_given_names_families_units_and_second_numbers() {
         "the whole family is coming"
     );
     assert_eq!(
+        red("the card's in the name of niall devereux"),
+        "the card's in the name of [PERSON]"
+    );
+    assert_eq!(
+        red("it's in the name of the company"),
+        "it's in the name of the company"
+    );
+    assert_eq!(
         red("The booking was under Castellanos."),
         "The booking was under [PERSON]."
     );

@@ -454,7 +454,10 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         } else if name_noun(doc, i) {
             // "my name is", "name on the card is", "first name X", "last name is X"
             let mut j = i + 1;
-            if doc.is(i, "name's") {
+            if doc.is(i + 1, "of") && i >= 2 && doc.is(i - 1, "the") && doc.is(i - 2, "in") {
+                // "the card's in the name of niall devereux"
+                cue = Some((Cue::Strong, doc.skip_fillers(i + 2, true)));
+            } else if doc.is(i, "name's") {
                 cue = Some((Cue::Strong, doc.skip_fillers(j, true)));
             } else {
                 let mut found = None;
