@@ -907,7 +907,23 @@ fn below_hundred(items: &[(usize, Role)], k: usize) -> Option<(u32, usize)> {
 }
 
 /// Writes `v` in decimal, padded with zeros to `width` digits.
+/// Writes `v` in decimal, padded with zeros to `width` digits.
+#[inline(always)]
 fn push_num(digits: &mut String, v: u32, width: usize) {
+    // Nearly every value is one or two digits (a digit, a teen or tens word, a month, a day).
+    if v < 100 && width <= 2 {
+        if v >= 10 || width == 2 {
+            digits.push(char::from(b'0' + (v / 10) as u8));
+        }
+        digits.push(char::from(b'0' + (v % 10) as u8));
+    } else {
+        push_long_num(digits, v, width);
+    }
+}
+
+/// [`push_num`] for three digits and more.
+#[inline(never)]
+fn push_long_num(digits: &mut String, v: u32, width: usize) {
     // No allocation: at most 10 decimal digits.
     let mut buf = [0u8; 10];
     let mut n = 0;
@@ -1165,7 +1181,17 @@ fn push_cgroup(run: &mut Run, len: usize) {
 
 /// Writes `v` (a unit, teen or tens value just read) and folds a following "hundred" /
 /// "thousand" phrase into it ("three hundred forty seven" -> "347").
+#[inline(always)]
 fn after_value(items: &[(usize, Role)], k: &mut usize, d: &mut String, v: u32) {
+    match items.get(*k).map(|x| x.1) {
+        Some(Role::Num(NumWord::Hundred | NumWord::Thousand)) => scaled_value(items, k, d, v),
+        _ => push_num(d, v, if v >= 10 { 2 } else { 1 }),
+    }
+}
+
+/// [`after_value`] before a "hundred" or "thousand".
+#[inline(never)]
+fn scaled_value(items: &[(usize, Role)], k: &mut usize, d: &mut String, v: u32) {
     match items.get(*k).map(|x| x.1) {
         Some(Role::Num(NumWord::Hundred)) if v < 100 => {
             *k += 1;
