@@ -180,6 +180,13 @@ fn first_pass(
             prev = Role::Break;
             continue;
         }
+        // Next most: number words and written digits, where a run can start.
+        if let Some(r) = plain_number(t, claimed_i) {
+            starts.push(i as u32);
+            *role = r;
+            prev = r;
+            continue;
+        }
         let r = if claimed_i {
             Role::Break
         } else {
@@ -206,6 +213,24 @@ fn first_pass(
         prev = r;
     }
     seen
+}
+
+/// The role of an unclaimed number word other than "oh" ([`ohio`]), or of written digits:
+/// numeric, with nothing else for the first pass to note; `None` for other tokens.
+#[inline(always)]
+fn plain_number(t: &Tok, claimed: bool) -> Option<Role> {
+    if claimed {
+        return None;
+    }
+    match t.kind {
+        Kind::Num => Some(Role::Digits),
+        Kind::Word
+            if t.lex.has(flag::IN_NUMBER) && !matches!(t.lex.num, NumWord::None | NumWord::Oh) =>
+        {
+            Some(Role::Num(t.lex.num))
+        }
+        _ => None,
+    }
 }
 
 /// The first-pass role of the unclaimed token `i`: [`role_of`], except "OH" of Ohio, and
