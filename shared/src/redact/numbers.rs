@@ -139,6 +139,134 @@ fn is_numeric(r: Role) -> bool {
     )
 }
 
+/// Lexicon flags of the words the first pass gives anything but a plain `Break`: a role
+/// inside a number, or a word a later pass reads ("the", "of", "and", a homophone of a
+/// digit, a spoken "dot").
+const NUMBER_PASS_WORDS: u32 =
+    flag::IN_NUMBER | flag::HOMOPHONE | flag::THE | flag::OF | flag::AND | flag::CONNECT;
+
+/// What the first pass saw that later passes need (each is skipped when its tokens are
+/// absent).
+#[derive(Default)]
+struct Seen {
+    /// An unclaimed homophone of a digit.
+    homophone: bool,
+    /// A spoken "dot" or an apostrophe (the glue passes).
+    glue: bool,
+    /// Periods right after a written digit group.
+    dots_after_digits: usize,
+}
+
+/// The first pass: each token's role on its own, in `roles` (one per token), with the
+/// tokens a run can start at in `starts` and the tokens of the contextual passes in
+/// `context` (see [`Scratch`]).
+fn first_pass(
+    toks: &[Tok],
+    claimed: &[bool],
+    roles: &mut Vec<Role>,
+    starts: &mut Vec<u32>,
+    context: &mut Vec<u32>,
+) -> Seen {
+    roles.clear();
+    roles.resize(toks.len().min(claimed.len()), Role::Break);
+    starts.clear();
+    context.clear();
+    let mut seen = Seen::default();
+    let mut prev = Role::Break;
+    // `claimed` and `roles` walked alongside the tokens: no bounds check per token.
+    for (i, ((t, &claimed_i), role)) in toks.iter().zip(claimed).zip(roles.iter_mut()).enumerate() {
+        // Most tokens are words with no part in a number: a `Break`, seen by no later pass.
+        if t.kind == Kind::Word && !t.lex.has(NUMBER_PASS_WORDS) {
+            prev = Role::Break;
+            continue;
+        }
+        // Next most: number words and written digits, where a run can start.
+        if let Some(r) = plain_number(t, claimed_i) {
+            starts.push(i as u32);
+            *role = r;
+            prev = r;
+            continue;
+        }
+        let r = if claimed_i {
+            Role::Break
+        } else {
+            unclaimed_role(toks, i, &mut seen)
+        };
+        if r == Role::Sep && t.ch == b'.' && prev == Role::Digits {
+            seen.dots_after_digits += 1;
+        }
+        let start = is_numeric(r)
+            || r == Role::The
+            || r == Role::Sep && matches!(t.ch, b'+' | b'(')
+            // (A claimed one too: the homophone pass does not look at claims.)
+            || t.lex.has(flag::HOMOPHONE);
+        if start {
+            starts.push(i as u32);
+        }
+        if matches!(r, Role::Month(_))
+            || matches!(r, Role::Ord(_)) && t.kind == Kind::Word
+            || r == Role::Sep && t.ch == b'.'
+        {
+            context.push(i as u32);
+        }
+        *role = r;
+        prev = r;
+    }
+    seen
+}
+
+/// The role of an unclaimed number word other than "oh" ([`ohio`]), or of written digits:
+/// numeric, with nothing else for the first pass to note; `None` for other tokens.
+#[inline(always)]
+fn plain_number(t: &Tok, claimed: bool) -> Option<Role> {
+    if claimed {
+        return None;
+    }
+    match t.kind {
+        Kind::Num => Some(Role::Digits),
+        Kind::Word
+            if t.lex.has(flag::IN_NUMBER) && !matches!(t.lex.num, NumWord::None | NumWord::Oh) =>
+        {
+            Some(Role::Num(t.lex.num))
+        }
+        _ => None,
+    }
+}
+
+/// The first-pass role of the unclaimed token `i`: [`role_of`], except "OH" of Ohio, and
+/// "the", "of" and "and" (which join dates and amounts); notes the words of later passes
+/// in `seen`.
+#[inline(always)]
+fn unclaimed_role(toks: &[Tok], i: usize, seen: &mut Seen) -> Role {
+    let t = &toks[i];
+    let r = match role_of(t) {
+        Role::Num(NumWord::Oh) if ohio(toks, i) => Role::Break,
+        r => r,
+    };
+    if r != Role::Break
+        || !(t
+            .lex
+            .has(flag::HOMOPHONE | flag::THE | flag::OF | flag::AND | flag::CONNECT)
+            || t.ch == b'\'')
+    {
+        return r;
+    }
+    seen.homophone |= t.lex.has(flag::HOMOPHONE);
+    if t.kind != Kind::Word {
+        seen.glue |= t.ch == b'\'';
+        Role::Break
+    } else if t.lex.has(flag::THE) {
+        Role::The
+    } else if t.lex.has(flag::OF) {
+        Role::Of
+    } else if t.lex.has(flag::AND) {
+        Role::And
+    } else {
+        seen.glue |= t.lex.has(flag::CONNECT);
+        Role::Break
+    }
+}
+
 /// Finds the number runs among `toks` (skipping tokens marked in `claimed`); `flags` are
 /// the lexicon flags of all its words together (passes for absent words are skipped).
 pub(crate) fn find_runs(
@@ -156,68 +284,20 @@ pub(crate) fn find_runs(
     }
     let n = toks.len();
     let mut roles: Vec<Role> = std::mem::take(&mut scratch.roles);
-    roles.clear();
-    let mut live: Vec<u32> = std::mem::take(&mut scratch.live);
-    live.clear();
-    // A spoken "dot" or an apostrophe somewhere: the glue pass below has work to do.
-    let mut glue = false;
-    // Work for the passes below (each skipped when its words are absent).
-    let mut homophone_seen = false;
-    let mut one_seen = false;
-    let mut dots_after_digits = 0;
-    let mut numeric = false;
-    roles.reserve(n);
-    // `claimed` walked alongside the tokens: no bounds check per token.
-    for (i, (t, &claimed_i)) in toks.iter().zip(claimed).enumerate() {
-        let mut r = if claimed_i { Role::Break } else { role_of(t) };
-        if r == Role::Num(NumWord::Oh) && ohio(toks, i) {
-            r = Role::Break;
-        }
-        numeric |= is_numeric(r);
-        one_seen |= r == Role::Num(NumWord::Unit(1));
-        if r == Role::Sep && t.ch == b'.' && roles.last() == Some(&Role::Digits) {
-            dots_after_digits += 1;
-        }
-        if r == Role::Break
-            && !claimed_i
-            && (t
-                .lex
-                .has(flag::HOMOPHONE | flag::THE | flag::OF | flag::AND | flag::CONNECT)
-                || t.ch == b'\'')
-        {
-            homophone_seen |= t.lex.has(flag::HOMOPHONE);
-            if t.kind == Kind::Word {
-                if t.lex.has(flag::THE) {
-                    r = Role::The;
-                } else if t.lex.has(flag::OF) {
-                    r = Role::Of;
-                } else if t.lex.has(flag::AND) {
-                    r = Role::And;
-                } else if t.lex.has(flag::CONNECT) {
-                    glue = true;
-                }
-            } else if t.ch == b'\'' {
-                glue = true;
-            }
-        }
-        // The tokens the later passes can see as anything but a `Break` (see [`Scratch::live`]).
-        if r != Role::Break || t.lex.has(flag::HOMOPHONE | flag::CONNECT) || t.ch == b'\'' {
-            live.push(i as u32);
-        }
-        roles.push(r);
-    }
-    // Nothing numeric at all: no runs.
-    if !numeric {
+    let mut starts: Vec<u32> = std::mem::take(&mut scratch.starts);
+    let mut context: Vec<u32> = std::mem::take(&mut scratch.context);
+    let seen = first_pass(toks, claimed, &mut roles, &mut starts, &mut context);
+    // Nothing numeric at all: no runs. (Every numeric token is in `starts`.)
+    if !starts.iter().any(|&i| is_numeric(roles[i as usize])) {
         scratch.roles = roles;
-        scratch.live = live;
+        scratch.starts = starts;
+        scratch.context = context;
         return;
     }
-    if homophone_seen {
+    if seen.homophone {
         homophones(toks, &mut roles);
     }
-    if one_seen {
-        pronoun_one(toks, &mut roles);
-    }
+    pronoun_one(toks, &starts, &mut roles);
     if flags & flag::HOLD != 0 {
         hold_on(toks, &mut roles);
     }
@@ -225,7 +305,7 @@ pub(crate) fn find_runs(
         amount_after_filler(toks, &mut roles);
     }
     // "six one seven dot five five five dot ...": a spoken "dot" between digits.
-    for i in 1..if glue { n.saturating_sub(1) } else { 1 } {
+    for i in 1..if seen.glue { n.saturating_sub(1) } else { 1 } {
         if roles[i] == Role::Break
             && toks[i].kind == Kind::Word
             && toks[i].lex.has(flag::CONNECT)
@@ -240,7 +320,7 @@ pub(crate) fn find_runs(
     }
     // "'50", "'03": a two-digit year after a date part ("Oct. 16, '50", "July of '32").
     // Decided first, so that the month before it sees a numeric neighbour.
-    for i in 0..if glue { n } else { 0 } {
+    for i in 0..if seen.glue { n } else { 0 } {
         if roles[i] == Role::Break
             && toks[i].is_punct(b'\'')
             && i + 1 < n
@@ -260,11 +340,11 @@ pub(crate) fn find_runs(
     // digit group with a period. Two or more periods between digit groups join them (one
     // alone is a sentence end: "I paid 45. 30 of it was tax").
     let loose_groups =
-        dots_after_digits >= 2 && (0..n).filter(|i| loose_dot(toks, &roles, *i)).count() >= 2;
+        seen.dots_after_digits >= 2 && (0..n).filter(|i| loose_dot(toks, &roles, *i)).count() >= 2;
     // Contextual roles: months and word ordinals need a numeric neighbour; "o"/"oh" need
     // another digit next to them; "." joins digits only when written tight ("252.529").
-    // Only the live tokens can be a month, an ordinal or a separator.
-    for &i in &live {
+    // Only the tokens of `context` can be a month, a word ordinal or a period here.
+    for &i in &context {
         let i = i as usize;
         match roles[i] {
             Role::Month(_) => {
@@ -320,7 +400,7 @@ pub(crate) fn find_runs(
         }
     }
     // Second pass for months now that ordinals are settled.
-    for &i in &live {
+    for &i in &context {
         let i = i as usize;
         if !matches!(roles[i], Role::Month(_)) {
             continue;
@@ -334,14 +414,15 @@ pub(crate) fn find_runs(
         }
     }
     let mut items: Vec<(usize, Role)> = std::mem::take(&mut scratch.items);
-    // Runs start at live tokens only: `next` walks `live` to the first one at or after `i`.
+    // Runs start at the tokens of `starts` only: `next` walks it to the first one at or
+    // after `i`.
     let mut next = 0;
     let mut i = 0;
     loop {
-        while next < live.len() && (live[next] as usize) < i {
+        while next < starts.len() && (starts[next] as usize) < i {
             next += 1;
         }
-        let Some(&first) = live.get(next) else {
+        let Some(&first) = starts.get(next) else {
             break;
         };
         i = first as usize;
@@ -410,7 +491,8 @@ pub(crate) fn find_runs(
     if roles.capacity() <= 16 * 1024 {
         scratch.roles = roles;
         scratch.items = items;
-        scratch.live = live;
+        scratch.starts = starts;
+        scratch.context = context;
     }
 }
 
@@ -420,12 +502,13 @@ pub(crate) fn find_runs(
 pub(crate) struct Scratch {
     roles: Vec<Role>,
     items: Vec<(usize, Role)>,
-    /// Indices of the tokens that are not a `Break` after the first pass, or that a later
-    /// pass may turn into something else (a homophone into a digit, a spoken "dot" or an
-    /// apostrophe into a separator), in order. The other tokens stay `Break` (or become a
-    /// `Filler` of "hold on"), so the contextual passes and the run-start search, which
-    /// act only on months, ordinals, separators and run starts, visit these alone.
-    live: Vec<u32>,
+    /// Indices of the tokens a run can start at, in order: numeric after the first pass,
+    /// "the", a "+" or "(", or a homophone of a digit (the only words a later pass makes
+    /// numeric). The run-start search visits these alone.
+    starts: Vec<u32>,
+    /// Indices of the months, word ordinals and periods after the first pass, in order:
+    /// the only tokens whose role the contextual passes change (no later pass makes one).
+    context: Vec<u32>,
 }
 
 /// "4245 6072 6406 6886, 06/30", "... one three one five october twenty twenty six": a
@@ -744,7 +827,7 @@ fn ellipsis_between_numbers(toks: &[Tok], roles: &[Role], i: usize) -> bool {
 /// "one" as a pronoun is no digit: "the 3-digit one, is 284", "the new one", "which one",
 /// "the main one"
 /// (unless another number word follows: "the one two three ...").
-fn pronoun_one(toks: &[Tok], roles: &mut [Role]) {
+fn pronoun_one(toks: &[Tok], starts: &[u32], roles: &mut [Role]) {
     const BEFORE: [u64; 14] = [
         pack_word(b"the"),
         pack_word(b"this"),
@@ -773,16 +856,18 @@ fn pronoun_one(toks: &[Tok], roles: &mut [Role]) {
         pack_word(b"her"),
     ];
     const ONE: u64 = pack_word(b"one");
-    for i in 1..toks.len() {
+    // (Every "one" is in `starts`, in order.)
+    for i in starts.iter().map(|&i| i as usize) {
+        if i == 0 || toks[i].key != ONE || roles[i] != Role::Num(NumWord::Unit(1)) {
+            continue;
+        }
         // "the main one", "my old blue one": a determiner and a plain word before it.
         let described = i >= 2
             && toks[i - 1].kind == Kind::Word
             && roles[i - 1] == Role::Break
             && toks[i - 1].lex.concept == crate::redact::lexicon::Concept::None
             && DETERMINERS.contains(&toks[i - 2].key);
-        if toks[i].key == ONE
-            && roles[i] == Role::Num(NumWord::Unit(1))
-            && (BEFORE.contains(&toks[i - 1].key) || described)
+        if (BEFORE.contains(&toks[i - 1].key) || described)
             && !roles.get(i + 1).is_some_and(|r| is_numeric(*r))
         {
             roles[i] = Role::Break;
@@ -846,7 +931,24 @@ fn below_hundred(items: &[(usize, Role)], k: usize) -> Option<(u32, usize)> {
     }
 }
 
+/// Writes `v` in decimal, padded with zeros to `width` digits.
+/// Writes `v` in decimal, padded with zeros to `width` digits.
+#[inline(always)]
 fn push_num(digits: &mut String, v: u32, width: usize) {
+    // Nearly every value is one or two digits (a digit, a teen or tens word, a month, a day).
+    if v < 100 && width <= 2 {
+        if v >= 10 || width == 2 {
+            digits.push(char::from(b'0' + (v / 10) as u8));
+        }
+        digits.push(char::from(b'0' + (v % 10) as u8));
+    } else {
+        push_long_num(digits, v, width);
+    }
+}
+
+/// [`push_num`] for three digits and more.
+#[inline(never)]
+fn push_long_num(digits: &mut String, v: u32, width: usize) {
     // No allocation: at most 10 decimal digits.
     let mut buf = [0u8; 10];
     let mut n = 0;
@@ -1104,7 +1206,17 @@ fn push_cgroup(run: &mut Run, len: usize) {
 
 /// Writes `v` (a unit, teen or tens value just read) and folds a following "hundred" /
 /// "thousand" phrase into it ("three hundred forty seven" -> "347").
+#[inline(always)]
 fn after_value(items: &[(usize, Role)], k: &mut usize, d: &mut String, v: u32) {
+    match items.get(*k).map(|x| x.1) {
+        Some(Role::Num(NumWord::Hundred | NumWord::Thousand)) => scaled_value(items, k, d, v),
+        _ => push_num(d, v, if v >= 10 { 2 } else { 1 }),
+    }
+}
+
+/// [`after_value`] before a "hundred" or "thousand".
+#[inline(never)]
+fn scaled_value(items: &[(usize, Role)], k: &mut usize, d: &mut String, v: u32) {
     match items.get(*k).map(|x| x.1) {
         Some(Role::Num(NumWord::Hundred)) if v < 100 => {
             *k += 1;
