@@ -403,12 +403,8 @@ impl NextLetter {
 }
 
 /// Words with any of these flags may cue a name (see the first test of [`detect`]'s loop).
-const CUE_FLAGS: u32 = flag::NAME_VERB
-    | flag::PERSON_NOUN
-    | flag::CUE
-    | flag::HONORIFIC
-    | flag::KIN
-    | flag::FIRST;
+const CUE_FLAGS: u32 =
+    flag::NAME_VERB | flag::PERSON_NOUN | flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST;
 
 /// Finds person names.
 pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
