@@ -96,6 +96,27 @@ const PARTICLE_KEYS: [u64; PARTICLES.len()] = {
     keys
 };
 
+/// Words of 1 to 8 ASCII bytes packed into the keys [`crate::redact::tokens::Tok::key`]
+/// holds (checked at compile time), for [`one_of`].
+const fn keys<const N: usize>(words: [&str; N]) -> [u64; N] {
+    let mut out = [0u64; N];
+    let mut i = 0;
+    while i < N {
+        let k = pack_word(words[i].as_bytes());
+        assert!(k != 0, "keys takes words of 1 to 8 bytes");
+        out[i] = k;
+        i += 1;
+    }
+    out
+}
+
+/// Token `i` is one of the words packed in `keys` (see [`keys`]): what `doc.is(i, w)` says
+/// for each of those words, with one integer compare each (only words have a key).
+#[inline]
+fn one_of(doc: &Doc, i: usize, keys: &[u64]) -> bool {
+    doc.toks.get(i).is_some_and(|t| keys.contains(&t.key))
+}
+
 /// Token `k` is a name particle ("de", "van", "al", ...).
 pub(crate) fn particle(doc: &Doc, k: usize) -> bool {
     doc.word(k) && PARTICLE_KEYS.contains(&doc.toks[k].key)
@@ -359,6 +380,41 @@ fn after_is(doc: &Doc, mut j: usize) -> usize {
     j
 }
 
+/// Where the next single-letter word is, found by scanning forward once: the name pass asks
+/// at every word whether a letter is near (a spelling may start there), and most texts have
+/// none.
+struct NextLetter {
+    /// The first letter at or after `from` (`usize::MAX` when there is none).
+    at: usize,
+    /// Where the last search started.
+    from: usize,
+}
+
+impl NextLetter {
+    /// A cursor that has searched nothing yet (the first question searches).
+    fn new() -> Self {
+        NextLetter {
+            at: usize::MAX,
+            from: usize::MAX,
+        }
+    }
+
+    /// Some token of `from..=to` is a single letter ([`Doc::letter`]).
+    fn within(&mut self, doc: &Doc, from: usize, to: usize) -> bool {
+        if from < self.from || self.at < from {
+            self.at = (from..doc.toks.len())
+                .find(|&k| doc.letter(k))
+                .unwrap_or(usize::MAX);
+        }
+        self.from = from;
+        self.at <= to
+    }
+}
+
+/// Words with any of these flags may cue a name (see the first test of [`detect`]'s loop).
+const CUE_FLAGS: u32 =
+    flag::NAME_VERB | flag::PERSON_NOUN | flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST;
+
 /// Finds person names.
 pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
     let n = doc.toks.len();
@@ -393,13 +449,22 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             }
         }
     }
+    let mut letters = NextLetter::new();
     while i < n {
         if doc.claimed[i] || doc.toks[i].kind != Kind::Word {
             i += 1;
             continue;
         }
-        let mut cue: Option<(Cue, usize)> = None;
         let l = doc.toks[i].lex;
+        // (Most words: no cue flag, no capital to read, no letter near.)
+        if l.flags & CUE_FLAGS == 0
+            && (!doc.titled(i) || l.has(flag::STOP))
+            && !letters.within(doc, i, i + 3)
+        {
+            i += 1;
+            continue;
+        }
+        let mut cue: Option<(Cue, usize)> = None;
         // Frequent words that cue a name only in some phrases: checked apart from the cue
         // words below.
         let verb = l.has(flag::NAME_VERB);
@@ -408,10 +473,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             && !owned_person
             && !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST)
             && (!doc.titled(i) || l.has(flag::STOP))
-            && !doc.letter(i)
-            && !doc.letter(i + 1)
-            && !doc.letter(i + 2)
-            && !doc.letter(i + 3)
+            && !letters.within(doc, i, i + 3)
         {
             i += 1;
             continue;
@@ -946,7 +1008,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         }
         // Spelled name: "Adams, A D A M S", "burke b u r k e"; with the given name said
         // before it ("rosalind ekwueme e k w u e m e").
-        if let Some((name_end, spell, end)) = word_then_spelling(doc, i) {
+        if let Some((name_end, spell, end)) = letters
+            .within(doc, i + 1, i + 4)
+            .then(|| word_then_spelling(doc, i))
+            .flatten()
+        {
             if i > 0 && !doc.claimed[i - 1] && namey(doc, i - 1) && doc.flag(i - 1, flag::FIRST) {
                 doc.add(EntityType::Person, i - 1, i);
             }
@@ -2170,14 +2236,19 @@ const NAME_DOCUMENTS: &[&str] = &[
 /// is"), or, for "says"/"reads", a document that carries a name ("the passport says").
 fn person_subject(doc: &Doc, i: usize) -> bool {
     let says = doc.is(i, "says") || doc.is(i, "reads");
-    (i.saturating_sub(3)..i).rev().any(|k| {
-        doc.word(k)
-            && if says {
-                NAME_DOCUMENTS.iter().any(|w| doc.is(k, w))
-            } else {
-                doc.flag(k, flag::KIN | flag::PERSON_NOUN)
-            }
-    }) && !(i.saturating_sub(3)..i).any(|k| doc.toks[k].kind == Kind::Punct)
+    let from = i.saturating_sub(3);
+    let Some(before) = doc.toks.get(from..i) else {
+        return false;
+    };
+    !before.iter().any(|t| t.kind == Kind::Punct)
+        && before.iter().enumerate().any(|(d, t)| {
+            t.kind == Kind::Word
+                && if says {
+                    NAME_DOCUMENTS.iter().any(|w| doc.is(from + d, w))
+                } else {
+                    t.lex.has(flag::KIN | flag::PERSON_NOUN)
+                }
+        })
 }
 
 /// Shaped like a surname on its own: "o'connell", "mcallister", "macleod".
@@ -2350,16 +2421,14 @@ fn name_then_spelling(doc: &Doc, i: usize, name_end: usize) -> Option<(usize, us
     // "Nguyen, spelled N-G-U-Y-E-N", "okafor that's o k a f o r", "halvorsen is h a l v o
     // r s e n", "nguyen like n g u y e n" (the letters must spell the word: any linking
     // word will do)
-    let linking = ["is", "like", "it's", "its"].iter().any(|w| doc.is(j, w));
+    const LINKING: [u64; 4] = keys(["is", "like", "it's", "its"]);
+    const SPELLED: [u64; 5] = keys(["spelled", "spelt", "that's", "thats", "spelling"]);
+    let linking = one_of(doc, j, &LINKING);
     if linking && !(i..name_end).all(|k| namey(doc, k) || particle(doc, k)) {
         // "the rma is r m a two oh ...": an abbreviation read out, not a name.
         return None;
     }
-    if linking
-        || ["spelled", "spelt", "that's", "thats", "spelling"]
-            .iter()
-            .any(|w| doc.is(j, w))
-    {
+    if linking || one_of(doc, j, &SPELLED) {
         j += 1;
         if doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) {
             j += 1;
@@ -2391,19 +2460,19 @@ fn name_then_spelling(doc: &Doc, i: usize, name_end: usize) -> Option<(usize, us
 /// Token `i` opens a clause: sentence start, or after a greeting / answer word ("yeah,",
 /// "hi", "so").
 /// Words between a possessive and a kin word: "my *late* husband", "my *business* partner".
-const KIN_MODIFIERS: &[&str] = &[
+const KIN_MODIFIERS: [u64; 20] = keys([
     "ex", "late", "older", "younger", "oldest", "youngest", "eldest", "elder", "little", "big",
     "twin", "business", "best", "step", "adult", "former", "new", "two", "grown", "elderly",
-];
+]);
 
 /// Possessive determiners: "my", "her", ... ("my father", "her name").
-const OWNERS: &[&str] = &["my", "her", "his", "our", "their", "your"];
+const OWNERS: [u64; 6] = keys(["my", "her", "his", "our", "their", "your"]);
 
 /// The kin word at `i` belongs to someone: "my", "her", ... right before it, or before one
 /// modifier ("my late husband").
 fn owned(doc: &Doc, i: usize) -> bool {
-    let owner = |k: usize| OWNERS.iter().any(|w| doc.is(k, w));
-    i > 0 && owner(i - 1) || i > 1 && owner(i - 2) && KIN_MODIFIERS.iter().any(|w| doc.is(i - 1, w))
+    let owner = |k: usize| one_of(doc, k, &OWNERS);
+    i > 0 && owner(i - 1) || i > 1 && owner(i - 2) && one_of(doc, i - 1, &KIN_MODIFIERS)
 }
 
 /// [`owned`], or with any one content word between owner and person noun ("my web guy
@@ -2412,7 +2481,7 @@ fn owned(doc: &Doc, i: usize) -> bool {
 fn owned_loosely(doc: &Doc, i: usize) -> bool {
     owned(doc, i)
         || i > 1
-            && OWNERS.iter().any(|w| doc.is(i - 2, w))
+            && one_of(doc, i - 2, &OWNERS)
             && doc.word(i - 1)
             && !doc.flag(i - 1, flag::STOP | flag::FILLER)
 }
@@ -2602,11 +2671,10 @@ fn given_name_before_and(doc: &mut Doc) {
 /// The first word of a place named after a person or saint: "san luis obispo", "santa
 /// rosa", "fort collins", "port arthur", "mount vernon", "lake charles".
 fn place_prefix(doc: &Doc, i: usize) -> bool {
-    [
+    const PREFIXES: [u64; 10] = keys([
         "san", "santa", "santo", "sao", "fort", "ft", "port", "mount", "mt", "lake",
-    ]
-    .iter()
-    .any(|w| doc.is(i, w))
+    ]);
+    one_of(doc, i, &PREFIXES)
 }
 
 /// Words that open a turn before a name addressed after a comma ("Okay, Tomás, ...",
@@ -2745,7 +2813,7 @@ fn person_word(doc: &Doc, i: usize) -> bool {
 /// Someone's: "my", "his", "her", "their", "our", a possessive ("wife's"), or a kin word
 /// with the possessive "s" written without its apostrophe ("wifes", "husbands").
 fn owner_word(doc: &Doc, p: usize) -> bool {
-    if OWNERS.iter().any(|w| doc.is(p, w)) || possessive(doc, p) {
+    if one_of(doc, p, &OWNERS) || possessive(doc, p) {
         return true;
     }
     let b = doc.bytes(p);
@@ -2783,12 +2851,11 @@ fn named_before_is(doc: &Doc, i: usize) -> Option<(usize, usize)> {
 
 /// A determiner or possessive: the word after it is a noun, not a name.
 fn determiner(doc: &Doc, i: usize) -> bool {
-    [
+    const DETERMINERS: [u64; 16] = keys([
         "the", "a", "an", "my", "our", "your", "his", "her", "their", "this", "that", "some",
         "any", "no", "each", "every",
-    ]
-    .iter()
-    .any(|w| doc.is(i, w))
+    ]);
+    one_of(doc, i, &DETERMINERS)
 }
 
 fn opens_clause(doc: &Doc, i: usize) -> bool {
@@ -2799,13 +2866,10 @@ fn opens_clause(doc: &Doc, i: usize) -> bool {
     while k > 0 && (doc.toks[k - 1].is_punct(b',') || doc.filler(k - 1)) {
         k -= 1;
     }
-    k == 0
-        || sentence_start(doc, k)
-        || [
-            "yeah", "yes", "hi", "hello", "hey", "ok", "okay", "so", "well", "yep", "sure",
-        ]
-        .iter()
-        .any(|w| doc.is(k - 1, w))
+    const OPENERS: [u64; 11] = keys([
+        "yeah", "yes", "hi", "hello", "hey", "ok", "okay", "so", "well", "yep", "sure",
+    ]);
+    k == 0 || sentence_start(doc, k) || one_of(doc, k - 1, &OPENERS)
 }
 
 fn sentence_start(doc: &Doc, i: usize) -> bool {
