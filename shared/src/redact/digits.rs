@@ -7,7 +7,7 @@ use crate::redact::doc::Doc;
 use crate::redact::entity::EntityType;
 use crate::redact::lexicon::{self, flag, Concept, NumWord};
 use crate::redact::numbers::Run;
-use crate::redact::tokens::{pack_word, Kind, Tok};
+use crate::redact::tokens::{keys, pack_word, Kind, Tok};
 use crate::redact::validate;
 
 /// Token `t` is the ASCII word `w` (at most 8 bytes, checked at compile time): one compare
@@ -1904,18 +1904,9 @@ fn card_just_before(doc: &Doc, t0: usize) -> bool {
     })
 }
 
-/// "sure", "yes", "yeah", "yep", "okay", "ok": a word that opens an answer.
 /// "mine", "his", "hers", ...: a pronoun standing for "my date of birth", "his number".
 fn is_possessive_pronoun(t: &Tok) -> bool {
-    const PRONOUNS: [u64; 7] = [
-        pack_word(b"mine"),
-        pack_word(b"mine's"),
-        pack_word(b"his"),
-        pack_word(b"hers"),
-        pack_word(b"theirs"),
-        pack_word(b"ours"),
-        pack_word(b"yours"),
-    ];
+    const PRONOUNS: [u64; 7] = keys(["mine", "mine's", "his", "hers", "theirs", "ours", "yours"]);
     PRONOUNS.contains(&t.key)
 }
 
@@ -1937,6 +1928,7 @@ fn kin_possessive(w: &[u8]) -> bool {
     lexicon::lookup(&lower[..stem.len()]).has(flag::KIN)
 }
 
+/// "sure", "yes", "yeah", "yep", "okay", "ok": a word that opens an answer.
 fn is_answer_word(t: &Tok) -> bool {
     const ANSWERS: [u64; 6] = [
         pack_word(b"sure"),

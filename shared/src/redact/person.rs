@@ -5,7 +5,7 @@
 use crate::redact::doc::{Doc, Found};
 use crate::redact::entity::EntityType;
 use crate::redact::lexicon::{flag, Concept, NumWord};
-use crate::redact::tokens::{pack_word, Case, Kind};
+use crate::redact::tokens::{keys, pack_word, Case, Kind};
 
 /// How sure a cue is that a name follows.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -95,20 +95,6 @@ const PARTICLE_KEYS: [u64; PARTICLES.len()] = {
     }
     keys
 };
-
-/// Words of 1 to 8 ASCII bytes packed into the keys [`crate::redact::tokens::Tok::key`]
-/// holds (checked at compile time), for [`one_of`].
-const fn keys<const N: usize>(words: [&str; N]) -> [u64; N] {
-    let mut out = [0u64; N];
-    let mut i = 0;
-    while i < N {
-        let k = pack_word(words[i].as_bytes());
-        assert!(k != 0, "keys takes words of 1 to 8 bytes");
-        out[i] = k;
-        i += 1;
-    }
-    out
-}
 
 /// Token `i` is one of the words packed in `keys` (see [`keys`]): what `doc.is(i, w)` says
 /// for each of those words, with one integer compare each (only words have a key).
@@ -1239,11 +1225,7 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
     }
     // "the X1 Carbon Gen 9": capitalised words against a number or code are a product.
     // (A placeholder counts too: redacting twice must change nothing.)
-    let numeric = |k: usize| {
-        doc.toks
-            .get(k)
-            .is_some_and(|t| matches!(t.kind, Kind::Num | Kind::Alnum | Kind::Placeholder))
-    };
+    let numeric = |k: usize| number_or_code(doc, k);
     if words == 1 {
         // One capitalised word the lexicon knows nothing about, inside a sentence ("I'll
         // note that Tomasz is authorized too", "a note from Farrukh on the 12th"): in a
@@ -1296,6 +1278,15 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
     (words >= 2 && !numeric(end) && !(i > 0 && numeric(i - 1))).then_some(end)
 }
 
+/// Token `k` is written digits, a code or a placeholder: capitalised words against one are
+/// a product ("the X1 Carbon Gen 9"), not a name. (A placeholder counts: redacting twice
+/// must change nothing.)
+fn number_or_code(doc: &Doc, k: usize) -> bool {
+    doc.toks
+        .get(k)
+        .is_some_and(|t| matches!(t.kind, Kind::Num | Kind::Alnum | Kind::Placeholder))
+}
+
 /// "My landlord is Grant Holloway", "Bill Nguyen will call": in a formatted text, a
 /// capitalised everyday word that is also a name ("Grant", "Bill", "Will", "Mark") before a
 /// capitalised known surname. At a sentence's start the first word must be a known given
@@ -1314,11 +1305,7 @@ fn everyday_given_name(doc: &Doc, i: usize) -> Option<usize> {
         return None;
     }
     let end = hyphen_tail(doc, j + 1);
-    let numeric = |k: usize| {
-        doc.toks
-            .get(k)
-            .is_some_and(|t| matches!(t.kind, Kind::Num | Kind::Alnum | Kind::Placeholder))
-    };
+    let numeric = |k: usize| number_or_code(doc, k);
     let business = doc.titled(end) && BUSINESS_WORDS.iter().any(|w| doc.is(end, w));
     (!(business || numeric(end) || i > 0 && numeric(i - 1))).then_some(end)
 }
@@ -3096,7 +3083,7 @@ fn names_after_and(doc: &mut Doc) {
 /// "the" and "family" is a surname (capitalised in a formatted text; a known surname in
 /// lower case).
 pub(crate) fn family_names(doc: &mut Doc) {
-    const FAMILY: [u64; 2] = [pack_word(b"family"), pack_word(b"family's")];
+    const FAMILY: [u64; 2] = keys(["family", "family's"]);
     for k in 2..doc.toks.len() {
         let key = doc.toks[k].key;
         let family = FAMILY.contains(&key) || key == 0 && doc.is(k, "household");

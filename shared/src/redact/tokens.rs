@@ -69,6 +69,20 @@ pub(crate) const fn pack_word(w: &[u8]) -> u64 {
     p
 }
 
+/// Words of 1 to 8 ASCII bytes packed as [`pack_word`] does, checked at compile time in a
+/// `const` (a longer word would pack to 0, the key of every number and punctuation token).
+pub(crate) const fn keys<const N: usize>(words: [&str; N]) -> [u64; N] {
+    let mut out = [0u64; N];
+    let mut i = 0;
+    while i < N {
+        let k = pack_word(words[i].as_bytes());
+        assert!(k != 0, "keys takes words of 1 to 8 bytes");
+        out[i] = k;
+        i += 1;
+    }
+    out
+}
+
 impl Tok {
     /// Byte length.
     pub fn len(&self) -> usize {
