@@ -539,10 +539,20 @@ const GUARDS: &[(&str, f64)] = &[
     ("heldout_bc_pii.jsonl", 0.06),
     // Batches BD (banking: disputes, lost cards, transfers, authorised users, joint holders)
     // and BE (home services and cars: service addresses in fragments, warranty claims,
-    // towing, dealership service), written after BB's and BC's fixes: 5.8% and 6.4%, with
-    // no fixes of their own yet.
-    ("heldout_bd_pii.jsonl", 0.07),
-    ("heldout_be_pii.jsonl", 0.07),
+    // towing, dealership service), written after BB's and BC's fixes: 5.8% and 6.4% before
+    // their fixes ("the first part is ... and then the rest is ...", "my social's last four
+    // is", "the full number" after a checking account, "everybody calls me will", "frank
+    // from your branch", "penny my coworker said", "my grandma's account hawa sesay",
+    // "Jamie's" after "Jamie Whitfield", "the corner of magnolia and fifth", "and i'm at
+    // sixteen oh four", "all one word" inside a mailbox), 0.6% and 2.9% after.
+    ("heldout_bd_pii.jsonl", 0.02),
+    ("heldout_be_pii.jsonl", 0.04),
+    // Batches BF (pharmacy, government services, elderly callers, numbers read in pieces)
+    // and BG (returns, subscriptions, hotels, payroll, school enrolment, several people in
+    // one breath), written after BB's and BC's fixes and scored after BD's and BE's: 17.1%
+    // and 11.7% before their fixes.
+    ("heldout_bf_pii.jsonl", 0.18),
+    ("heldout_bg_pii.jsonl", 0.13),
 ];
 
 #[test]

@@ -2411,3 +2411,131 @@ fn batch_bb_bc_everyday_given_names_families_units_and_second_numbers() {
         "her medicare number is um [ACCOUNT_ID]"
     );
 }
+
+#[test]
+fn batch_bd_be_numbers_in_pieces_staff_names_corners_and_second_house_numbers() {
+    // A number read in pieces: "the first part is", "the first four are", "and then the
+    // rest is"; an ordinal alone is no identifier, and "the part number" stays.
+    assert_eq!(
+        red_ctx(
+            "okay the first part is 2221 2164 and then 7786 3642",
+            "Go ahead with the card number."
+        ),
+        "okay the first part is [CREDIT_CARD]"
+    );
+    assert_eq!(
+        red_ctx(
+            "the first part of my account is eight eight one oh and then the rest is uh five five three two seven one",
+            "What's the account number you want the deposit sent to?"
+        ),
+        "the first part of my account is [BANK_ACCOUNT]"
+    );
+    assert_eq!(
+        red_ctx(
+            "The first four are 5515, middle bit is 8069 9833, and it ends with 9763.",
+            "Can you read the card number to me?"
+        ),
+        "The first four are [CREDIT_CARD], middle bit is [CREDIT_CARD], and it ends with [CREDIT_CARD]."
+    );
+    assert_eq!(
+        red_ctx("the part number is 4471 2209", "Go ahead with the card number."),
+        "the part number is 4471 2209"
+    );
+    assert_eq!(
+        red("the card ends in 4242 and the first of the month works"),
+        "the card ends in 4242 and the first of the month works"
+    );
+    // A phone in three pieces joined by a bare "and"; the last piece of a read-back.
+    assert_eq!(
+        red_ctx(
+            "the first three are seven one nine you got that then six three four and oh oh nine five",
+            "What's the phone number?"
+        ),
+        "the first three are [PHONE]"
+    );
+    assert_eq!(
+        red_ctx(
+            "no the last part is oh nine four nine",
+            "I have your phone as 786-221-0944. Is that right?"
+        ),
+        "no the last part is [PHONE]"
+    );
+    // A social's last four after "social's"; a card's last four stay.
+    assert_eq!(
+        red("so my social's last four is um three nine one six"),
+        "so my social's last four is um [SSN]"
+    );
+    assert_eq!(red("the card's last four is 4242"), "the card's last four is 4242");
+    // A social in pieces: 3-2-4 with words between, after the keyword.
+    assert_eq!(
+        red("my social starts with four five five the middle is one nine and the end is double oh two seven"),
+        "my social starts with [SSN]"
+    );
+    // "the full number" where a checking account is talked about (not after the bank word).
+    assert_eq!(
+        red_ctx(
+            "Just the minimum, $312. And use the checking account... actually, let me just give you the full number: 20019 48837.",
+            "What amount would you like to pay?"
+        ),
+        "Just the minimum, $312. And use the checking account... actually, let me just give you the full number: [BANK_ACCOUNT]."
+    );
+    // Names: "calls me will" where the clause ends; staff and relations after a name; the
+    // holder after a relative's account; a found name said again with "'s".
+    assert_eq!(
+        red("sorry everybody calls me will"),
+        "sorry everybody calls me [PERSON]"
+    );
+    assert_eq!(red("can you call me back"), "can you call me back");
+    assert_eq!(red("she calls me every day"), "she calls me every day");
+    assert_eq!(
+        red("frank from your branch told me the fee would be waived"),
+        "[PERSON] from your branch told me the fee would be waived"
+    );
+    assert_eq!(
+        red("penny my coworker said you guys can expedite"),
+        "[PERSON] my coworker said you guys can expedite"
+    );
+    assert_eq!(
+        red("Jack, my neighbor, has a key if I'm not home."),
+        "[PERSON], my neighbor, has a key if I'm not home."
+    );
+    assert_eq!(red("it may from the start be wrong"), "it may from the start be wrong");
+    assert_eq!(
+        red("this is for my grandma's account hawa sesay she's ninety one"),
+        "this is for my grandma's account [PERSON] she's ninety one"
+    );
+    assert_eq!(
+        red("it's my husband's account and he said"),
+        "it's my husband's account and he said"
+    );
+    assert_eq!(
+        red("Can I add my partner, Jamie Whitfield? Jamie's going to use it."),
+        "Can I add my partner, [PERSON]? [PERSON] going to use it."
+    );
+    // Addresses: a corner where someone lives (not an accident's), a house number after it
+    // or after an address found; "at 5" stays a time.
+    assert_eq!(
+        red_ctx(
+            "so the house is on the corner of magnolia and fifth um number three oh six",
+            "what's the address for the inspection"
+        ),
+        "so the house is on the corner of [ADDRESS] um number [ADDRESS]"
+    );
+    assert_eq!(
+        red("I got rear-ended at the corner of Elm and Fifth about an hour ago."),
+        "I got rear-ended at the corner of Elm and Fifth about an hour ago."
+    );
+    assert_eq!(
+        red("she's at sixteen oh two birchwood court and i'm at sixteen oh four"),
+        "she's at [ADDRESS] and i'm at [ADDRESS]"
+    );
+    assert_eq!(
+        red("I live at 12 Oak Street and I'll be there at 5"),
+        "I live at [ADDRESS] and I'll be there at 5"
+    );
+    // A mailbox with "all one word" inside.
+    assert_eq!(
+        red("yeah send it to sanjaykapoor all one word eighty eight at gmail dot com"),
+        "yeah send it to [EMAIL]"
+    );
+}

@@ -417,9 +417,24 @@ fn street_ordinal(b: &[u8]) -> bool {
 
 /// "my address is 42 Elm", "I live at 1600 Pennsylvania": a street number and name after an
 /// address cue, even without a street type.
-pub(crate) fn detect_cued(doc: &mut Doc) {
+pub(crate) fn detect_cued(doc: &mut Doc, asked_address: bool) {
     let n = doc.toks.len();
     for i in 0..n {
+        // (A corner where someone lives, or given as the address asked for: not where an
+        // accident happened, nor a business's directions.)
+        if doc.is(i, "corner")
+            && doc.is(i + 1, "of")
+            && !doc.claimed[i]
+            && (asked_address
+                || (i.saturating_sub(8)..i).any(|k| {
+                    ["house", "home", "live", "lives", "apartment", "i'm", "we're", "place"]
+                        .iter()
+                        .any(|w| doc.is(k, w))
+                }))
+        {
+            corner_of(doc, i + 2);
+            continue;
+        }
         let cue = doc.is(i, "address")
             || (doc.is(i, "live") || doc.is(i, "lives") || doc.is(i, "located"))
                 && doc.is(i + 1, "at");
@@ -450,6 +465,90 @@ pub(crate) fn detect_cued(doc: &mut Doc) {
         }
         let end = tail(doc, end);
         doc.add(EntityType::Address, j, end);
+    }
+}
+
+/// "the house is on the corner of magnolia and fifth", "corner of Oak Street & 3rd": the
+/// caller's place given as two streets that cross, from token `a`. Each street is one to
+/// three name words, ordinals or street types; a business's corner ("our shop on the
+/// corner of ...") is left.
+fn corner_of(doc: &mut Doc, a: usize) {
+    let street = |doc: &Doc, k: usize| {
+        name_word(doc, k)
+            || doc.toks.get(k).is_some_and(|t| {
+                !doc.claimed[k]
+                    && (t.kind == Kind::Word && (t.lex.ordinal > 0 || t.lex.has(flag::STREET))
+                        || street_ordinal(doc.bytes(k)))
+            })
+    };
+    let words = |doc: &Doc, from: usize| {
+        let mut e = from;
+        while e < from + 3 && street(doc, e) {
+            e += 1;
+        }
+        e
+    };
+    let a_end = words(doc, a);
+    let and = a_end;
+    if a_end == a || !(doc.is(and, "and") || doc.toks.get(and).is_some_and(|t| t.is_punct(b'&'))) {
+        return;
+    }
+    let b_end = words(doc, and + 1);
+    if b_end > and + 1 {
+        add_address(doc, a, b_end);
+    }
+}
+
+/// "on the corner of magnolia and fifth um number three oh six", "she's at sixteen oh two
+/// birchwood court and i'm at sixteen oh four": a house number said after an address found
+/// in the same turn (after "number" or "at", within a few words), the street left
+/// implied, is an address too.
+pub(crate) fn number_after_address(doc: &mut Doc) {
+    let mut add: Vec<(usize, usize)> = Vec::new();
+    for run in &doc.runs {
+        let (t0, t1) = (run.t0, run.t1);
+        if !(1..=5).contains(&run.n())
+            || run.month
+            || run.slash
+            || run.ordinal
+            || doc.claimed[t0..t1].iter().any(|c| *c)
+            || t0 == 0
+        {
+            continue;
+        }
+        let mut k = t0;
+        while k > 0 && doc.filler(k - 1) {
+            k -= 1;
+        }
+        // ("i'm at", "she's at", "mine's at": where someone is, not "there at 5".)
+        let placed_at = k >= 2
+            && doc.is(k - 1, "at")
+            && ["i'm", "im", "we're", "she's", "he's", "they're", "mine's", "lives", "live"]
+                .iter()
+                .any(|w| doc.is(k - 2, w));
+        if k == 0 || run.n() < 2 || !(doc.is(k - 1, "number") || placed_at) {
+            continue;
+        }
+        // ("... and i'm at 1604 if ...", "... number 306 it's the blue one": no unit or
+        // time after it.)
+        let after = doc.toks.get(t1);
+        if after.is_some_and(|t| t.kind == Kind::Word && (t.lex.concept != Concept::None || t.lex.has(flag::UNIT)))
+            || doc.is(t1, "am")
+            || doc.is(t1, "pm")
+            || doc.is(t1, "o'clock")
+        {
+            continue;
+        }
+        let near = doc
+            .found
+            .iter()
+            .any(|f| f.kind == EntityType::Address && f.t1 <= k && f.t1 + 12 >= k);
+        if near {
+            add.push((t0, t1));
+        }
+    }
+    for (t0, t1) in add {
+        doc.add(EntityType::Address, t0, t1);
     }
 }
 

@@ -263,6 +263,32 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
     let mut k = t0;
     while k > 0 && words < WINDOW {
         k -= 1;
+        // "my social's last four is ...": "last four" says the number ends there (like
+        // "ending in"); personal only for a social named right before it (a card's last
+        // four are not).
+        if k > 0
+            && doc.run_at[k] != 0
+            && !doc.claimed[k]
+            && doc.is(k, "four")
+            && doc.is(k - 1, "last")
+        {
+            let named = |c: Concept| {
+                (k.saturating_sub(4)..k - 1)
+                    .any(|p| doc.word(p) && !doc.claimed[p] && doc.toks[p].lex.concept == c)
+            };
+            if named(Concept::Ssn) {
+                a.concept = Concept::Ssn;
+                return a;
+            }
+            if named(Concept::Card) {
+                a.concept = Concept::Ending;
+                return a;
+            }
+            // (Otherwise the words before, or the question asked, say whose.)
+            words += 2;
+            k -= 1;
+            continue;
+        }
         // "the 3-digit code is", "nine digit routing number": a count of digits describes
         // the keyword after it; it is not a number of its own.
         if doc.run_at[k] != 0 && !doc.claimed[k] && digit_count_word(doc, k + 1) {
@@ -556,6 +582,17 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
                         doc.toks[k - 1].lex.concept,
                         Concept::Account | Concept::AccountId | Concept::Bank | Concept::Routing
                     ) => {}
+            // "the first part is ...", "the last part of my account is ...": a piece of the
+            // number being read, not a part number.
+            Concept::Negative
+                if key_is!(t, "part")
+                    && (k > 0
+                        && doc.word(k - 1)
+                        && (doc.toks[k - 1].lex.ordinal > 0
+                            || ["last", "next", "other", "middle", "second"]
+                                .iter()
+                                .any(|w| doc.is(k - 1, w)))
+                        || doc.word(k + 1) && doc.is(k + 1, "of")) => {}
             c => {
                 // "gift card number ...": a non-personal kind of card.
                 if c == Concept::Card
@@ -1479,6 +1516,18 @@ fn classify(
     bank_here: bool,
     first_run: bool,
 ) -> Option<EntityType> {
+    // "okay the first part is 2221 2164 ...": a spoken ordinal with no month is a day or a
+    // place in a list, never an identifier (a day of birth aside).
+    if run.ordinal
+        && !run.month
+        && !run.slash
+        && run.n() <= 2
+        && (run.t0..run.t1).all(|k| doc.toks.get(k).is_some_and(|t| t.kind == Kind::Word))
+        && prior.asked != Concept::Birth
+        && look_back(doc, run.t0).concept != Concept::Birth
+    {
+        return None;
+    }
     if prior.asked == Concept::Negative && prior.continues.is_none() {
         // Asked for an order, ticket or tracking number, or an amount: a number without a
         // personal keyword of its own answers that (a whole card number aside).
@@ -1494,7 +1543,13 @@ fn classify(
             && (10..=11).contains(&run.n())
             && validate::is_nanp(&run.digits)
             && (run.t0.saturating_sub(4)..run.t0).any(|k| doc.is(k, "my"));
-        let labelled = before.concept != Concept::None || own_phone;
+        // ("use the checking account ... the full number: 20019 48837" after the amount.)
+        let bank_number = before.weak_number
+            && (8..=17).contains(&run.n())
+            && !run.code
+            && !validate::is_nanp(&run.digits)
+            && bank_word_before(doc, run.t0);
+        let labelled = before.concept != Concept::None || own_phone || bank_number;
         // Shapes that say what they are: a whole card, a written phone or SSN.
         let shaped =
             run.n() >= 15 && validate::is_card(&run.digits) || phone_shape(run) || ssn_shape(run);
@@ -1755,7 +1810,11 @@ fn classify_in(
             if unit || datey || n <= 4 && time_prep_before(doc, run.t0) {
                 // "reach me after nine thirty", "call me around 5"
                 None
-            } else if n >= 7 || at_end && n >= 2 || around.area_code && n == 3 {
+            } else if n >= 7
+                || at_end && n >= 2
+                || around.area_code && n == 3
+                || n == 4 && last_piece_before(doc, run.t0)
+            {
                 Some(E::Phone)
             } else {
                 None
@@ -1805,6 +1864,20 @@ fn classify_in(
         Concept::Ending if n >= 15 && !datey && validate::is_card(&run.digits) => {
             Some(E::CreditCard)
         }
+        // "The first four are 5515, middle bit is 8069 9833, and it ends with 9763": the
+        // last piece of a card read in pieces, not a card's last four said alone.
+        Concept::Ending
+            if n == 4
+                && !datey
+                && doc.found.iter().any(|f| {
+                    f.kind == E::CreditCard
+                        && f.t1 <= run.t0
+                        && f.t1 + 12 >= run.t0
+                        && entity_digits(doc, f.t0, f.t1).len() < 16
+                }) =>
+        {
+            Some(E::CreditCard)
+        }
         Concept::Negative | Concept::Ending => None,
         Concept::Money | Concept::None | Concept::Number | Concept::Code | Concept::Security => {
             let card_found = || {
@@ -1846,7 +1919,15 @@ fn classify_in(
                 // are a whole number of something else.
                 let cut = at_end && n >= 3 && n != 10;
                 let cued = (7..=15).contains(&n) && look_ahead_phone(doc, run.t1);
-                (nanp || cut || cued).then_some(E::Phone)
+                if nanp || cut || cued {
+                    Some(E::Phone)
+                } else if (8..=17).contains(&n) && !run.code && bank_word_before(doc, run.t0) {
+                    // "use the checking account ... the full number: 20019 48837": no phone
+                    // where a bank account is being talked about.
+                    Some(E::BankAccount)
+                } else {
+                    None
+                }
             } else if !datey
                 && !around.money
                 && (7..=11).contains(&n)
@@ -1911,7 +1992,7 @@ fn is_possessive_pronoun(t: &Tok) -> bool {
 }
 
 /// "husband's", "daughter's": a relative's, as in "and my husband's is ...".
-fn kin_possessive(w: &[u8]) -> bool {
+pub(crate) fn kin_possessive(w: &[u8]) -> bool {
     let Some(stem) = w
         .strip_suffix(b"'s")
         .or_else(|| w.strip_suffix("\u{2019}s".as_bytes()))
@@ -2242,7 +2323,10 @@ pub(crate) fn phone_in_pieces(doc: &mut Doc) {
         let mut t0 = f.t0;
         let mut pieces: Vec<usize> = Vec::new();
         while digits.len() < 10 {
-            let Some(k) = piece_gap_start(doc, t0).or_else(|| dash_aside_start(doc, t0)) else {
+            let Some(k) = piece_gap_start(doc, t0)
+                .or_else(|| dash_aside_start(doc, t0))
+                .or_else(|| and_gap_start(doc, t0))
+            else {
                 break;
             };
             let r = doc.run_at[k - 1];
@@ -2275,6 +2359,123 @@ pub(crate) fn phone_in_pieces(doc: &mut Doc) {
             doc.found[fi].kind = EntityType::Phone;
             merged.extend(pieces);
         }
+    }
+    doc.drop_found(&merged);
+}
+
+/// "my social starts with four five five the middle is one nine and the end is double oh two
+/// seven", "zero seven eight fifty two and then eleven forty six": a social security number
+/// read in two or three pieces with a few words between, after an SSN keyword (or asked
+/// for). The pieces become one SSN when their nine digits together pass the SSN rules;
+/// pieces already found alone (the last four as an SSN) are merged into it.
+pub(crate) fn ssn_in_pieces(doc: &mut Doc, asked_ssn: bool) {
+    let mut i = 0;
+    while i + 1 < doc.runs.len() {
+        let mut joined = None;
+        for len in [3usize, 2] {
+            let Some(pieces) = doc.runs.get(i..i + len) else {
+                continue;
+            };
+            // (Read as its groups, 3-2-4, or as its first three or five digits and the rest.)
+            let shape: Vec<usize> = pieces.iter().map(Run::n).collect();
+            if !matches!(shape.as_slice(), [3, 2, 4] | [5, 4] | [3, 6])
+                || pieces.iter().any(|r| r.month || r.slash || r.ordinal)
+            {
+                continue;
+            }
+            let digits: String = pieces.iter().map(|r| r.digits.as_str()).collect();
+            if !validate::is_ssn(&digits) {
+                continue;
+            }
+            let gaps_ok = pieces.windows(2).all(|w| {
+                w[1].t0 > w[0].t1
+                    && w[1].t0 - w[0].t1 <= 6
+                    && (w[0].t1..w[1].t0).all(|k| {
+                        !doc.claimed[k]
+                            && (doc.word(k) && doc.toks[k].lex.concept == Concept::None
+                                || doc.toks[k].is_punct(b','))
+                    })
+            });
+            // Each piece is free or found whole as one entity.
+            let mut found = Vec::new();
+            let pieces_ok = pieces.iter().all(|r| {
+                if !doc.claimed[r.t0..r.t1].iter().any(|c| *c) {
+                    return true;
+                }
+                match doc.found.iter().position(|f| f.t0 == r.t0 && f.t1 == r.t1) {
+                    Some(fi) => {
+                        found.push(fi);
+                        true
+                    }
+                    None => false,
+                }
+            });
+            let cued = asked_ssn || look_back(doc, pieces[0].t0).concept == Concept::Ssn;
+            if gaps_ok && pieces_ok && cued {
+                joined = Some((pieces[0].t0, pieces[len - 1].t1, found, len));
+                break;
+            }
+        }
+        match joined {
+            Some((t0, t1, found, len)) => {
+                doc.drop_found(&found);
+                for c in &mut doc.claimed[t0..t1] {
+                    *c = false;
+                }
+                doc.add(EntityType::Ssn, t0, t1);
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+}
+
+/// "the first part of my account is eight eight one oh and then the rest is uh five five
+/// three two seven one": an account or card number said in two pieces joined by "and then"
+/// / "the rest is". The second piece (found as the same type, or not found at all) joins
+/// the first into one entity, so the connector words between are redacted with it and the
+/// pieces are not two short numbers. A card must still pass Luhn when whole.
+pub(crate) fn number_in_pieces(doc: &mut Doc) {
+    let mut merged: Vec<usize> = Vec::new();
+    for ri in 1..doc.runs.len() {
+        let run = &doc.runs[ri];
+        let (t0, t1, n) = (run.t0, run.t1, run.n());
+        let own = doc.found.iter().position(|f| f.t0 == t0 && f.t1 == t1);
+        let free = !doc.claimed[t0..t1].iter().any(|c| *c);
+        if !(own.is_some() || free && n >= 3 && !unit_after(doc, run)) {
+            continue;
+        }
+        let Some(k) = piece_gap_start(doc, t0) else {
+            continue;
+        };
+        let Some(gi) = doc.found.iter().position(|g| {
+            g.t1 == k
+                && matches!(
+                    g.kind,
+                    EntityType::BankAccount | EntityType::AccountId | EntityType::CreditCard
+                )
+        }) else {
+            continue;
+        };
+        let g = doc.found[gi];
+        if own.is_some_and(|fi| doc.found[fi].kind != g.kind) || merged.contains(&gi) {
+            continue;
+        }
+        let mut digits = entity_digits(doc, g.t0, g.t1);
+        digits.push_str(&doc.runs[ri].digits);
+        let whole = match g.kind {
+            EntityType::CreditCard => validate::is_card(&digits),
+            EntityType::BankAccount => digits.len() <= 17,
+            _ => digits.len() <= 20,
+        };
+        if !whole {
+            continue;
+        }
+        for c in &mut doc.claimed[k..t1] {
+            *c = true;
+        }
+        doc.found[gi].t1 = t1;
+        merged.extend(own);
     }
     doc.drop_found(&merged);
 }
@@ -2358,6 +2559,35 @@ fn phone_cue_before(doc: &Doc, t0: usize) -> bool {
     false
 }
 
+/// "the last part is oh nine four nine", "the last four are ...": the words right before
+/// `t0` name the last piece of a number (asked for or read back before).
+fn last_piece_before(doc: &Doc, t0: usize) -> bool {
+    const PIECE: [u64; 7] = keys(["part", "four", "digits", "bit", "is", "are", "it's"]);
+    let mut k = t0;
+    while k > 0 && t0 - k < 5 {
+        let p = k - 1;
+        if doc.is(p, "last") {
+            return k < t0;
+        }
+        let piece = doc.word(p) && PIECE.contains(&doc.toks[p].key) || doc.filler(p);
+        if !piece || doc.claimed[p] {
+            return false;
+        }
+        k = p;
+    }
+    false
+}
+
+/// A bank word ("checking", "savings", "routing", ...) among the 30 tokens before `t0`:
+/// a bare "number" after it is the bank account's.
+fn bank_word_before(doc: &Doc, t0: usize) -> bool {
+    (t0.saturating_sub(30)..t0).any(|k| {
+        doc.word(k)
+            && matches!(doc.toks[k].lex.concept, Concept::Bank | Concept::Routing)
+            && !checking_in(doc, k)
+    })
+}
+
 /// The start of a piece connector ending right before `t` ("and then uh", "and the rest is
 /// um"): a few unclaimed fillers, commas and connector words, with "then" or "rest" among
 /// them. Returns the token after the piece before it.
@@ -2365,7 +2595,7 @@ fn piece_gap_start(doc: &Doc, t: usize) -> Option<usize> {
     // ("seven one eight ok that's the area code and then ...")
     const GAP: &[&str] = &[
         "and", "then", "the", "rest", "is", "rest's", "like", "it's", "ok", "okay", "that's",
-        "thats", "area", "code",
+        "thats", "area", "code", "you", "got", "that",
     ];
     let mut k = t;
     let mut linked = false;
@@ -2391,6 +2621,27 @@ fn piece_gap_start(doc: &Doc, t: usize) -> Option<usize> {
         k = p;
     }
     (linked && k < t && k > 0).then_some(k)
+}
+
+/// "... six three four and oh oh nine five": a bare "and" (with fillers or a comma) right
+/// before `t`, joining the pieces of a phone whose digits together must make a whole NANP
+/// number. Returns the token after the piece before it.
+fn and_gap_start(doc: &Doc, t: usize) -> Option<usize> {
+    let mut k = t;
+    let mut and = false;
+    while k > 0 && t - k < 4 {
+        let p = k - 1;
+        if doc.claimed[p] {
+            break;
+        }
+        if doc.is(p, "and") && !and {
+            and = true;
+        } else if !(doc.filler(p) || doc.toks[p].is_punct(b',')) {
+            break;
+        }
+        k = p;
+    }
+    (and && k < t && k > 0).then_some(k)
 }
 
 /// "it's 512 — she just moved back here — 440-2986": an aside between two dashes (a few

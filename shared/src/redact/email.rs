@@ -469,6 +469,26 @@ fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
                     seg_digits = false;
                     continue;
                 }
+                // "sanjaykapoor all one word eighty eight at ...": the caller's note on how
+                // the name is written, between the name and its digits (or the "at").
+                if doc.is(k, "word")
+                    && !seg_word
+                    && !seg_letters
+                    && (start == k + 1 || start == at && k + 1 == at)
+                    && k > 1
+                    && doc.is(k - 1, "one")
+                    && !doc.claimed[k - 1]
+                {
+                    k -= 1;
+                    if doc.is(k - 1, "all") && !doc.claimed[k - 1] {
+                        k -= 1;
+                    }
+                    if k > 0 && doc.word(k - 1) && !doc.toks[k - 1].lex.has(flag::STOP | flag::FILLER) {
+                        pending = true;
+                        continue;
+                    }
+                    break;
+                }
                 // "rahul dot menon uh eighty eight at ...": a filler between the mailbox's
                 // name and its digits.
                 if t.lex.has(flag::FILLER)

@@ -897,6 +897,7 @@ fn build() -> Table {
         "eircode",
         "postal",
         "post",
+        "corner",
     ] {
         entry(&mut t, w).flags |= flag::ADDR_CUE;
     }

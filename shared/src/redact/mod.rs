@@ -348,12 +348,15 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     {
         street_alone = address::detect(&mut doc, asked_address);
     }
+    if doc.flags & lexicon::flag::ADDR_CUE != 0 {
+        // (A corner of two streets needs no number.)
+        address::detect_cued(&mut doc, asked_address);
+    }
     if !doc.runs.is_empty() {
         if doc.flags & lexicon::flag::UNIT != 0 {
             address::detect_po_box(&mut doc);
         }
         if doc.flags & lexicon::flag::ADDR_CUE != 0 {
-            address::detect_cued(&mut doc);
             address::detect_postcode(&mut doc);
         }
     }
@@ -362,6 +365,9 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     }
     if doc.flags & (lexicon::flag::STREET | lexicon::flag::UNIT) != 0 || asked_address {
         address::detect_in_pieces(&mut doc, asked_address, street_alone);
+    }
+    if !doc.runs.is_empty() && doc.found.iter().any(|f| f.kind == EntityType::Address) {
+        address::number_after_address(&mut doc);
     }
     let bank_here = doc.toks.iter().enumerate().any(|(k, t)| {
         t.kind == Kind::Word
@@ -372,10 +378,12 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     if doc.runs.len() >= 2 {
         digits::alternating_id(&mut doc);
         digits::phone_in_two_pieces(&mut doc);
+        digits::ssn_in_pieces(&mut doc, prior.asked == Concept::Ssn);
     }
     if doc.runs.len() >= 2 && !doc.found.is_empty() {
         digits::restarted_numbers(&mut doc);
         digits::phone_in_pieces(&mut doc);
+        digits::number_in_pieces(&mut doc);
     }
     person::detect(&mut doc, prior.asked_name);
     person::join_hyphenated(&mut doc);

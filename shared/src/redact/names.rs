@@ -307,6 +307,16 @@ pub(crate) const INTL_FIRST_NAMES: &[&str] = &[
     "micah", "ezra", "gideon", "isaiah", "malachi", "tobias", "silas", "jude", "abel", "asher",
     "eli", "zachary", "naomi", "ruth", "miriam", "leah", "delilah", "lydia", "phoebe",
     "tabitha",
+    // More South Asian, African, East Asian, European, Middle Eastern and Latin American names (a
+    // review of the names that batches BD and BE showed missing, widened to their neighbours)
+    "imran", "irfan", "farhan", "rohan", "meera", "ritu", "karthik", "vivaan", "zain", "usman",
+    "sana", "hina", "saima", "amina", "lerato", "naledi", "kwabena", "efua", "nnamdi", "temitope",
+    "segun", "wanjiku", "akinyi", "hawa", "fatou", "aminata", "mamadou", "moussa", "ousmane",
+    "ibrahima", "abdoulaye", "seydou", "binta", "mariama", "xiaoming", "yuna", "naoko", "jihoon",
+    "eunji", "anneliese", "annelise", "liesel", "vittoria", "florian", "matthias", "katharina",
+    "friederike", "linnea", "mikael", "pekka", "jukka", "aino", "eero", "oskar", "yelena",
+    "stavros", "yiannis", "dimitris", "eleni", "katerina", "cillian", "dalia", "yosef", "tamar",
+    "yael", "shira", "eitan", "moshe", "lupita", "xiomara", "itzel"
 ];
 
 /// Common surnames of many origins (Korean, Chinese, Vietnamese, Indian, Japanese, West
@@ -332,4 +342,17 @@ pub(crate) const INTL_LAST_NAMES: &[&str] = &[
     "tanaka", "tian", "volkov", "watanabe", "wisniewski", "wojcik", "xiao", "xie", "yamada",
     "yamamoto", "yao", "yilmaz", "yoo", "yoon", "yoshida", "yuan", "zeng", "zhao", "zheng",
     "zhong", "zhou", "zhu", "zielinski", "zimmermann",
+    // More South Asian, African, East Asian, European, Middle Eastern and Latin American names (a
+    // review of the names that batches BD and BE showed missing, widened to their neighbours)
+    "siddiqui", "qureshi", "chaudhry", "sheikh", "ansari", "hussain", "kapoor", "malhotra",
+    "joshi", "pillai", "naidu", "ghosh", "dutta", "verma", "agarwal", "bhatt", "trivedi",
+    "pandey", "mishra", "tiwari", "yadav", "kaur", "sandhu", "dhillon", "grewal", "sidhu",
+    "raman", "adeyemi", "asante", "boateng", "owusu", "osei", "appiah", "acheampong", "kamara",
+    "sesay", "bangura", "conteh", "diallo", "traore", "keita", "toure", "coulibaly", "ndiaye",
+    "diop", "mwangi", "ochieng", "odhiambo", "kiprono", "dlamini", "nkosi", "mokoena", "khumalo",
+    "ndlovu", "moyo", "banda", "phiri", "okonjo", "phan", "jung", "yamaguchi", "hayashi",
+    "shimizu", "yamazaki", "ikeda", "hashimoto", "ishikawa", "ogawa", "okada", "hasegawa",
+    "fujita", "goto", "murakami", "kondo", "braun", "kruger", "hartmann", "krause", "lehmann",
+    "marino", "greco", "gallo", "giordano", "mancini", "rizzo", "lombardi", "byrne", "kavanagh",
+    "quintero", "cortes", "ortega", "martins", "araujo", "whitfield"
 ];

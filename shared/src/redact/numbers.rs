@@ -22,6 +22,10 @@ enum Role {
     Break,
 }
 
+/// Words after "the first four" that make it a count of digits ("are", "digits", ...).
+const PIECE_AFTER: [u64; 8] =
+    crate::redact::tokens::keys(["are", "is", "digits", "numbers", "of", "were", "go", "say"]);
+
 /// Maximum written digit groups remembered per run.
 pub(crate) const MAX_GROUPS: usize = 8;
 
@@ -370,8 +374,17 @@ pub(crate) fn find_runs(
                         Some(Role::The | Role::Num(NumWord::Tens(_)) | Role::Month(_))
                     )
                     || matches!(neighbour(&roles, i, true), Some(Role::Month(_)));
-                if !keep {
+                // "the first four are 5515", "the first three digits": a count of digits
+                // named by their place, not a date.
+                let counted = i + 2 < n
+                    && matches!(roles[i + 1], Role::Num(NumWord::Unit(2..=9)))
+                    && toks[i + 2].kind == Kind::Word
+                    && PIECE_AFTER.contains(&toks[i + 2].key);
+                if !keep || counted {
                     roles[i] = Role::Break;
+                }
+                if counted {
+                    roles[i + 1] = Role::Break;
                 }
             }
             Role::Sep if toks[i].ch == b'.' => {

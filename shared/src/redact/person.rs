@@ -165,6 +165,13 @@ fn take_name(doc: &Doc, i: usize, cue: Cue) -> Option<usize> {
                     && !doc.titled_upper(i)
                     && doc.flag(i, flag::AMBIGUOUS)
                     && !doc.claimed[i]
+                // ("everybody calls me will": a given name that is also a word, where the
+                // clause ends.)
+                || doc.flag(i, flag::AMBIGUOUS)
+                    && !doc.claimed[i]
+                    && (doc.ends_after(i + 1)
+                        || doc.toks.get(i + 1).is_some_and(|t| t.kind == Kind::Punct)
+                        || doc.is(i + 1, "for") && doc.is(i + 2, "short"))
         }
         Cue::Weak if !doc.flag(i, flag::FIRST) => {
             // Not a known given name: "it's Chiara Nakamura" (two capitalised name words in
@@ -398,8 +405,65 @@ impl NextLetter {
 }
 
 /// Words with any of these flags may cue a name (see the first test of [`detect`]'s loop).
-const CUE_FLAGS: u32 =
-    flag::NAME_VERB | flag::PERSON_NOUN | flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST;
+const CUE_FLAGS: u32 = flag::NAME_VERB
+    | flag::PERSON_NOUN
+    | flag::CUE
+    | flag::HONORIFIC
+    | flag::KIN
+    | flag::FIRST
+    | flag::AMBIGUOUS;
+
+/// Where a staff member or a relative is placed after a name: "from your branch", "at the
+/// office".
+const STAFF_PLACES: [u64; 3] = keys(["your", "the", "our"]);
+
+/// Verbs of what a named person said or did, after "penny my coworker".
+const REPORTED: [u64; 12] = keys([
+    "said", "says", "told", "tells", "asked", "is", "was", "has", "had", "gave", "wants", "thinks",
+]);
+
+/// "frank from your branch told me", "sarah from the front desk", "penny my coworker said":
+/// a given name (an everyday word too, at a sentence's start) placed by where the person
+/// works or who they are to the speaker. Returns the name's end.
+fn staff_or_relation_named(doc: &Doc, i: usize) -> Option<usize> {
+    let given = doc.flag(i, flag::FIRST);
+    if !(given || doc.flag(i, flag::AMBIGUOUS)) || doc.flag(i, flag::STOP) || doc.claimed[i] {
+        return None;
+    }
+    // An everyday word is a name only where a sentence starts ("Frank from ...", "so frank
+    // from ..."), not in "it may from the start" or "the long from the ...".
+    let starts = match prev_word(doc, i) {
+        None => (0..i).all(|k| doc.filler(k) || doc.toks[k].kind == Kind::Punct),
+        Some(p) => {
+            ["so", "and", "but", "well", "okay", "yeah", "oh"]
+                .iter()
+                .any(|w| doc.is(p, w))
+                || doc.toks[p + 1..i].iter().any(|t| t.kind == Kind::Punct)
+        }
+    };
+    if !(given && !doc.flag(i, flag::AMBIGUOUS) || starts) {
+        return None;
+    }
+    // ("sarah okafor from your branch")
+    let end = if doc.flag(i + 1, flag::LAST) && !doc.flag(i + 1, flag::STOP) {
+        i + 2
+    } else {
+        i + 1
+    };
+    let from = doc.is(end, "from")
+        && one_of(doc, end + 1, &STAFF_PLACES)
+        && doc.word(end + 2)
+        && !doc.flag(end + 2, flag::STOP)
+        && !doc.claimed[end + 2];
+    // ("Jack, my neighbor, has a key": the relation between commas.)
+    let comma = |k: usize| usize::from(doc.toks.get(k).is_some_and(|t| t.is_punct(b',')));
+    let o = end + comma(end);
+    let noun = o + 1 + usize::from(one_of(doc, o + 1, &KIN_MODIFIERS));
+    let relation = one_of(doc, o, &OWNERS)
+        && doc.flag(noun, flag::KIN | flag::PERSON_NOUN)
+        && one_of(doc, noun + 1 + comma(noun + 1), &REPORTED);
+    (from || relation).then_some(end)
+}
 
 /// Finds person names.
 pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
@@ -442,8 +506,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             continue;
         }
         let l = doc.toks[i].lex;
+        // ("my grandma's account hawa sesay")
+        let account = l.concept == Concept::Account && i >= 2;
         // (Most words: no cue flag, no capital to read, no letter near.)
         if l.flags & CUE_FLAGS == 0
+            && !account
             && (!doc.titled(i) || l.has(flag::STOP))
             && !letters.within(doc, i, i + 3)
         {
@@ -458,6 +525,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         if !verb
             && !owned_person
             && !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST)
+            && !account
             && (!doc.titled(i) || l.has(flag::STOP))
             && !letters.within(doc, i, i + 3)
         {
@@ -477,6 +545,23 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             // "one of my guys tavita faleolo his social is ...": a known given name, or
             // name words framed by how the sentence goes on.
             cue = Some((Cue::Weak, doc.skip_fillers(i + 1, true)));
+        } else if account
+            && one_of(doc, i - 2, &OWNERS)
+            && crate::redact::digits::kin_possessive(doc.bytes(i - 1))
+            && {
+                let j = doc.skip_fillers(i + 1, true);
+                namey(doc, j) && !doc.is(j, "is") && !doc.flag(j, flag::STOP)
+            }
+        {
+            // "this is for my grandma's account hawa sesay": the account holder named
+            // after whose account it is.
+            cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
+        } else if let Some(end) = staff_or_relation_named(doc, i) {
+            // "frank from your branch told me ...", "penny my coworker said ..."
+            if doc.add(EntityType::Person, i, end) {
+                i = end;
+                continue;
+            }
         } else if !l.has(flag::CUE | flag::HONORIFIC | flag::KIN) {
             // no cue word: only the spelling / lexicon checks below
         } else if doc.is(i, "name")
@@ -1794,6 +1879,7 @@ fn repeat_mentions(doc: &mut Doc) {
                         && (key != 0
                             || doc.toks[w].len() == t.len()
                                 && doc.bytes(w).eq_ignore_ascii_case(doc.bytes(k)))
+                        || t.len() > doc.toks[w].len() && possessive_of(doc.bytes(k), doc.bytes(w))
                 })
         };
         match (said, start) {
@@ -1826,6 +1912,13 @@ fn repeat_mentions(doc: &mut Doc) {
         }
         k += 1;
     }
+}
+
+/// `word` is `name` with a possessive or a contracted "is" ("Jamie's", "Jamie’s").
+fn possessive_of(word: &[u8], name: &[u8]) -> bool {
+    word.get(..name.len())
+        .is_some_and(|stem| stem.eq_ignore_ascii_case(name))
+        && matches!(&word[name.len()..], b"'s" | b"\xe2\x80\x99s")
 }
 
 /// Two to four name words from `j`, then (past a comma) the next item of a record read
