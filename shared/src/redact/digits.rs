@@ -381,6 +381,24 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             }
             continue;
         }
+        // A word none of the tests below looks for (no keyword, not "but", "back", a
+        // pronoun, ...: see `flag::LOOK_BACK`): only what every word does.
+        if t.kind == Kind::Word && !t.lex.has(flag::LOOK_BACK) {
+            if t.lex.has(flag::PREP) && !(key_is!(t, "and") && theirs) {
+                preposition = true;
+            }
+            // (A possessive has an apostrophe: most texts have none.)
+            if doc.has_apostrophe && kin_possessive(doc.bytes(k)) {
+                theirs = true;
+            } else {
+                content_word |= !t.lex.has(flag::STOP | flag::FILLER)
+                    && t.lex.num == NumWord::None
+                    && t.lex.ordinal == 0
+                    && t.lex.month == 0;
+            }
+            words += 1;
+            continue;
+        }
         // "I was born in Ohio but moved in 2004": a keyword of the previous clause.
         if key_is!(t, "but") && depth == 0 {
             break;
@@ -1255,7 +1273,7 @@ fn lettered_prefix(doc: &Doc, t0: usize) -> Option<usize> {
             && (2..=4).contains(&t.len())
             && t.case == crate::redact::tokens::Case::Upper
             && t.lex.concept == Concept::None
-            && t.lex.flags == 0
+            && t.lex.no_role_flags()
             && doc.cased
         {
             if code_label(doc.bytes(p)) {
@@ -1905,6 +1923,7 @@ fn card_just_before(doc: &Doc, t0: usize) -> bool {
 }
 
 /// "mine", "his", "hers", ...: a pronoun standing for "my date of birth", "his number".
+/// (Its words carry `flag::LOOK_BACK`, as do those of [`is_answer_word`].)
 fn is_possessive_pronoun(t: &Tok) -> bool {
     const PRONOUNS: [u64; 7] = keys(["mine", "mine's", "his", "hers", "theirs", "ours", "yours"]);
     PRONOUNS.contains(&t.key)

@@ -1231,7 +1231,7 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
         // note that Tomasz is authorized too", "a note from Farrukh on the 12th"): in a
         // formatted transcript an unknown proper noun is mostly a person.
         let t = doc.toks[i];
-        let unknown = t.lex.flags == 0
+        let unknown = t.lex.no_role_flags()
             && t.lex.concept == Concept::None
             && t.lex.num == NumWord::None
             && t.lex.month == 0
@@ -1669,7 +1669,7 @@ fn possessive_names(doc: &mut Doc) {
         let name = if doc.cased {
             doc.titled(i)
                 && !doc.titled_upper(i)
-                && (known_name || lex.flags == 0 && lex.concept == Concept::None)
+                && (known_name || lex.no_role_flags() && lex.concept == Concept::None)
         } else {
             known_name
         };
@@ -2769,7 +2769,7 @@ fn opening_vocative(doc: &Doc, i: usize) -> bool {
         return false;
     }
     let known = t.lex.has(flag::FIRST) && !t.lex.has(flag::AMBIGUOUS | flag::STOP);
-    let unknown = t.lex.flags == 0
+    let unknown = t.lex.no_role_flags()
         && t.lex.concept == Concept::None
         && t.lex.num == NumWord::None
         && t.lex.month == 0;
