@@ -3084,10 +3084,16 @@ fn names_after_and(doc: &mut Doc) {
 /// lower case).
 pub(crate) fn family_names(doc: &mut Doc) {
     const FAMILY: [u64; 2] = keys(["family", "family's"]);
+    // (Most texts have no "the": nothing to look at.)
+    if doc.flags & flag::THE == 0 {
+        return;
+    }
     for k in 2..doc.toks.len() {
+        if !doc.is(k - 2, "the") {
+            continue;
+        }
         let key = doc.toks[k].key;
-        let family = FAMILY.contains(&key) || key == 0 && doc.is(k, "household");
-        if !family || !doc.is(k - 2, "the") {
+        if !(FAMILY.contains(&key) || key == 0 && doc.is(k, "household")) {
             continue;
         }
         let j = k - 1;
