@@ -363,12 +363,15 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     if doc.flags & (lexicon::flag::STREET | lexicon::flag::UNIT) != 0 || asked_address {
         address::detect_in_pieces(&mut doc, asked_address, street_alone);
     }
-    let bank_here = doc.toks.iter().enumerate().any(|(k, t)| {
-        t.kind == Kind::Word
-            && matches!(t.lex.concept, Concept::Bank | Concept::Routing)
-            && !digits::checking_in(&doc, k)
-    });
-    digits::detect(&mut doc, prior, bank_here);
+    // (Without a number run there is nothing for the digit detector to decide.)
+    if !doc.runs.is_empty() {
+        let bank_here = doc.toks.iter().enumerate().any(|(k, t)| {
+            t.kind == Kind::Word
+                && matches!(t.lex.concept, Concept::Bank | Concept::Routing)
+                && !digits::checking_in(&doc, k)
+        });
+        digits::detect(&mut doc, prior, bank_here);
+    }
     if doc.runs.len() >= 2 {
         digits::alternating_id(&mut doc);
         digits::phone_in_two_pieces(&mut doc);
