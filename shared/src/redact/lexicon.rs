@@ -1061,9 +1061,31 @@ fn build() -> Table {
     }
     // The words `digits::look_back_at` tests for (besides keywords), kept in step with it.
     for w in [
-        "but", "mine", "mine's", "his", "hers", "theirs", "ours", "yours", "sure", "yes", "yeah",
-        "yep", "okay", "ok", "signature", "back", "front", "reverse", "digits", "digit",
-        "numbers", "through", "until", "till", "thru",
+        "but",
+        "mine",
+        "mine's",
+        "his",
+        "hers",
+        "theirs",
+        "ours",
+        "yours",
+        "sure",
+        "yes",
+        "yeah",
+        "yep",
+        "okay",
+        "ok",
+        "signature",
+        "back",
+        "front",
+        "reverse",
+        "digits",
+        "digit",
+        "numbers",
+        "through",
+        "until",
+        "till",
+        "thru",
     ] {
         entry(&mut t, w).flags |= flag::LOOK_BACK;
     }

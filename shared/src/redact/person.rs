@@ -3088,8 +3088,10 @@ pub(crate) fn family_names(doc: &mut Doc) {
     if doc.flags & flag::THE == 0 {
         return;
     }
+    // (Only a word packs to a key; the key of "the" is that of a word of three letters.)
+    const THE: u64 = pack_word(b"the");
     for k in 2..doc.toks.len() {
-        if !doc.is(k - 2, "the") {
+        if doc.toks[k - 2].key != THE {
             continue;
         }
         let key = doc.toks[k].key;
