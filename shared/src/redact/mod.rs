@@ -273,7 +273,10 @@ fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
     run_at.clear();
     run_at.resize(n, 0);
     found.clear();
-    numbers::recycle_runs(&mut runs);
+    // (The last text's runs, if it had any: most have none, and no thread-local visit then.)
+    if !runs.is_empty() {
+        numbers::recycle_runs(&mut runs);
+    }
     Doc {
         text,
         toks,
