@@ -1585,6 +1585,15 @@ fn surname_first(doc: &mut Doc) {
     let n = doc.toks.len();
     let mut i = 0;
     while i + 2 < n {
+        // Straight to the next comma after `i` (the pair needs one between its words).
+        match doc
+            .toks
+            .get(i + 1..n - 1)
+            .and_then(|ts| ts.iter().position(|t| t.is_punct(b',')))
+        {
+            Some(p) => i += p,
+            None => break,
+        }
         let y = i + 2;
         let plain = |k: usize| {
             doc.titled(k)
