@@ -550,9 +550,12 @@ const GUARDS: &[(&str, f64)] = &[
     // Batches BF (pharmacy, government services, elderly callers, numbers read in pieces)
     // and BG (returns, subscriptions, hotels, payroll, school enrolment, several people in
     // one breath), written after BB's and BC's fixes and scored after BD's and BE's: 17.1%
-    // and 11.7% before their fixes.
-    ("heldout_bf_pii.jsonl", 0.18),
-    ("heldout_bg_pii.jsonl", 0.13),
+    // and 11.7% before their fixes (first fixes: "the first four are", "and it ends with"
+    // after a card's pieces, a phone's pieces joined by "and", a social in pieces, a corner
+    // said by the caller, particles after a found given name, "min-jun"), 15.4% and 10.0%
+    // after; most of their leaks are still to read.
+    ("heldout_bf_pii.jsonl", 0.16),
+    ("heldout_bg_pii.jsonl", 0.11),
 ];
 
 #[test]

@@ -2248,10 +2248,11 @@ fn batch_az_ba_phones_in_two_pieces_mailbox_numbers_and_names_between() {
         red("its two oh six um four four one and then seven seven three oh thats my cell"),
         "its [PHONE] thats my cell"
     );
-    // ... not after another keyword, nor with no phone word at all.
+    // ... not after another keyword (the member number's own pieces join it), nor with no
+    // phone word at all.
     assert_eq!(
         red("my member number is two oh six four four one and then seven seven three oh"),
-        "my member number is [ACCOUNT_ID] and then seven seven three oh"
+        "my member number is [ACCOUNT_ID]"
     );
     assert_eq!(
         red("the order is two oh six four four one and then seven seven three oh"),
@@ -2438,7 +2439,10 @@ fn batch_bd_be_numbers_in_pieces_staff_names_corners_and_second_house_numbers() 
         "The first four are [CREDIT_CARD], middle bit is [CREDIT_CARD], and it ends with [CREDIT_CARD]."
     );
     assert_eq!(
-        red_ctx("the part number is 4471 2209", "Go ahead with the card number."),
+        red_ctx(
+            "the part number is 4471 2209",
+            "Go ahead with the card number."
+        ),
         "the part number is 4471 2209"
     );
     assert_eq!(
@@ -2465,7 +2469,10 @@ fn batch_bd_be_numbers_in_pieces_staff_names_corners_and_second_house_numbers() 
         red("so my social's last four is um three nine one six"),
         "so my social's last four is um [SSN]"
     );
-    assert_eq!(red("the card's last four is 4242"), "the card's last four is 4242");
+    assert_eq!(
+        red("the card's last four is 4242"),
+        "the card's last four is 4242"
+    );
     // A social in pieces: 3-2-4 with words between, after the keyword.
     assert_eq!(
         red("my social starts with four five five the middle is one nine and the end is double oh two seven"),
@@ -2499,7 +2506,10 @@ fn batch_bd_be_numbers_in_pieces_staff_names_corners_and_second_house_numbers() 
         red("Jack, my neighbor, has a key if I'm not home."),
         "[PERSON], my neighbor, has a key if I'm not home."
     );
-    assert_eq!(red("it may from the start be wrong"), "it may from the start be wrong");
+    assert_eq!(
+        red("it may from the start be wrong"),
+        "it may from the start be wrong"
+    );
     assert_eq!(
         red("this is for my grandma's account hawa sesay she's ninety one"),
         "this is for my grandma's account [PERSON] she's ninety one"
@@ -2537,5 +2547,38 @@ fn batch_bd_be_numbers_in_pieces_staff_names_corners_and_second_house_numbers() 
     assert_eq!(
         red("yeah send it to sanjaykapoor all one word eighty eight at gmail dot com"),
         "yeah send it to [EMAIL]"
+    );
+    // From BG: particles and a surname after a found given name; a lower-case hyphenated
+    // given name whose second syllable is a word alone ("jun").
+    assert_eq!(
+        red("I'm cancelling the plan for Dirk van der Berg, effective April 30."),
+        "I'm cancelling the plan for [PERSON], effective April 30."
+    );
+    assert_eq!(red("my name is min-jun choi"), "my name is [PERSON]");
+}
+
+#[test]
+fn a_corner_is_the_callers_place_unless_something_happened_there() {
+    let said_by_caller = |text: &str| {
+        redact_text(
+            text,
+            &Context {
+                previous_turn: None,
+                role: Some(Role::User),
+            },
+        )
+        .text
+    };
+    assert_eq!(
+        said_by_caller("The corner of Halsted and Fullerton, the brownstone, 2nd floor."),
+        "The corner of [ADDRESS], the brownstone, 2nd floor."
+    );
+    assert_eq!(
+        said_by_caller("it happened near the corner of fifth and alder"),
+        "it happened near the corner of fifth and alder"
+    );
+    assert_eq!(
+        red("Our shop is on the corner of Fifth and Main."),
+        "Our shop is on the corner of Fifth and Main."
     );
 }

@@ -427,10 +427,27 @@ pub(crate) fn detect_cued(doc: &mut Doc, asked_address: bool) {
             && !doc.claimed[i]
             && (asked_address
                 || (i.saturating_sub(8)..i).any(|k| {
-                    ["house", "home", "live", "lives", "apartment", "i'm", "we're", "place"]
+                    [
+                        "house",
+                        "home",
+                        "live",
+                        "lives",
+                        "apartment",
+                        "i'm",
+                        "we're",
+                        "place",
+                    ]
+                    .iter()
+                    .any(|w| doc.is(k, w))
+                })
+                || doc.caller
+                    && !(i.saturating_sub(8)..i).any(|k| {
+                        [
+                            "accident", "happened", "crash", "ended", "hit", "near", "by", "saw",
+                        ]
                         .iter()
                         .any(|w| doc.is(k, w))
-                }))
+                    }))
         {
             corner_of(doc, i + 2);
             continue;
@@ -523,17 +540,20 @@ pub(crate) fn number_after_address(doc: &mut Doc) {
         // ("i'm at", "she's at", "mine's at": where someone is, not "there at 5".)
         let placed_at = k >= 2
             && doc.is(k - 1, "at")
-            && ["i'm", "im", "we're", "she's", "he's", "they're", "mine's", "lives", "live"]
-                .iter()
-                .any(|w| doc.is(k - 2, w));
+            && [
+                "i'm", "im", "we're", "she's", "he's", "they're", "mine's", "lives", "live",
+            ]
+            .iter()
+            .any(|w| doc.is(k - 2, w));
         if k == 0 || run.n() < 2 || !(doc.is(k - 1, "number") || placed_at) {
             continue;
         }
         // ("... and i'm at 1604 if ...", "... number 306 it's the blue one": no unit or
         // time after it.)
         let after = doc.toks.get(t1);
-        if after.is_some_and(|t| t.kind == Kind::Word && (t.lex.concept != Concept::None || t.lex.has(flag::UNIT)))
-            || doc.is(t1, "am")
+        if after.is_some_and(|t| {
+            t.kind == Kind::Word && (t.lex.concept != Concept::None || t.lex.has(flag::UNIT))
+        }) || doc.is(t1, "am")
             || doc.is(t1, "pm")
             || doc.is(t1, "o'clock")
         {

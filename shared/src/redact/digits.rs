@@ -407,6 +407,24 @@ fn look_back_at(doc: &Doc, t0: usize, depth: u8) -> Around {
             }
             continue;
         }
+        // A word none of the tests below looks for (no keyword, not "but", "back", a
+        // pronoun, ...: see `flag::LOOK_BACK`): only what every word does.
+        if t.kind == Kind::Word && !t.lex.has(flag::LOOK_BACK) {
+            if t.lex.has(flag::PREP) && !(key_is!(t, "and") && theirs) {
+                preposition = true;
+            }
+            // (A possessive has an apostrophe: most texts have none.)
+            if doc.has_apostrophe && kin_possessive(doc.bytes(k)) {
+                theirs = true;
+            } else {
+                content_word |= !t.lex.has(flag::STOP | flag::FILLER)
+                    && t.lex.num == NumWord::None
+                    && t.lex.ordinal == 0
+                    && t.lex.month == 0;
+            }
+            words += 1;
+            continue;
+        }
         // "I was born in Ohio but moved in 2004": a keyword of the previous clause.
         if key_is!(t, "but") && depth == 0 {
             break;
@@ -1292,7 +1310,7 @@ fn lettered_prefix(doc: &Doc, t0: usize) -> Option<usize> {
             && (2..=4).contains(&t.len())
             && t.case == crate::redact::tokens::Case::Upper
             && t.lex.concept == Concept::None
-            && t.lex.flags == 0
+            && t.lex.no_role_flags()
             && doc.cased
         {
             if code_label(doc.bytes(p)) {
@@ -1986,6 +2004,7 @@ fn card_just_before(doc: &Doc, t0: usize) -> bool {
 }
 
 /// "mine", "his", "hers", ...: a pronoun standing for "my date of birth", "his number".
+/// (Its words carry `flag::LOOK_BACK`, as do those of [`is_answer_word`].)
 fn is_possessive_pronoun(t: &Tok) -> bool {
     const PRONOUNS: [u64; 7] = keys(["mine", "mine's", "his", "hers", "theirs", "ours", "yours"]);
     PRONOUNS.contains(&t.key)
@@ -2377,10 +2396,12 @@ pub(crate) fn ssn_in_pieces(doc: &mut Doc, asked_ssn: bool) {
                 continue;
             };
             // (Read as its groups, 3-2-4, or as its first three or five digits and the rest.)
-            let shape: Vec<usize> = pieces.iter().map(Run::n).collect();
-            if !matches!(shape.as_slice(), [3, 2, 4] | [5, 4] | [3, 6])
-                || pieces.iter().any(|r| r.month || r.slash || r.ordinal)
-            {
+            let shaped = match pieces {
+                [a, b, c] => (a.n(), b.n(), c.n()) == (3, 2, 4),
+                [a, b] => matches!((a.n(), b.n()), (5, 4) | (3, 6)),
+                _ => false,
+            };
+            if !shaped || pieces.iter().any(|r| r.month || r.slash || r.ordinal) {
                 continue;
             }
             let digits: String = pieces.iter().map(|r| r.digits.as_str()).collect();

@@ -483,7 +483,10 @@ fn local(doc: &Doc, at: usize, written: bool) -> Option<usize> {
                     if doc.is(k - 1, "all") && !doc.claimed[k - 1] {
                         k -= 1;
                     }
-                    if k > 0 && doc.word(k - 1) && !doc.toks[k - 1].lex.has(flag::STOP | flag::FILLER) {
+                    if k > 0
+                        && doc.word(k - 1)
+                        && !doc.toks[k - 1].lex.has(flag::STOP | flag::FILLER)
+                    {
                         pending = true;
                         continue;
                     }

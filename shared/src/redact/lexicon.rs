@@ -139,6 +139,11 @@ pub(crate) mod flag {
     /// Set on every word with a role inside a number (number word, month, ordinal, filler,
     /// separator word): the number grammar reads other words as breaks with one test.
     pub const IN_NUMBER: u32 = 1 << 30;
+    /// Set on every word the look-back before a number reads beyond counting it (every
+    /// keyword, "but", "back", "digits", "through", possessive pronouns, answer words...):
+    /// it passes every other word with one test. Not a role: [`super::Lex::no_role_flags`]
+    /// ignores it.
+    pub const LOOK_BACK: u32 = 1 << 31;
 }
 
 /// Everything the grammar knows about one word.
@@ -160,6 +165,12 @@ impl Lex {
     /// True when any of `f` is set.
     pub fn has(&self, f: u32) -> bool {
         self.flags & f != 0
+    }
+
+    /// True when the word has no role flag ([`flag::LOOK_BACK`], a mark for a speed path,
+    /// aside).
+    pub fn no_role_flags(&self) -> bool {
+        self.flags & !flag::LOOK_BACK == 0
     }
 }
 
@@ -1049,7 +1060,40 @@ fn build() -> Table {
     ] {
         entry(&mut t, w).flags |= flag::DIRECTION;
     }
+    // The words `digits::look_back_at` tests for (besides keywords), kept in step with it.
+    for w in [
+        "but",
+        "mine",
+        "mine's",
+        "his",
+        "hers",
+        "theirs",
+        "ours",
+        "yours",
+        "sure",
+        "yes",
+        "yeah",
+        "yep",
+        "okay",
+        "ok",
+        "signature",
+        "back",
+        "front",
+        "reverse",
+        "digits",
+        "digit",
+        "numbers",
+        "through",
+        "until",
+        "till",
+        "thru",
+    ] {
+        entry(&mut t, w).flags |= flag::LOOK_BACK;
+    }
     for lex in t.values_mut() {
+        if lex.concept != Concept::None {
+            lex.flags |= flag::LOOK_BACK;
+        }
         if lex.num != NumWord::None
             || lex.month > 0
             || lex.ordinal > 0

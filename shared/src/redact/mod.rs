@@ -273,7 +273,10 @@ fn tokenise_doc<'a>(text: &'a str) -> Doc<'a> {
     run_at.clear();
     run_at.resize(n, 0);
     found.clear();
-    numbers::recycle_runs(&mut runs);
+    // (The last text's runs, if it had any: most have none, and no thread-local visit then.)
+    if !runs.is_empty() {
+        numbers::recycle_runs(&mut runs);
+    }
     Doc {
         text,
         toks,
@@ -366,15 +369,18 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
     if doc.flags & (lexicon::flag::STREET | lexicon::flag::UNIT) != 0 || asked_address {
         address::detect_in_pieces(&mut doc, asked_address, street_alone);
     }
-    if !doc.runs.is_empty() && doc.found.iter().any(|f| f.kind == EntityType::Address) {
-        address::number_after_address(&mut doc);
+    // (Without a number run there is nothing for the digit detector to decide.)
+    if !doc.runs.is_empty() {
+        if doc.found.iter().any(|f| f.kind == EntityType::Address) {
+            address::number_after_address(&mut doc);
+        }
+        let bank_here = doc.toks.iter().enumerate().any(|(k, t)| {
+            t.kind == Kind::Word
+                && matches!(t.lex.concept, Concept::Bank | Concept::Routing)
+                && !digits::checking_in(&doc, k)
+        });
+        digits::detect(&mut doc, prior, bank_here);
     }
-    let bank_here = doc.toks.iter().enumerate().any(|(k, t)| {
-        t.kind == Kind::Word
-            && matches!(t.lex.concept, Concept::Bank | Concept::Routing)
-            && !digits::checking_in(&doc, k)
-    });
-    digits::detect(&mut doc, prior, bank_here);
     if doc.runs.len() >= 2 {
         digits::alternating_id(&mut doc);
         digits::phone_in_two_pieces(&mut doc);

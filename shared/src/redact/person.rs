@@ -405,13 +405,8 @@ impl NextLetter {
 }
 
 /// Words with any of these flags may cue a name (see the first test of [`detect`]'s loop).
-const CUE_FLAGS: u32 = flag::NAME_VERB
-    | flag::PERSON_NOUN
-    | flag::CUE
-    | flag::HONORIFIC
-    | flag::KIN
-    | flag::FIRST
-    | flag::AMBIGUOUS;
+const CUE_FLAGS: u32 =
+    flag::NAME_VERB | flag::PERSON_NOUN | flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST;
 
 /// Where a staff member or a relative is placed after a name: "from your branch", "at the
 /// office".
@@ -508,9 +503,15 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         let l = doc.toks[i].lex;
         // ("my grandma's account hawa sesay")
         let account = l.concept == Concept::Account && i >= 2;
+        // ("frank from your branch", "penny my coworker": see `staff_or_relation_named`.)
+        let placed = l.has(flag::AMBIGUOUS) && {
+            let j = i + 1 + usize::from(doc.toks.get(i + 1).is_some_and(|t| t.is_punct(b',')));
+            doc.is(j, "from") || one_of(doc, j, &OWNERS)
+        };
         // (Most words: no cue flag, no capital to read, no letter near.)
         if l.flags & CUE_FLAGS == 0
             && !account
+            && !placed
             && (!doc.titled(i) || l.has(flag::STOP))
             && !letters.within(doc, i, i + 3)
         {
@@ -526,6 +527,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             && !owned_person
             && !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST)
             && !account
+            && !placed
             && (!doc.titled(i) || l.has(flag::STOP))
             && !letters.within(doc, i, i + 3)
         {
@@ -1316,7 +1318,7 @@ fn capitalised_name(doc: &Doc, i: usize) -> Option<usize> {
         // note that Tomasz is authorized too", "a note from Farrukh on the 12th"): in a
         // formatted transcript an unknown proper noun is mostly a person.
         let t = doc.toks[i];
-        let unknown = t.lex.flags == 0
+        let unknown = t.lex.no_role_flags()
             && t.lex.concept == Concept::None
             && t.lex.num == NumWord::None
             && t.lex.month == 0
@@ -1492,7 +1494,8 @@ const BUSINESS_WORDS: &[&str] = &[
 ];
 
 /// Places and businesses a caller names in passing that are also unknown capitalised words
-/// ("a flight to Atlanta", "I moved from Dearborn", "my plan with Aetna"): not persons.
+/// ("a flight to Atlanta", "I moved from Dearborn", "my plan with Aetna", "Fifth and Main"):
+/// not persons.
 /// Lower case, sorted (binary search). Names that are also given names or surnames
 /// ("Austin", "Jackson", "Charlotte") are left out: the lexicon knows them as names.
 const PLACES_AND_BRANDS: &[&str] = &[
@@ -1515,6 +1518,7 @@ const PLACES_AND_BRANDS: &[&str] = &[
     "boise",
     "boston",
     "brazil",
+    "broadway",
     "buffalo",
     "cairo",
     "calgary",
@@ -1571,6 +1575,7 @@ const PLACES_AND_BRANDS: &[&str] = &[
     "louisville",
     "lufthansa",
     "madrid",
+    "main",
     "manila",
     "memphis",
     "mexico",
@@ -1670,6 +1675,15 @@ fn surname_first(doc: &mut Doc) {
     let n = doc.toks.len();
     let mut i = 0;
     while i + 2 < n {
+        // Straight to the next comma after `i` (the pair needs one between its words).
+        match doc
+            .toks
+            .get(i + 1..n - 1)
+            .and_then(|ts| ts.iter().position(|t| t.is_punct(b',')))
+        {
+            Some(p) => i += p,
+            None => break,
+        }
         let y = i + 2;
         let plain = |k: usize| {
             doc.titled(k)
@@ -1754,7 +1768,7 @@ fn possessive_names(doc: &mut Doc) {
         let name = if doc.cased {
             doc.titled(i)
                 && !doc.titled_upper(i)
-                && (known_name || lex.flags == 0 && lex.concept == Concept::None)
+                && (known_name || lex.no_role_flags() && lex.concept == Concept::None)
         } else {
             known_name
         };
@@ -1787,9 +1801,9 @@ fn hyphen_tail(doc: &Doc, mut end: usize) -> usize {
             || doc.flag(end + 1, flag::FIRST)
             || doc.flag(end + 1, flag::LAST)
             // "Jin-woo", "Hye-jin": a lower-case second syllable after a capitalised part
-            || doc.cased
-                && doc.titled(end - 1)
-                && doc.toks[end + 1].case == Case::Lower
+            // (and "min-jun", "hye-jin" in lower-case text, whatever the syllable means alone)
+            || (!doc.cased
+                || doc.titled(end - 1) && doc.toks[end + 1].case == Case::Lower)
                 && doc.toks[end + 1].len() <= 4
                 && doc.toks[end + 1].lex.concept == Concept::None
                 && doc.toks[end + 1].lex.num == NumWord::None)
@@ -1813,6 +1827,28 @@ pub(crate) fn join_hyphenated(doc: &mut Doc) {
     for mut f in found {
         if f.kind == EntityType::Person {
             extend_title(doc, &mut f);
+            // "for Dirk van der Berg" found as "Dirk": the particles and the surname after
+            // it belong to the name.
+            if let Some(j) = particle_end(doc, f.t1) {
+                if !doc.cased || doc.titled(j) {
+                    for c in &mut doc.claimed[f.t1..=j] {
+                        *c = true;
+                    }
+                    f.t1 = j + 1;
+                }
+            }
+            // "Evangeline Church" found as "Church": a known given name right before it.
+            let g = f.t0.wrapping_sub(1);
+            if f.t0 > 0
+                && doc.word(g)
+                && !doc.claimed[g]
+                && doc.flag(g, flag::FIRST)
+                && !doc.flag(g, flag::AMBIGUOUS | flag::STOP)
+                && (!doc.cased || doc.titled(g))
+            {
+                doc.claimed[g] = true;
+                f.t0 = g;
+            }
         }
         if let Some(last) = out.last_mut() {
             if last.kind == EntityType::Person {
@@ -2862,7 +2898,7 @@ fn opening_vocative(doc: &Doc, i: usize) -> bool {
         return false;
     }
     let known = t.lex.has(flag::FIRST) && !t.lex.has(flag::AMBIGUOUS | flag::STOP);
-    let unknown = t.lex.flags == 0
+    let unknown = t.lex.no_role_flags()
         && t.lex.concept == Concept::None
         && t.lex.num == NumWord::None
         && t.lex.month == 0;
@@ -3177,10 +3213,18 @@ fn names_after_and(doc: &mut Doc) {
 /// lower case).
 pub(crate) fn family_names(doc: &mut Doc) {
     const FAMILY: [u64; 2] = keys(["family", "family's"]);
+    // (Most texts have no "the": nothing to look at.)
+    if doc.flags & flag::THE == 0 {
+        return;
+    }
+    // (Only a word packs to a key; the key of "the" is that of a word of three letters.)
+    const THE: u64 = pack_word(b"the");
     for k in 2..doc.toks.len() {
+        if doc.toks[k - 2].key != THE {
+            continue;
+        }
         let key = doc.toks[k].key;
-        let family = FAMILY.contains(&key) || key == 0 && doc.is(k, "household");
-        if !family || !doc.is(k - 2, "the") {
+        if !(FAMILY.contains(&key) || key == 0 && doc.is(k, "household")) {
             continue;
         }
         let j = k - 1;
