@@ -2555,6 +2555,29 @@ fn batch_bd_be_numbers_in_pieces_staff_names_corners_and_second_house_numbers() 
         "I'm cancelling the plan for [PERSON], effective April 30."
     );
     assert_eq!(red("my name is min-jun choi"), "my name is [PERSON]");
+    // "ID number" is an identifier's, no phone; the answer's name before "that's me"; an
+    // interjection is no name; a phone's extension goes with it.
+    assert_eq!(
+        red("My ID number is F2291-44830-57120, that's the Illinois format."),
+        "My ID number is [ACCOUNT_ID], that's the Illinois format."
+    );
+    assert_eq!(
+        red("yeah august rivers that's me"),
+        "yeah [PERSON] that's me"
+    );
+    assert_eq!(red("the blue one that's me"), "the blue one that's me");
+    assert_eq!(
+        red("Ugh, it's Hope... no, sorry, that's my sister."),
+        "Ugh, it's Hope... no, sorry, that's my sister."
+    );
+    assert_eq!(
+        red("Best number is my office, 757-412-3098 ext. 5521. I'm in between 9 and 5."),
+        "Best number is my office, [PHONE]. I'm in between 9 and 5."
+    );
+    assert_eq!(
+        red("you can call me back at my work number five oh three two two eight four one nine oh extension two one four"),
+        "you can call me back at my work number [PHONE]"
+    );
 }
 
 #[test]
@@ -2581,4 +2604,20 @@ fn a_corner_is_the_callers_place_unless_something_happened_there() {
         red("Our shop is on the corner of Fifth and Main."),
         "Our shop is on the corner of Fifth and Main."
     );
+}
+
+#[test]
+fn a_card_read_in_pieces_keeps_the_whole_numbers_last_four() {
+    let redactor = Redactor::new(RedactionConfig {
+        keep_card_last4: true,
+        ..RedactionConfig::default()
+    });
+    let out = redactor.redact_text(
+        "okay the first part is 4111 1111 2222 and then 1008",
+        &Context {
+            previous_turn: Some("Go ahead with the card number."),
+            role: None,
+        },
+    );
+    assert_eq!(out.text, "okay the first part is [CREDIT_CARD ••••1008]");
 }

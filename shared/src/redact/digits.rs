@@ -1930,6 +1930,9 @@ fn classify_in(
                 && (around.weak_number || at_end)
             {
                 Some(E::RoutingNumber)
+            } else if around.weak_number && around.weak_id && !around.money && !datey && n >= 4 {
+                // "My ID number is F2291-44830-57120": an identifier's number, no phone.
+                Some(E::AccountId)
             } else if around.weak_number && !around.money && !datey {
                 let nanp = (10..=11).contains(&n) && validate::is_nanp(&run.digits);
                 // Cut at the end of the turn, or international ("my uk number is zero seven
@@ -2382,6 +2385,49 @@ pub(crate) fn phone_in_pieces(doc: &mut Doc) {
     doc.drop_found(&merged);
 }
 
+/// "757-412-3098 ext. 5521", "five oh three ... extension two one four", "(214) 697-3385 x
+/// 12": an extension said right after a found phone is part of that number.
+pub(crate) fn phone_extension(doc: &mut Doc) {
+    const EXT: [u64; 2] = keys(["ext", "x"]);
+    for fi in 0..doc.found.len() {
+        let f = doc.found[fi];
+        if f.kind != EntityType::Phone {
+            continue;
+        }
+        let mut j = f.t1;
+        if doc.toks.get(j).is_some_and(|t| t.is_punct(b',')) {
+            j += 1;
+        }
+        if !(doc.word(j) && (EXT.contains(&doc.toks[j].key) || doc.is(j, "extension")))
+            || doc.claimed[j]
+        {
+            continue;
+        }
+        let mut e = j + 1;
+        if doc
+            .toks
+            .get(e)
+            .is_some_and(|t| t.is_punct(b'.') && !t.space_before)
+        {
+            e += 1;
+        }
+        let r = doc.run_at.get(e).copied().unwrap_or(0);
+        if r == 0 {
+            continue;
+        }
+        let run = &doc.runs[r as usize - 1];
+        let t1 = run.t1;
+        if run.t0 != e || !(1..=6).contains(&run.n()) || doc.claimed[run.t0..t1].iter().any(|c| *c)
+        {
+            continue;
+        }
+        for c in &mut doc.claimed[f.t1..t1] {
+            *c = true;
+        }
+        doc.found[fi].t1 = t1;
+    }
+}
+
 /// "my social starts with four five five the middle is one nine and the end is double oh two
 /// seven", "zero seven eight fifty two and then eleven forty six": a social security number
 /// read in two or three pieces with a few words between, after an SSN keyword (or asked
@@ -2496,6 +2542,13 @@ pub(crate) fn number_in_pieces(doc: &mut Doc) {
             *c = true;
         }
         doc.found[gi].t1 = t1;
+        // (A card's kept last four are the whole number's, not the first piece's.)
+        if g.kind == EntityType::CreditCard {
+            doc.found[gi].last4 = digits
+                .as_bytes()
+                .get(digits.len().saturating_sub(4)..)
+                .and_then(|l| <[u8; 4]>::try_from(l).ok());
+        }
         merged.extend(own);
     }
     doc.drop_found(&merged);

@@ -380,6 +380,9 @@ pub(crate) fn analyse<'a>(text: &'a str, prior: &Prior) -> Doc<'a> {
                 && !digits::checking_in(&doc, k)
         });
         digits::detect(&mut doc, prior, bank_here);
+        if doc.found.iter().any(|f| f.kind == EntityType::Phone) {
+            digits::phone_extension(&mut doc);
+        }
     }
     if doc.runs.len() >= 2 {
         digits::alternating_id(&mut doc);

@@ -503,6 +503,8 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         let l = doc.toks[i].lex;
         // ("my grandma's account hawa sesay")
         let account = l.concept == Concept::Account && i >= 2;
+        // ("yeah august rivers that's me")
+        let thats_me = THATS.contains(&doc.toks[i].key) && doc.is(i + 1, "me") && i > 0;
         // ("frank from your branch", "penny my coworker": see `staff_or_relation_named`.)
         let placed = l.has(flag::AMBIGUOUS) && {
             let j = i + 1 + usize::from(doc.toks.get(i + 1).is_some_and(|t| t.is_punct(b',')));
@@ -512,6 +514,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
         if l.flags & CUE_FLAGS == 0
             && !account
             && !placed
+            && !thats_me
             && (!doc.titled(i) || l.has(flag::STOP))
             && !letters.within(doc, i, i + 3)
         {
@@ -528,6 +531,7 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             && !l.has(flag::CUE | flag::HONORIFIC | flag::KIN | flag::FIRST)
             && !account
             && !placed
+            && !thats_me
             && (!doc.titled(i) || l.has(flag::STOP))
             && !letters.within(doc, i, i + 3)
         {
@@ -558,6 +562,10 @@ pub(crate) fn detect(doc: &mut Doc, asked_name: bool) {
             // "this is for my grandma's account hawa sesay": the account holder named
             // after whose account it is.
             cue = Some((Cue::Strong, doc.skip_fillers(i + 1, true)));
+        } else if thats_me {
+            // "yeah august rivers that's me": the words the answer opens with, confirmed as
+            // the caller's own name.
+            confirmed_name_before(doc, i);
         } else if let Some(end) = staff_or_relation_named(doc, i) {
             // "frank from your branch told me ...", "penny my coworker said ..."
             if doc.add(EntityType::Person, i, end) {
@@ -2991,6 +2999,44 @@ fn opens_clause(doc: &Doc, i: usize) -> bool {
 fn sentence_start(doc: &Doc, i: usize) -> bool {
     i == 0
         || doc.toks[i - 1].kind == Kind::Punct && matches!(doc.toks[i - 1].ch, b'.' | b'?' | b'!')
+}
+
+/// "that's" / "thats", as in "... that's me".
+const THATS: [u64; 2] = keys(["that's", "thats"]);
+
+/// "yeah august rivers that's me", "Priya Raman, that's me": one to three name words (an
+/// everyday word or a month's name among them) that open the answer (after "yes", "yeah",
+/// fillers) right before "that's me" are a name.
+fn confirmed_name_before(doc: &mut Doc, i: usize) {
+    let mut end = i;
+    if end > 0 && doc.toks[end - 1].is_punct(b',') {
+        end -= 1;
+    }
+    let mut k = end;
+    while k > 0 && end - k < 3 {
+        let p = k - 1;
+        let t = &doc.toks[p];
+        let word = t.kind == Kind::Word
+            && !doc.claimed[p]
+            && !t.lex.has(flag::STOP | flag::FILLER)
+            && t.lex.concept == Concept::None
+            && t.lex.num == NumWord::None
+            && (namey(doc, p) || t.lex.has(flag::AMBIGUOUS) || t.lex.month > 0);
+        if !word {
+            break;
+        }
+        k = p;
+    }
+    let opens = (0..k).all(|p| {
+        doc.filler(p)
+            || doc.toks[p].kind == Kind::Punct
+            || ["yes", "yeah", "yep", "sure", "okay", "ok", "um", "uh"]
+                .iter()
+                .any(|w| doc.is(p, w))
+    });
+    if k < end && opens {
+        doc.add(EntityType::Person, k, end);
+    }
 }
 
 /// "Dana Smith speaking": up to three name words before `speaking`.
