@@ -138,23 +138,11 @@ pub(crate) fn detect(doc: &mut Doc, asked_address: bool) -> bool {
         // is 24 ...": the run is the whole street number already).
         let start = unit_before(doc, run.t0);
         let mut end = i + 1;
-        if doc
-            .toks
-            .get(end)
-            .is_some_and(|t| t.is_punct(b'.') && !t.space_before)
-        {
-            end += 1;
-        }
+        end = doc.after_abbreviation_dot(end);
         // "Ave NW"
         if doc.flag(end, flag::DIRECTION) && !doc.claimed[end] && (doc.titled(end) || !doc.cased) {
             end += 1;
-            if doc
-                .toks
-                .get(end)
-                .is_some_and(|t| t.is_punct(b'.') && !t.space_before)
-            {
-                end += 1;
-            }
+            end = doc.after_abbreviation_dot(end);
         }
         // "one one five nine county road four seventy", "Route 9", "Highway 61": a road
         // named by its number.

@@ -2403,14 +2403,7 @@ pub(crate) fn phone_extension(doc: &mut Doc) {
         {
             continue;
         }
-        let mut e = j + 1;
-        if doc
-            .toks
-            .get(e)
-            .is_some_and(|t| t.is_punct(b'.') && !t.space_before)
-        {
-            e += 1;
-        }
+        let e = doc.after_abbreviation_dot(j + 1);
         let r = doc.run_at.get(e).copied().unwrap_or(0);
         if r == 0 {
             continue;

@@ -114,6 +114,17 @@ impl<'a> Doc<'a> {
         self.cased && self.toks.get(i).is_some_and(|t| t.case == Case::Upper)
     }
 
+    /// `i + 1` when token `i` is a period written tight against the word before it (the
+    /// dot of "Ave.", "St.", "ext."), else `i`: where an abbreviation ends.
+    #[inline]
+    pub fn after_abbreviation_dot(&self, i: usize) -> usize {
+        let dot = self
+            .toks
+            .get(i)
+            .is_some_and(|t| t.is_punct(b'.') && !t.space_before);
+        i + usize::from(dot)
+    }
+
     /// Index after skipping fillers (and commas when `commas`) from `i` forward.
     pub fn skip_fillers(&self, mut i: usize, commas: bool) -> usize {
         while i < self.toks.len() && (self.filler(i) || commas && self.toks[i].is_punct(b',')) {

@@ -115,13 +115,7 @@ fn particle_end(doc: &Doc, k: usize) -> Option<usize> {
     while j < k + 2 && !doc.claimed.get(j).copied().unwrap_or(true) && particle(doc, j) {
         j += 1;
         // "St." / "St"
-        if doc
-            .toks
-            .get(j)
-            .is_some_and(|t| t.is_punct(b'.') && !t.space_before)
-        {
-            j += 1;
-        }
+        j = doc.after_abbreviation_dot(j);
     }
     // (The word after the particles may have a verb's shape: "al sayed".)
     (j > k && name_word(doc, j, false)).then_some(j)
